@@ -1,0 +1,15 @@
+#pragma once
+// The `tessera` commands. Each lives in its own command_<name>.cpp and talks to the engine
+// only through its public facade (tessera/*.h), so this folder never compiles torch headers.
+
+#include "args.h"
+
+namespace tessera::cli {
+
+Command make_version_command();
+Command make_demo_command();
+
+// Applies the common --threads flag; returns the thread count in effect.
+int apply_threads(const ParsedArgs& args);
+
+}  // namespace tessera::cli
