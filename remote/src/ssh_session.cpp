@@ -133,7 +133,11 @@ bool SshSession::Private::configure() {
     ssh_options_set(s, SSH_OPTIONS_IDENTITY, QFile::encodeName(params.identityFile).constData());
   }
   if (!params.proxyJump.isEmpty()) {
-    ssh_options_set(s, SSH_OPTIONS_PROXYJUMP, params.proxyJump.toUtf8().constData());
+    // libssh 0.10 has no ProxyJump option of its own: go through OpenSSH's client, which checks
+    // the jump host's key against known_hosts in batch mode (no prompt, unknown = refused).
+    const QString command = QStringLiteral("ssh -o BatchMode=yes -W '[%h]:%p' -- ") +
+                            shellQuote(QStringLiteral("ssh://") + params.proxyJump);
+    ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, command.toUtf8().constData());
   }
   const QString knownHosts = params.knownHostsFile.isEmpty()
                                  ? QDir::homePath() + QStringLiteral("/.ssh/known_hosts")
@@ -162,13 +166,30 @@ bool SshSession::Private::verifyHostKey() {
   hostKey.keyType = keyTypeName(serverKey.get());
   hostKey.fingerprint = sha256Fingerprint(serverKey.get());
 
+  // The fingerprints known_hosts holds for this host (hashed entries too), for the refusal
+  // message when the presented key differs.
   auto knownFingerprint = [&]() -> QString {
-    ssh_knownhosts_entry* entry = nullptr;
-    ssh_session_get_known_hosts_entry(s, &entry);
-    if (entry == nullptr) return {};
-    QString fp = entry->publickey != nullptr ? sha256Fingerprint(entry->publickey) : QString();
-    ssh_knownhosts_entry_free(entry);
-    return fp;
+    unsigned int port = 22;
+    ssh_options_get_port(s, &port);
+    char* hostName = nullptr;
+    ssh_options_get(s, SSH_OPTIONS_HOST, &hostName);
+    const QString plainHost = hostName != nullptr ? QString::fromUtf8(hostName) : params.host;
+    ssh_string_free_char(hostName);
+    const QByteArray hostKey = (port == 22 ? plainHost : QStringLiteral("[%1]:%2").arg(plainHost).arg(port)).toUtf8();
+    QFile file(hostKey.isEmpty() ? QString() : this->hostKey.knownHostsFile);
+    QStringList found;
+    if (file.open(QIODevice::ReadOnly)) {
+      while (!file.atEnd()) {
+        const QByteArray line = file.readLine().trimmed();
+        if (line.isEmpty() || line.startsWith('#')) continue;
+        ssh_knownhosts_entry* entry = nullptr;
+        if (ssh_known_hosts_parse_line(hostKey.constData(), line.constData(), &entry) == SSH_OK && entry != nullptr) {
+          if (entry->publickey != nullptr) found << keyTypeName(entry->publickey) + QLatin1Char(' ') + sha256Fingerprint(entry->publickey);
+        }
+        ssh_knownhosts_entry_free(entry);
+      }
+    }
+    return found.join(QStringLiteral(", "));
   };
 
   switch (ssh_session_is_known_server(s)) {

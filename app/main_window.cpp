@@ -1,0 +1,150 @@
+#include "main_window.h"
+
+#include "about_dialog.h"
+#include "pages/placeholder_page.h"
+
+#include "tessera/runtime.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+
+namespace {
+// Typed settings keys (one place, so a typo cannot silently create a new key).
+const char* const kGeometryKey = "mainWindow/geometry";
+const char* const kStateKey = "mainWindow/state";
+const char* const kPageKey = "mainWindow/page";
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  setWindowTitle(tr("Tessera Studio"));
+  setWindowIcon(QIcon(QStringLiteral(":/icons/tessera.svg")));
+
+  auto* central = new QWidget(this);
+  auto* layout = new QHBoxLayout(central);
+  layout->setContentsMargins(0, 0, 0, 0);
+  m_navigation = new QListWidget(central);
+  m_navigation->setObjectName(QStringLiteral("navigation"));
+  m_navigation->setFixedWidth(170);
+  m_navigation->setIconSize(QSize(24, 24));
+  m_pages = new QStackedWidget(central);
+  m_pages->setObjectName(QStringLiteral("pages"));
+  layout->addWidget(m_navigation);
+  layout->addWidget(m_pages, 1);
+  setCentralWidget(central);
+
+  addPage(new PlaceholderPage(tr("Datasets"),
+                              tr("Import image folders or CSV/JSONL manifests into a catalog, review "
+                                 "thumbnails and captions, filter by size, aspect, score, language and "
+                                 "near-duplicates, and write MDS shards for training."),
+                              this),
+          tr("Datasets"), QStyle::SP_DirIcon);
+  addPage(new PlaceholderPage(tr("Train"),
+                              tr("Edit a run configuration from the SD2-base presets, estimate its cost "
+                                 "and time, and launch it locally, on SSH hosts or through Slurm."),
+                              this),
+          tr("Train"), QStyle::SP_MediaPlay);
+  addPage(new PlaceholderPage(tr("Runs"),
+                              tr("Follow runs on the cluster: live loss, learning rate and throughput "
+                                 "curves, logs, samples as they arrive, cancel, reattach and fetch "
+                                 "checkpoints."),
+                              this),
+          tr("Runs"), QStyle::SP_FileDialogDetailedView);
+  addPage(new PlaceholderPage(tr("Generate"),
+                              tr("Generate images from a checkpoint or diffusers folder on this machine: "
+                                 "prompt, negative prompt, sampler, steps, guidance, seed, size, img2img, "
+                                 "and a gallery that keeps every image's parameters."),
+                              this),
+          tr("Generate"), QStyle::SP_DesktopIcon);
+  addPage(new PlaceholderPage(tr("Evaluate"),
+                              tr("Compare two checkpoints blind on a prompt set such as DrawBench and "
+                                 "record which images people prefer."),
+                              this),
+          tr("Evaluate"), QStyle::SP_DialogApplyButton);
+
+  connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
+    if (row < 0) return;
+    m_pages->setCurrentIndex(row);
+    Q_EMIT pageChanged(row);
+  });
+
+  createMenus();
+
+  const tessera::RuntimeInfo info = tessera::runtime_info();
+  auto* runtime = new QLabel(
+      tr("LibTorch %1 · %2 · %3 CPU threads")
+          .arg(QString::fromStdString(info.torch_version),
+               info.cuda_available ? tr("%n CUDA device(s)", nullptr, int(info.cuda_devices.size())) : tr("CPU only"))
+          .arg(info.intra_op_threads),
+      this);
+  runtime->setObjectName(QStringLiteral("runtimeLabel"));
+  statusBar()->addPermanentWidget(runtime);
+
+  QSettings settings;
+  restoreGeometry(settings.value(QLatin1String(kGeometryKey)).toByteArray());
+  restoreState(settings.value(QLatin1String(kStateKey)).toByteArray());
+  if (!settings.contains(QLatin1String(kGeometryKey))) resize(1100, 720);
+  const int page = settings.value(QLatin1String(kPageKey), 0).toInt();
+  showPage(page >= 0 && page < pageCount() ? page : 0);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::addPage(QWidget* page, const QString& title, QStyle::StandardPixmap icon) {
+  const int index = m_pages->addWidget(page);
+  auto* item = new QListWidgetItem(style()->standardIcon(icon), title, m_navigation);
+  item->setToolTip(tr("%1 (Ctrl+%2)").arg(title).arg(index + 1));
+}
+
+void MainWindow::createMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+  quit->setObjectName(QStringLiteral("quitAction"));
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  for (int i = 0; i < pageCount(); ++i) {
+    QAction* go = view->addAction(pageTitle(i), this, [this, i] { showPage(i); });
+    go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+  }
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About Tessera Studio"), this, &MainWindow::handleAbout);
+  help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::handleAbout() {
+  AboutDialog dialog(this);
+  dialog.exec();
+}
+
+int MainWindow::pageCount() const { return m_pages->count(); }
+
+QString MainWindow::pageTitle(int index) const {
+  const QListWidgetItem* item = m_navigation->item(index);
+  return item != nullptr ? item->text() : QString();
+}
+
+int MainWindow::currentPage() const { return m_pages->currentIndex(); }
+
+void MainWindow::showPage(int index) {
+  if (index < 0 || index >= pageCount()) return;
+  m_navigation->setCurrentRow(index);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  QSettings settings;
+  settings.setValue(QLatin1String(kGeometryKey), saveGeometry());
+  settings.setValue(QLatin1String(kStateKey), saveState());
+  settings.setValue(QLatin1String(kPageKey), currentPage());
+  event->accept();
+}
