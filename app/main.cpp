@@ -33,7 +33,11 @@ int main(int argc, char** argv) {
                                QStringLiteral("Show the main window, then quit (for start-up checks)."));
   QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("CPU threads for local generation (default: all cores)."),
                              QStringLiteral("N"));
+  QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                QStringLiteral("With --smoke-test: save a PNG of the main window to FILE before quitting."),
+                                QStringLiteral("FILE"));
   parser.addOption(smokeTest);
+  parser.addOption(screenshot);
   parser.addOption(threads);
   parser.process(app);
 
@@ -53,7 +57,11 @@ int main(int argc, char** argv) {
   window.show();
 
   if (parser.isSet(smokeTest)) {
-    QTimer::singleShot(200, &window, [&window] {
+    const QString shotPath = parser.value(screenshot);
+    QTimer::singleShot(200, &window, [&window, shotPath] {
+      if (!shotPath.isEmpty() && !window.grab().save(shotPath)) {
+        std::fprintf(stderr, "tessera-studio: cannot write screenshot %s\n", qPrintable(shotPath));
+      }
       std::printf("tessera-studio: main window shown (%d pages, visible=%d)\n", window.pageCount(),
                   window.isVisible() ? 1 : 0);
       std::fflush(stdout);

@@ -36,6 +36,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   m_navigation->setObjectName(QStringLiteral("navigation"));
   m_navigation->setFixedWidth(170);
   m_navigation->setIconSize(QSize(24, 24));
+  m_navigation->setUniformItemSizes(true);
+  m_navigation->setSpacing(3);
   m_pages = new QStackedWidget(central);
   m_pages->setObjectName(QStringLiteral("pages"));
   layout->addWidget(m_navigation);
