@@ -11,7 +11,10 @@
 #                   parser sources a target drives, so neither LibTorch nor Qt is configured;
 #                   "project": configure the whole project with clang and
 #                   -DTESSERA_BUILD_FUZZERS=ON -DTESSERA_BUILD_GUI=OFF -DTESSERA_BUILD_REMOTE=OFF
-#                   -DTESSERA_BUILD_TESTS=OFF (also finds LibTorch, slower, builds the same target).
+#                   -DTESSERA_BUILD_TESTS=OFF (configures the engine against LibTorch too, which
+#                   works with clang but is slower; it builds the same fuzz target).
+#                   Both modes were checked; standalone is the default because the fuzz targets
+#                   never need torch and the rest of the project is built with gcc.
 #   FUZZ_JOBS       parallel compile jobs (default 2)
 set -euo pipefail
 

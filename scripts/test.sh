@@ -7,7 +7,3 @@ build_tessera
 log "running the test suite"
 cd "$BUILD_DIR"
 as_root ctest --output-on-failure --timeout 1800 "$@"
-if [ -x "$TESSERA_ROOT/scripts/run-fuzzers.sh" ]; then
-  log "running the fuzzers (bounded)"
-  "$TESSERA_ROOT/scripts/run-fuzzers.sh"
-fi

@@ -1,0 +1,102 @@
+#include "models/attention.h"
+
+#include <cmath>
+#include <vector>
+
+namespace tessera::models {
+
+namespace nn = torch::nn;
+
+AttentionImpl::AttentionImpl(const AttentionOptions& options) : options_(options) {
+  const int64_t inner = options_.heads * options_.dim_head;
+  const int64_t kv_dim = options_.cross_attention_dim > 0 ? options_.cross_attention_dim : options_.query_dim;
+  scale_ = 1.0 / std::sqrt(static_cast<double>(options_.dim_head));
+  if (options_.norm_num_groups > 0)
+    group_norm_ = register_module(
+        "group_norm",
+        nn::GroupNorm(nn::GroupNormOptions(options_.norm_num_groups, options_.query_dim).eps(options_.norm_eps)));
+  to_q_ = register_module("to_q", nn::Linear(nn::LinearOptions(options_.query_dim, inner).bias(options_.bias)));
+  to_k_ = register_module("to_k", nn::Linear(nn::LinearOptions(kv_dim, inner).bias(options_.bias)));
+  to_v_ = register_module("to_v", nn::Linear(nn::LinearOptions(kv_dim, inner).bias(options_.bias)));
+  out_proj_ = nn::Linear(nn::LinearOptions(inner, options_.query_dim).bias(options_.out_bias));
+  out_dropout_ = nn::Dropout(options_.dropout);
+  to_out_ = register_module("to_out", nn::ModuleList(out_proj_, out_dropout_));
+}
+
+torch::Tensor AttentionImpl::heads_to_batch(const torch::Tensor& x) const {
+  const auto b = x.size(0), n = x.size(1);
+  return x.reshape({b, n, options_.heads, options_.dim_head}).permute({0, 2, 1, 3}).reshape(
+      {b * options_.heads, n, options_.dim_head});
+}
+
+torch::Tensor AttentionImpl::batch_to_heads(const torch::Tensor& x) const {
+  const auto bh = x.size(0), n = x.size(1);
+  const auto b = bh / options_.heads;
+  return x.reshape({b, options_.heads, n, options_.dim_head}).permute({0, 2, 1, 3}).reshape(
+      {b, n, options_.heads * options_.dim_head});
+}
+
+// One (slice of the) attention product. q [S, N, d], k/v [S, M, d].
+torch::Tensor AttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v) const {
+  const auto dtype = q.scalar_type();
+  auto qq = options_.upcast_attention ? q.to(torch::kFloat32) : q;
+  auto kk = options_.upcast_attention ? k.to(torch::kFloat32) : k;
+  // matmul then scale (never baddbmm on an uninitialised buffer: see notes/reference-facts.md).
+  auto scores = torch::matmul(qq, kk.transpose(-1, -2)) * scale_;
+  if (options_.upcast_softmax) scores = scores.to(torch::kFloat32);
+  auto probs = scores.softmax(-1).to(dtype);
+  return torch::matmul(probs, v);
+}
+
+torch::Tensor AttentionImpl::forward(const torch::Tensor& hidden_states, const torch::Tensor& encoder_hidden_states) {
+  auto x = hidden_states;
+  const bool spatial = x.dim() == 4;
+  int64_t b = 0, c = 0, h = 0, w = 0;
+  if (spatial) {
+    b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+    x = x.reshape({b, c, h * w}).transpose(1, 2);
+  }
+  const auto residual = x;
+  if (group_norm_) x = group_norm_(x.transpose(1, 2)).transpose(1, 2);
+
+  const auto& context = encoder_hidden_states.defined() ? encoder_hidden_states : x;
+  auto q = heads_to_batch(to_q_(x));
+  auto k = heads_to_batch(to_k_(context));
+  auto v = heads_to_batch(to_v_(context));
+
+  torch::Tensor out;
+  const int64_t slices = q.size(0), rows = q.size(1);
+  const int64_t step_s = slice_size_ > 0 ? slice_size_ : slices;
+  const int64_t step_q = query_chunk_ > 0 ? query_chunk_ : rows;
+  if (step_s >= slices && step_q >= rows) {
+    out = attend(q, k, v);
+  } else {
+    std::vector<torch::Tensor> parts;
+    for (int64_t s = 0; s < slices; s += step_s) {
+      const auto se = std::min(slices, s + step_s);
+      auto ks = k.slice(0, s, se), vs = v.slice(0, s, se);
+      std::vector<torch::Tensor> rows_out;
+      for (int64_t r = 0; r < rows; r += step_q)
+        rows_out.push_back(attend(q.slice(0, s, se).slice(1, r, std::min(rows, r + step_q)), ks, vs));
+      parts.push_back(rows_out.size() == 1 ? rows_out[0] : torch::cat(rows_out, 1));
+    }
+    out = parts.size() == 1 ? parts[0] : torch::cat(parts, 0);
+  }
+
+  out = out_dropout_(out_proj_(batch_to_heads(out)));
+  if (options_.residual_connection) out = out + residual;
+  if (spatial) out = out.transpose(1, 2).reshape({b, c, h, w});
+  if (options_.rescale_output_factor != 1.0) out = out / options_.rescale_output_factor;
+  return out;
+}
+
+void set_attention_slicing(torch::nn::Module& module, int64_t slice_size, int64_t query_chunk) {
+  for (const auto& m : module.modules(/*include_self=*/true)) {
+    if (auto* a = m->as<AttentionImpl>()) {
+      a->set_slice_size(slice_size);
+      a->set_query_chunk(query_chunk);
+    }
+  }
+}
+
+}  // namespace tessera::models

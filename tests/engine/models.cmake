@@ -1,0 +1,6 @@
+# engine/src/models suites: configs and layers (unit), golden UNet / VAE against diffusers
+# (unit, seconds), and the full-size SD2-base architectures (slow: builds ~950M parameters).
+tessera_add_test(tst_model_configs SOURCES tst_model_configs.cpp LABELS unit TORCH)
+tessera_add_test(tst_unet SOURCES tst_unet.cpp LABELS unit TORCH)
+tessera_add_test(tst_vae SOURCES tst_vae.cpp LABELS unit TORCH)
+tessera_add_test(tst_sd2_architecture SOURCES tst_sd2_architecture.cpp LABELS unit slow TORCH TIMEOUT 900)

@@ -1,0 +1,177 @@
+// UNet2DConditionModel against diffusers 0.26.3 (../shared/golden/reference/unet.safetensors):
+// outputs, every hooked activation, and gradients of sum(out^2); plus slicing, odd latent
+// sizes, channels-last and bfloat16.
+
+#include "io/safetensors.h"
+#include "models/unet_2d_condition.h"
+#include "tensor_compare.h"
+#include "test_support.h"
+
+#include <torch/torch.h>
+
+#include <QtTest/QtTest>
+
+#include <map>
+#include <memory>
+#include <string>
+
+// TESSERA_EXPECT_CLOSE that also logs the measured difference (qInfo), for the record.
+#define EXPECT_CLOSE_LOGGED(actual, expected, atol, rtol, what)                                    \
+  do {                                                                                           \
+    const auto close_ = ::tessera::test::tensors_close((actual), (expected), (atol), (rtol), (what)); \
+    qInfo("%s", close_.message.c_str());                                                         \
+    QVERIFY2(close_.ok, close_.message.c_str());                                                 \
+  } while (false)
+
+using tessera::models::UNet2DConditionModel;
+
+class TestUNet : public QObject {
+  Q_OBJECT
+
+  std::unique_ptr<tessera::io::SafetensorsFile> ref_;
+  UNet2DConditionModel unet_{nullptr};
+  QString golden_;
+
+  torch::Tensor ref(const std::string& name) const { return ref_->get(name); }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    TESSERA_REQUIRE_GOLDEN(dir);
+    golden_ = dir;
+    at::set_num_threads(2);
+    ref_ = std::make_unique<tessera::io::SafetensorsFile>((dir + "/reference/unet.safetensors").toStdString());
+    unet_ = tessera::models::load_unet((dir + "/tiny-sd2/unet").toStdString());
+  }
+
+  void tinyConfigAndParameterCount() {
+    const auto& c = unet_->config();
+    QCOMPARE(c.num_attention_heads, (std::vector<int64_t>{2, 4}));
+    QCOMPARE(c.cross_attention_dim, (std::vector<int64_t>{32, 32}));
+    QVERIFY(c.use_linear_projection);
+    int64_t n = 0;
+    for (const auto& p : unet_->parameters()) n += p.numel();
+    QCOMPARE(n, int64_t(792964));
+  }
+
+  void outputMatchesDiffusers() {
+    torch::NoGradGuard ng;
+    auto out = unet_->forward(ref("sample"), ref("timesteps"), ref("encoder_hidden_states"));
+    EXPECT_CLOSE_LOGGED(out, ref("out"), 1e-5, 1e-4, "out");
+  }
+
+  void scalarTimestepIsBroadcast() {
+    torch::NoGradGuard ng;
+    auto out = unet_->forward(ref("sample"), 500.0, ref("encoder_hidden_states"));
+    EXPECT_CLOSE_LOGGED(out, ref("out_timestep_500_scalar"), 1e-5, 1e-4, "out_timestep_500_scalar (double)");
+    auto out0d = unet_->forward(ref("sample"), torch::tensor(int64_t(500)), ref("encoder_hidden_states"));
+    EXPECT_CLOSE_LOGGED(out0d, ref("out_timestep_500_scalar"), 1e-5, 1e-4, "out_timestep_500_scalar (0-d)");
+  }
+
+  void floatTimesteps() {
+    torch::NoGradGuard ng;
+    auto out = unet_->forward(ref("sample"), ref("timesteps_float"), ref("encoder_hidden_states"));
+    EXPECT_CLOSE_LOGGED(out, ref("out_timesteps_float"), 1e-5, 1e-4, "out_timesteps_float");
+  }
+
+  void activationsMatchDiffusers() {
+    torch::NoGradGuard ng;
+    std::map<std::string, torch::Tensor> acts;
+    unet_->forward(ref("sample"), ref("timesteps"), ref("encoder_hidden_states"), &acts);
+    int compared = 0;
+    for (const auto& name : ref_->names()) {
+      if (name.rfind("act.", 0) != 0) continue;
+      const auto module = name.substr(4);
+      auto it = acts.find(module);
+      QVERIFY2(it != acts.end(), ("no activation recorded for " + module).c_str());
+      EXPECT_CLOSE_LOGGED(it->second, ref(name), 1e-5, 1e-4, name);
+      ++compared;
+    }
+    QCOMPARE(compared, 14);
+  }
+
+  void gradientsMatchDiffusers() {
+    unet_->zero_grad();
+    auto s = ref("sample").clone().requires_grad_(true);
+    auto e = ref("encoder_hidden_states").clone().requires_grad_(true);
+    auto out = unet_->forward(s, ref("timesteps"), e);
+    auto loss = out.pow(2).sum();
+    loss.backward();
+    EXPECT_CLOSE_LOGGED(loss, ref("loss_sum_out_sq"), 0.0, 1e-5, "loss_sum_out_sq");
+    const auto params = unet_->named_parameters();
+    int compared = 0;
+    for (const auto& name : ref_->names()) {
+      if (name.rfind("grad.", 0) != 0) continue;
+      const auto what = name.substr(5);
+      torch::Tensor grad;
+      if (what == "sample") grad = s.grad();
+      else if (what == "encoder_hidden_states") grad = e.grad();
+      else {
+        const auto* p = params.find(what);
+        QVERIFY2(p != nullptr, ("no parameter " + what).c_str());
+        grad = p->grad();
+      }
+      QVERIFY2(grad.defined(), ("no gradient for " + what).c_str());
+      EXPECT_CLOSE_LOGGED(grad, ref(name), 0.0, 1e-3, name);
+      ++compared;
+    }
+    QCOMPARE(compared, 11);
+    unet_->zero_grad();
+  }
+
+  void attentionSlicingGivesSameOutput() {
+    // Same math; only the matrix-product blocking differs, so equal to float rounding (not bitwise).
+    torch::NoGradGuard ng;
+    auto full = unet_->forward(ref("sample"), ref("timesteps"), ref("encoder_hidden_states"));
+    unet_->set_attention_slicing(1);
+    auto sliced = unet_->forward(ref("sample"), ref("timesteps"), ref("encoder_hidden_states"));
+    unet_->set_attention_slicing(3, 5);
+    auto chunked = unet_->forward(ref("sample"), ref("timesteps"), ref("encoder_hidden_states"));
+    unet_->set_attention_slicing(0, 0);
+    EXPECT_CLOSE_LOGGED(sliced, full, 1e-6, 1e-5, "slice_size 1");
+    EXPECT_CLOSE_LOGGED(chunked, full, 1e-6, 1e-5, "slice_size 3, query_chunk 5");
+  }
+
+  void latentThatDoesNotDivide_data() {
+    QTest::addColumn<int>("h");
+    QTest::addColumn<int>("w");
+    QTest::newRow("5x5") << 5 << 5;
+    QTest::newRow("7x4") << 7 << 4;
+    QTest::newRow("3x9") << 3 << 9;
+  }
+  void latentThatDoesNotDivide() {
+    QFETCH(int, h);
+    QFETCH(int, w);
+    torch::NoGradGuard ng;
+    auto sample = torch::randn({2, 4, h, w}, at::detail::createCPUGenerator(7));
+    std::map<std::string, torch::Tensor> acts;
+    auto out = unet_->forward(sample, ref("timesteps"), ref("encoder_hidden_states"), &acts);
+    QCOMPARE(out.sizes().vec(), sample.sizes().vec());
+    QVERIFY(torch::isfinite(out).all().item<bool>());
+    // The innermost level is ceil(h/2) x ceil(w/2); the up block restores the skip's size.
+    QCOMPARE(acts.at("mid_block").size(2), int64_t((h + 1) / 2));
+    QCOMPARE(acts.at("up_blocks.0").size(2), int64_t(h));
+    QCOMPARE(acts.at("up_blocks.0").size(3), int64_t(w));
+  }
+
+  void channelsLastInput() {
+    torch::NoGradGuard ng;
+    auto sample = ref("sample").contiguous(at::MemoryFormat::ChannelsLast);
+    auto out = unet_->forward(sample, ref("timesteps"), ref("encoder_hidden_states"));
+    EXPECT_CLOSE_LOGGED(out, ref("out"), 1e-5, 1e-4, "out (channels-last input)");
+  }
+
+  void bfloat16IsCloseToFloat32() {
+    torch::NoGradGuard ng;
+    auto unet = tessera::models::load_unet((golden_ + "/tiny-sd2/unet").toStdString());
+    unet->to(torch::kBFloat16);
+    for (const auto& p : unet->parameters()) QCOMPARE(p.scalar_type(), torch::kBFloat16);
+    auto out = unet->forward(ref("sample").to(torch::kBFloat16).contiguous(at::MemoryFormat::ChannelsLast),
+                             ref("timesteps"), ref("encoder_hidden_states").to(torch::kBFloat16));
+    QCOMPARE(out.scalar_type(), torch::kBFloat16);
+    // bfloat16 keeps ~3 significant digits; errors grow through ~20 layers.
+    EXPECT_CLOSE_LOGGED(out, ref("out"), 0.0, 5e-2, "out (bfloat16, channels-last)");
+  }
+};
+
+QTEST_GUILESS_MAIN(TestUNet)
+#include "tst_unet.moc"
