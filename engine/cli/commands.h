@@ -8,6 +8,7 @@ namespace tessera::cli {
 
 Command make_version_command();
 Command make_demo_command();
+Command make_generate_command();
 Command make_inspect_command();
 
 // Applies the common --threads flag; returns the thread count in effect.

@@ -17,7 +17,7 @@ using tessera::cli::Command;
 
 std::vector<Command> all_commands() {
   return {tessera::cli::make_version_command(), tessera::cli::make_demo_command(),
-          tessera::cli::make_inspect_command()};
+          tessera::cli::make_inspect_command(), tessera::cli::make_generate_command()};
 }
 
 void print_overview(const std::vector<Command>& commands) {

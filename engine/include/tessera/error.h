@@ -19,6 +19,12 @@ class Error : public std::runtime_error {
   std::string hint_;
 };
 
+// Thrown when the user stopped a long operation (Ctrl-C, a Cancel button); not a failure.
+class Cancelled : public Error {
+ public:
+  Cancelled() : Error("cancelled") {}
+};
+
 // The result of a facade call. `ok()` or a one-line message (plus an optional hint).
 class [[nodiscard]] Status {
  public:
@@ -30,7 +36,13 @@ class [[nodiscard]] Status {
     s.hint_ = std::move(hint);
     return s;
   }
+  static Status cancelled_by_user() {
+    Status s = failure("cancelled");
+    s.cancelled_ = true;
+    return s;
+  }
   bool ok() const noexcept { return ok_; }
+  bool cancelled() const noexcept { return cancelled_; }
   const std::string& message() const noexcept { return message_; }
   const std::string& hint() const noexcept { return hint_; }
   // "message (hint)" or "message", for one-line reports.
@@ -38,6 +50,7 @@ class [[nodiscard]] Status {
 
  private:
   bool ok_ = true;
+  bool cancelled_ = false;
   std::string message_;
   std::string hint_;
 };

@@ -88,7 +88,8 @@ Status run_demo(const DemoOptions& options, DemoReport* report) {
         {"dataset", "synthetic coloured-shape images -> catalog -> MDS shards: not implemented yet"},
         {"vae", "train a small autoencoder and precompute latents: not implemented yet"},
         {"train", "train a tiny UNet on the latents (tiny-demo preset): not implemented yet"},
-        {"generate", "sample images from the trained checkpoint: not implemented yet"},
+        {"generate", "sample images from the trained checkpoint: waits for the train stage "
+                     "(generation itself works: tessera generate --model DIR)"},
         {"evaluate", "score the samples with the colour/shape evaluator: not implemented yet"},
     };
     for (const auto& p : pending) {

@@ -16,6 +16,8 @@ std::string Status::to_string() const {
 Status status_from_current_exception() noexcept {
   try {
     throw;
+  } catch (const Cancelled&) {
+    return Status::cancelled_by_user();
   } catch (const Error& e) {
     return Status::failure(e.what(), e.hint());
   } catch (const c10::Error& e) {

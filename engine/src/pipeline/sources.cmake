@@ -1,0 +1,7 @@
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+target_sources(tessera_engine PRIVATE
+  src/pipeline/generation_parameters.cpp
+  src/pipeline/stable_diffusion_pipeline.cpp
+  src/pipeline/image_generator.cpp
+)
+target_link_libraries(tessera_engine PRIVATE OpenSSL::Crypto)
