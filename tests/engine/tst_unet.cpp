@@ -15,13 +15,6 @@
 #include <memory>
 #include <string>
 
-// TESSERA_EXPECT_CLOSE that also logs the measured difference (qInfo), for the record.
-#define EXPECT_CLOSE_LOGGED(actual, expected, atol, rtol, what)                                    \
-  do {                                                                                           \
-    const auto close_ = ::tessera::test::tensors_close((actual), (expected), (atol), (rtol), (what)); \
-    qInfo("%s", close_.message.c_str());                                                         \
-    QVERIFY2(close_.ok, close_.message.c_str());                                                 \
-  } while (false)
 
 using tessera::models::UNet2DConditionModel;
 
@@ -56,21 +49,21 @@ class TestUNet : public QObject {
   void outputMatchesDiffusers() {
     torch::NoGradGuard ng;
     auto out = unet_->forward(ref("sample"), ref("timesteps"), ref("encoder_hidden_states"));
-    EXPECT_CLOSE_LOGGED(out, ref("out"), 1e-5, 1e-4, "out");
+    TESSERA_EXPECT_CLOSE_LOGGED(out, ref("out"), 1e-5, 1e-4, "out");
   }
 
   void scalarTimestepIsBroadcast() {
     torch::NoGradGuard ng;
     auto out = unet_->forward(ref("sample"), 500.0, ref("encoder_hidden_states"));
-    EXPECT_CLOSE_LOGGED(out, ref("out_timestep_500_scalar"), 1e-5, 1e-4, "out_timestep_500_scalar (double)");
+    TESSERA_EXPECT_CLOSE_LOGGED(out, ref("out_timestep_500_scalar"), 1e-5, 1e-4, "out_timestep_500_scalar (double)");
     auto out0d = unet_->forward(ref("sample"), torch::tensor(int64_t(500)), ref("encoder_hidden_states"));
-    EXPECT_CLOSE_LOGGED(out0d, ref("out_timestep_500_scalar"), 1e-5, 1e-4, "out_timestep_500_scalar (0-d)");
+    TESSERA_EXPECT_CLOSE_LOGGED(out0d, ref("out_timestep_500_scalar"), 1e-5, 1e-4, "out_timestep_500_scalar (0-d)");
   }
 
   void floatTimesteps() {
     torch::NoGradGuard ng;
     auto out = unet_->forward(ref("sample"), ref("timesteps_float"), ref("encoder_hidden_states"));
-    EXPECT_CLOSE_LOGGED(out, ref("out_timesteps_float"), 1e-5, 1e-4, "out_timesteps_float");
+    TESSERA_EXPECT_CLOSE_LOGGED(out, ref("out_timesteps_float"), 1e-5, 1e-4, "out_timesteps_float");
   }
 
   void activationsMatchDiffusers() {
@@ -83,7 +76,7 @@ class TestUNet : public QObject {
       const auto module = name.substr(4);
       auto it = acts.find(module);
       QVERIFY2(it != acts.end(), ("no activation recorded for " + module).c_str());
-      EXPECT_CLOSE_LOGGED(it->second, ref(name), 1e-5, 1e-4, name);
+      TESSERA_EXPECT_CLOSE_LOGGED(it->second, ref(name), 1e-5, 1e-4, name);
       ++compared;
     }
     QCOMPARE(compared, 14);
@@ -96,7 +89,7 @@ class TestUNet : public QObject {
     auto out = unet_->forward(s, ref("timesteps"), e);
     auto loss = out.pow(2).sum();
     loss.backward();
-    EXPECT_CLOSE_LOGGED(loss, ref("loss_sum_out_sq"), 0.0, 1e-5, "loss_sum_out_sq");
+    TESSERA_EXPECT_CLOSE_LOGGED(loss, ref("loss_sum_out_sq"), 0.0, 1e-5, "loss_sum_out_sq");
     const auto params = unet_->named_parameters();
     int compared = 0;
     for (const auto& name : ref_->names()) {
@@ -111,7 +104,7 @@ class TestUNet : public QObject {
         grad = p->grad();
       }
       QVERIFY2(grad.defined(), ("no gradient for " + what).c_str());
-      EXPECT_CLOSE_LOGGED(grad, ref(name), 0.0, 1e-3, name);
+      TESSERA_EXPECT_CLOSE_LOGGED(grad, ref(name), 0.0, 1e-3, name);
       ++compared;
     }
     QCOMPARE(compared, 11);
@@ -127,8 +120,8 @@ class TestUNet : public QObject {
     unet_->set_attention_slicing(3, 5);
     auto chunked = unet_->forward(ref("sample"), ref("timesteps"), ref("encoder_hidden_states"));
     unet_->set_attention_slicing(0, 0);
-    EXPECT_CLOSE_LOGGED(sliced, full, 1e-6, 1e-5, "slice_size 1");
-    EXPECT_CLOSE_LOGGED(chunked, full, 1e-6, 1e-5, "slice_size 3, query_chunk 5");
+    TESSERA_EXPECT_CLOSE_LOGGED(sliced, full, 1e-6, 1e-5, "slice_size 1");
+    TESSERA_EXPECT_CLOSE_LOGGED(chunked, full, 1e-6, 1e-5, "slice_size 3, query_chunk 5");
   }
 
   void latentThatDoesNotDivide_data() {
@@ -157,7 +150,7 @@ class TestUNet : public QObject {
     torch::NoGradGuard ng;
     auto sample = ref("sample").contiguous(at::MemoryFormat::ChannelsLast);
     auto out = unet_->forward(sample, ref("timesteps"), ref("encoder_hidden_states"));
-    EXPECT_CLOSE_LOGGED(out, ref("out"), 1e-5, 1e-4, "out (channels-last input)");
+    TESSERA_EXPECT_CLOSE_LOGGED(out, ref("out"), 1e-5, 1e-4, "out (channels-last input)");
   }
 
   void bfloat16IsCloseToFloat32() {
@@ -169,7 +162,7 @@ class TestUNet : public QObject {
                              ref("timesteps"), ref("encoder_hidden_states").to(torch::kBFloat16));
     QCOMPARE(out.scalar_type(), torch::kBFloat16);
     // bfloat16 keeps ~3 significant digits; errors grow through ~20 layers.
-    EXPECT_CLOSE_LOGGED(out, ref("out"), 0.0, 5e-2, "out (bfloat16, channels-last)");
+    TESSERA_EXPECT_CLOSE_LOGGED(out, ref("out"), 0.0, 5e-2, "out (bfloat16, channels-last)");
   }
 };
 

@@ -18,13 +18,6 @@
 #include <memory>
 #include <string>
 
-// TESSERA_EXPECT_CLOSE that also logs the measured difference (qInfo), for the record.
-#define EXPECT_CLOSE_LOGGED(actual, expected, atol, rtol, what)                                    \
-  do {                                                                                           \
-    const auto close_ = ::tessera::test::tensors_close((actual), (expected), (atol), (rtol), (what)); \
-    qInfo("%s", close_.message.c_str());                                                         \
-    QVERIFY2(close_.ok, close_.message.c_str());                                                 \
-  } while (false)
 
 using tessera::models::AutoencoderKL;
 
@@ -57,12 +50,12 @@ class TestVAE : public QObject {
   void encoderMatchesDiffusers() {
     torch::NoGradGuard ng;
     auto h = vae_->encoder()->forward(ref("image"));
-    EXPECT_CLOSE_LOGGED(h, ref("encoder_out"), 1e-5, 1e-4, "encoder_out");
-    EXPECT_CLOSE_LOGGED(vae_->quant_conv(h), ref("moments"), 1e-5, 1e-4, "moments");
+    TESSERA_EXPECT_CLOSE_LOGGED(h, ref("encoder_out"), 1e-5, 1e-4, "encoder_out");
+    TESSERA_EXPECT_CLOSE_LOGGED(vae_->quant_conv(h), ref("moments"), 1e-5, 1e-4, "moments");
     auto dist = vae_->encode(ref("image"));
-    EXPECT_CLOSE_LOGGED(dist.mean(), ref("latent_dist.mean"), 1e-5, 1e-4, "latent_dist.mean");
-    EXPECT_CLOSE_LOGGED(dist.logvar(), ref("latent_dist.logvar"), 1e-5, 1e-4, "latent_dist.logvar");
-    EXPECT_CLOSE_LOGGED(dist.std(), ref("latent_dist.std"), 1e-5, 1e-4, "latent_dist.std");
+    TESSERA_EXPECT_CLOSE_LOGGED(dist.mean(), ref("latent_dist.mean"), 1e-5, 1e-4, "latent_dist.mean");
+    TESSERA_EXPECT_CLOSE_LOGGED(dist.logvar(), ref("latent_dist.logvar"), 1e-5, 1e-4, "latent_dist.logvar");
+    TESSERA_EXPECT_CLOSE_LOGGED(dist.std(), ref("latent_dist.std"), 1e-5, 1e-4, "latent_dist.std");
     QVERIFY(torch::equal(dist.mode(), dist.mean()));
   }
 
@@ -73,20 +66,20 @@ class TestVAE : public QObject {
     QVERIFY(torch::equal(noise, ref("sample_noise_seed2001")));
     auto dist = vae_->encode(ref("image"));
     auto s = dist.sample(at::detail::createCPUGenerator(2001));
-    EXPECT_CLOSE_LOGGED(s, ref("latent_dist.sample_seed2001"), 1e-5, 1e-4, "latent_dist.sample_seed2001");
+    TESSERA_EXPECT_CLOSE_LOGGED(s, ref("latent_dist.sample_seed2001"), 1e-5, 1e-4, "latent_dist.sample_seed2001");
     QVERIFY(torch::equal(dist.sample(uint64_t(2001)), s));
     QVERIFY(!torch::equal(dist.sample(uint64_t(2002)), s));
   }
 
   void decoderMatchesDiffusers() {
     torch::NoGradGuard ng;
-    EXPECT_CLOSE_LOGGED(vae_->decode(ref("decode_in")), ref("decode_out"), 1e-5, 1e-4, "decode_out");
+    TESSERA_EXPECT_CLOSE_LOGGED(vae_->decode(ref("decode_in")), ref("decode_out"), 1e-5, 1e-4, "decode_out");
     auto scaled = ref("decode_in") / vae_->config().scaling_factor;
-    EXPECT_CLOSE_LOGGED(vae_->decode(scaled), ref("decode_out_of_latent_over_scaling"), 1e-5, 1e-4,
+    TESSERA_EXPECT_CLOSE_LOGGED(vae_->decode(scaled), ref("decode_out_of_latent_over_scaling"), 1e-5, 1e-4,
                          "decode_out_of_latent_over_scaling");
     auto recon = vae_->decode(vae_->encode(ref("image")).mode());
-    EXPECT_CLOSE_LOGGED(recon, ref("recon_from_mode"), 1e-5, 1e-4, "recon_from_mode");
-    EXPECT_CLOSE_LOGGED(vae_->forward(ref("image")), ref("recon_from_mode"), 1e-5, 1e-4, "forward");
+    TESSERA_EXPECT_CLOSE_LOGGED(recon, ref("recon_from_mode"), 1e-5, 1e-4, "recon_from_mode");
+    TESSERA_EXPECT_CLOSE_LOGGED(vae_->forward(ref("image")), ref("recon_from_mode"), 1e-5, 1e-4, "forward");
   }
 
   void legacyAttentionNamesLoad() {
@@ -124,15 +117,15 @@ class TestVAE : public QObject {
     vae_->set_attention_slicing(1, 37);  // 37 query rows at a time over 8x8 = 64 positions
     auto chunked = vae_->decode(ref("decode_in"));
     vae_->set_attention_slicing(0, 0);
-    EXPECT_CLOSE_LOGGED(chunked, full, 1e-6, 1e-5, "query_chunk 37");
+    TESSERA_EXPECT_CLOSE_LOGGED(chunked, full, 1e-6, 1e-5, "query_chunk 37");
   }
 
   void channelsLastInput() {
     torch::NoGradGuard ng;
     auto dist = vae_->encode(ref("image").contiguous(at::MemoryFormat::ChannelsLast));
-    EXPECT_CLOSE_LOGGED(dist.mean(), ref("latent_dist.mean"), 1e-5, 1e-4, "mean (channels-last)");
+    TESSERA_EXPECT_CLOSE_LOGGED(dist.mean(), ref("latent_dist.mean"), 1e-5, 1e-4, "mean (channels-last)");
     auto dec = vae_->decode(ref("decode_in").contiguous(at::MemoryFormat::ChannelsLast));
-    EXPECT_CLOSE_LOGGED(dec, ref("decode_out"), 1e-5, 1e-4, "decode_out (channels-last)");
+    TESSERA_EXPECT_CLOSE_LOGGED(dec, ref("decode_out"), 1e-5, 1e-4, "decode_out (channels-last)");
   }
 
   void bfloat16IsCloseToFloat32() {
@@ -141,10 +134,10 @@ class TestVAE : public QObject {
     vae->to(torch::kBFloat16);
     auto dist = vae->encode(ref("image").to(torch::kBFloat16));
     QCOMPARE(dist.mean().scalar_type(), torch::kBFloat16);
-    EXPECT_CLOSE_LOGGED(dist.mean(), ref("latent_dist.mean"), 0.0, 5e-2, "mean (bfloat16)");
+    TESSERA_EXPECT_CLOSE_LOGGED(dist.mean(), ref("latent_dist.mean"), 0.0, 5e-2, "mean (bfloat16)");
     auto dec = vae->decode(ref("decode_in").to(torch::kBFloat16).contiguous(at::MemoryFormat::ChannelsLast));
     QCOMPARE(dec.scalar_type(), torch::kBFloat16);
-    EXPECT_CLOSE_LOGGED(dec, ref("decode_out"), 0.0, 5e-2, "decode_out (bfloat16, channels-last)");
+    TESSERA_EXPECT_CLOSE_LOGGED(dec, ref("decode_out"), 0.0, 5e-2, "decode_out (bfloat16, channels-last)");
   }
 };
 

@@ -50,3 +50,12 @@ inline CloseResult tensors_close(const torch::Tensor& actual, const torch::Tenso
                                                             (what));                             \
     QVERIFY2(tessera_cr_.ok, tessera_cr_.message.c_str());                                       \
   } while (false)
+
+// TESSERA_EXPECT_CLOSE that also logs the measured difference (qInfo), for the record.
+#define TESSERA_EXPECT_CLOSE_LOGGED(actual, expected, atol, rtol, what)                           \
+  do {                                                                                           \
+    const auto tessera_cr_ = ::tessera::test::tensors_close((actual), (expected), (atol), (rtol), \
+                                                            (what));                             \
+    qInfo("%s", tessera_cr_.message.c_str());                                                    \
+    QVERIFY2(tessera_cr_.ok, tessera_cr_.message.c_str());                                       \
+  } while (false)

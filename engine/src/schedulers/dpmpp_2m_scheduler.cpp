@@ -14,6 +14,16 @@ AlphaSigma alpha_sigma(float sigma) {
   return r;
 }
 
+torch::Tensor data_prediction(PredictionType type, const torch::Tensor& model_output, const torch::Tensor& sample,
+                              const AlphaSigma& at) {
+  switch (type) {
+    case PredictionType::Epsilon: return (sample - at.sigma * model_output) / at.alpha;
+    case PredictionType::Sample: return model_output;
+    case PredictionType::VPrediction: return at.alpha * sample - at.sigma * model_output;
+  }
+  return model_output;
+}
+
 DPMSolverMultistepScheduler::DPMSolverMultistepScheduler(SchedulerConfig config) : SigmaScheduler(std::move(config)) {
   model_outputs_.resize(static_cast<size_t>(config_.solver_order));
 }
@@ -57,16 +67,6 @@ void DPMSolverMultistepScheduler::reset() {
   lower_order_nums_ = 0;
 }
 
-torch::Tensor DPMSolverMultistepScheduler::convert_model_output(const torch::Tensor& model_output,
-                                                                const torch::Tensor& sample) const {
-  const auto as = alpha_sigma(sigma_at(step_index_));
-  switch (config_.prediction_type) {
-    case PredictionType::Epsilon: return (sample - as.sigma * model_output) / as.alpha;
-    case PredictionType::Sample: return model_output;
-    case PredictionType::VPrediction: return as.alpha * sample - as.sigma * model_output;
-  }
-  return model_output;
-}
 
 torch::Tensor DPMSolverMultistepScheduler::first_order_update(const torch::Tensor& x0,
                                                               const torch::Tensor& sample) const {
@@ -108,7 +108,7 @@ StepResult DPMSolverMultistepScheduler::step(const torch::Tensor& model_output, 
       (config_.euler_at_final || (config_.lower_order_final && n < 15) || config_.final_sigmas_type == "zero");
   const bool lower_order_second = step_index_ == n - 2 && config_.lower_order_final && n < 15;
 
-  auto x0 = convert_model_output(model_output, sample);
+  auto x0 = data_prediction(config_.prediction_type, model_output, sample, alpha_sigma(sigma_at(step_index_)));
   for (size_t i = 0; i + 1 < model_outputs_.size(); ++i) model_outputs_[i] = model_outputs_[i + 1];
   model_outputs_.back() = x0;
 

@@ -26,7 +26,6 @@ class DPMSolverMultistepScheduler : public SigmaScheduler {
   bool variance_preserving() const override { return true; }
 
  private:
-  torch::Tensor convert_model_output(const torch::Tensor& model_output, const torch::Tensor& sample) const;
   torch::Tensor first_order_update(const torch::Tensor& x0, const torch::Tensor& sample) const;
   torch::Tensor second_order_update(const torch::Tensor& sample) const;
 
@@ -42,5 +41,10 @@ struct AlphaSigma {
   float lambda;
 };
 AlphaSigma alpha_sigma(float sigma);
+
+// The model output turned into a prediction of the clean sample x0 (diffusers'
+// convert_model_output for the data-prediction solvers DPM-Solver++ and UniPC-bh2).
+torch::Tensor data_prediction(PredictionType type, const torch::Tensor& model_output, const torch::Tensor& sample,
+                              const AlphaSigma& at);
 
 }  // namespace tessera::schedulers

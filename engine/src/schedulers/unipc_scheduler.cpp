@@ -102,16 +102,6 @@ void UniPCMultistepScheduler::reset() {
   this_order_ = 0;
 }
 
-torch::Tensor UniPCMultistepScheduler::convert_model_output(const torch::Tensor& model_output,
-                                                            const torch::Tensor& sample) const {
-  const auto as = alpha_sigma(sigma_at(step_index_));
-  switch (config_.prediction_type) {
-    case PredictionType::Epsilon: return (sample - as.sigma * model_output) / as.alpha;
-    case PredictionType::Sample: return model_output;
-    case PredictionType::VPrediction: return as.alpha * sample - as.sigma * model_output;
-  }
-  return model_output;
-}
 
 torch::Tensor UniPCMultistepScheduler::predictor_update(const torch::Tensor& x, int64_t order) const {
   const auto& m0 = model_outputs_.back();
@@ -193,7 +183,7 @@ StepResult UniPCMultistepScheduler::step(const torch::Tensor& model_output, doub
   const bool use_corrector = step_index_ > 0 &&
                              std::find(disabled.begin(), disabled.end(), step_index_ - 1) == disabled.end() &&
                              last_sample_.defined();
-  auto converted = convert_model_output(model_output, sample_in);
+  auto converted = data_prediction(config_.prediction_type, model_output, sample_in, alpha_sigma(sigma_at(step_index_)));
   torch::Tensor sample = sample_in;
   if (use_corrector) sample = corrector_update(converted, last_sample_, sample_in, this_order_);
 

@@ -25,7 +25,6 @@ class UniPCMultistepScheduler : public SigmaScheduler {
   bool variance_preserving() const override { return true; }
 
  private:
-  torch::Tensor convert_model_output(const torch::Tensor& model_output, const torch::Tensor& sample) const;
   torch::Tensor predictor_update(const torch::Tensor& sample, int64_t order) const;
   torch::Tensor corrector_update(const torch::Tensor& this_model_output, const torch::Tensor& last_sample,
                                  const torch::Tensor& this_sample, int64_t order) const;
