@@ -91,7 +91,6 @@ Command make_generate_command() {
       std::cerr << "tessera: " << s.to_string() << "\n";
       return 1;
     }
-    if (!args.has("seed")) std::cerr << "tessera: seed " << o.seed << "\n";
     const bool terminal = isatty(STDERR_FILENO) != 0;
     std::vector<GeneratedImage> images;
     const Status status = generator->generate(o, [&](const GenerateProgress& p) {
@@ -103,6 +102,7 @@ Command make_generate_command() {
     }, &images);
     if (terminal) std::fprintf(stderr, "\n");
     for (const auto& im : images) std::cout << im.path << "\n";
+    if (!args.has("seed") && !images.empty()) std::cerr << "tessera: seed " << o.seed << "\n";
     if (status.cancelled()) {
       std::cerr << "tessera: cancelled; " << images.size() << " finished image(s) kept\n";
       return 130;

@@ -121,6 +121,7 @@ class TestPipeline : public QObject {
     QTest::newRow("odd width") << 33 << 10 << QString() << QStringLiteral("multiples of 2");
     QTest::newRow("zero steps") << 32 << 0 << QString() << QStringLiteral("steps");
     QTest::newRow("unknown sampler") << 32 << 10 << QStringLiteral("heun") << QStringLiteral("heun");
+    QTest::newRow("too many DDIM steps") << 32 << 1000 << QString() << QStringLiteral("1000 steps is too many");
   }
   void badSettingsAreRefused() {
     QFETCH(int, width);

@@ -87,7 +87,18 @@ void StableDiffusionPipeline::validate(const GenerationSettings& s) const {
   if (s.init_image.defined() && (s.strength <= 0.0 || s.strength > 1.0)) {
     throw Error("strength must be in (0, 1], got " + std::to_string(s.strength));
   }
-  (void)make_scheduler(s.sampler);  // unknown sampler names throw here, listing the valid ones
+  // Unknown sampler names throw here, listing the valid ones; a step count the schedule cannot
+  // hold (e.g. 1000 DDIM steps with steps_offset 1 would need timestep 1000) is caught too.
+  auto scheduler = make_scheduler(s.sampler);
+  try {
+    scheduler->set_timesteps(s.steps);
+    const auto ts = scheduler->timesteps().to(torch::kFloat64);
+    const double last_train_step = static_cast<double>(scheduler->alphas_cumprod().size(0) - 1);
+    if (ts.numel() > 0 && ts.max().item<double>() > last_train_step) throw Error("timestep outside the schedule");
+  } catch (const Error&) {
+    throw Error(std::to_string(s.steps) + " steps is too many for this model's " + scheduler->class_name() +
+                " schedule; use fewer steps");
+  }
 }
 
 torch::Tensor StableDiffusionPipeline::encode_prompt(const std::string& prompt) {
