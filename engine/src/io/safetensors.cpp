@@ -1,5 +1,7 @@
 #include "io/safetensors.h"
 
+#include "core/atomic_file.h"
+
 #include "io/pickle_guard.h"
 #include "tessera/error.h"
 
@@ -159,23 +161,6 @@ torch::Tensor SafetensorsFile::get(const std::string& name) const {
   return t;
 }
 
-namespace {
-
-void write_all(int fd, const void* data, size_t size, const std::string& path) {
-  const auto* p = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t n = ::write(fd, p, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error(path + ": write failed (" + errno_text() + ")", "check free disk space and permissions");
-    }
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
-}
-
-}  // namespace
-
 void save_safetensors(const std::string& path, const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
                       const std::map<std::string, std::string>& metadata) {
   std::vector<torch::Tensor> cpu;
@@ -197,28 +182,13 @@ void save_safetensors(const std::string& path, const std::vector<std::pair<std::
   std::vector<size_t> order;
   const std::string header = build_safetensors_header(specs, metadata, &order);
 
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  Fd file;
-  file.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (file.fd < 0) {
-    throw Error(path + ": cannot create (" + errno_text() + ")", "check that the folder exists and is writable");
+  // Written to a temporary file, flushed and renamed: a file appears complete or not at all.
+  AtomicFileWriter file(path);
+  file.write(header.data(), header.size());
+  for (size_t i : order) {
+    if (specs[i].nbytes > 0) file.write(cpu[i].data_ptr(), static_cast<size_t>(specs[i].nbytes));
   }
-  try {
-    write_all(file.fd, header.data(), header.size(), path);
-    for (size_t i : order) {
-      if (specs[i].nbytes > 0) write_all(file.fd, cpu[i].data_ptr(), static_cast<size_t>(specs[i].nbytes), path);
-    }
-    if (::fsync(file.fd) != 0) throw Error(path + ": fsync failed (" + errno_text() + ")");
-    const int fd = file.fd;
-    file.fd = -1;
-    if (::close(fd) != 0) throw Error(path + ": close failed (" + errno_text() + ")");
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-      throw Error(path + ": cannot rename the temporary file into place (" + errno_text() + ")");
-    }
-  } catch (...) {
-    ::unlink(tmp.c_str());
-    throw;
-  }
+  file.commit();
 }
 
 }  // namespace tessera::io
