@@ -107,6 +107,7 @@ bool SshSession::isConnected() const { return d->connected; }
 QString SshSession::errorString() const { return d->error; }
 const HostKeyInfo& SshSession::hostKey() const { return d->hostKey; }
 const SshParameters& SshSession::parameters() const { return d->params; }
+ssh_session_struct* SshSession::nativeHandle() const { return d->connected ? d->session.get() : nullptr; }
 
 bool SshSession::Private::configure() {
   session.reset(ssh_new());

@@ -12,6 +12,8 @@
 #include <functional>
 #include <memory>
 
+struct ssh_session_struct;  // libssh's handle type (ssh_session is a pointer to it)
+
 namespace tessera::remote {
 
 struct HostKeyInfo {
@@ -57,6 +59,9 @@ class SshSession {
   ExecResult exec(const QStringList& argv, int timeoutSecs = 600);
   // Runs a command line that the caller has built from shellQuote()d pieces.
   ExecResult execCommandLine(const QString& commandLine, int timeoutSecs = 600);
+
+  // The libssh session, for the SFTP client of this library; null until connected.
+  ssh_session_struct* nativeHandle() const;
 
  private:
   struct Private;
