@@ -1,0 +1,91 @@
+#pragma once
+// Watches one run for the studio (and `tessera-remote tail`): connects to the run's hosts from its
+// registry record, and on every poll() refreshes the run's state and tails RUN_DIR/metrics.jsonl
+// and rank 0's log by byte offset. A dropped connection is reported and re-established on a later
+// poll; the offsets make sure no metrics line is lost or delivered twice. Lives on one thread
+// (it owns its libssh sessions): move it to a worker thread and drive poll() with a timer.
+
+#include "tessera/remote/launcher.h"
+#include "tessera/remote/run_registry.h"
+#include "tessera/remote/ssh_session.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QProcessEnvironment>
+
+#include <functional>
+#include <memory>
+
+namespace tessera::remote {
+
+class CommandRunner;
+
+// How to reach a run's hosts: everything SshParameters holds except the destination, which comes
+// from the run record, plus the host-key and passphrase callbacks.
+struct ConnectOptions {
+  SshParameters base;  // identity, known_hosts, agent, ~/.ssh/config, timeouts
+  std::function<bool(const HostKeyInfo&)> acceptUnknownHostKey;
+  std::function<QString(const QString&)> passphrase;
+  QProcessEnvironment localEnvironment = QProcessEnvironment::systemEnvironment();  // local/Slurm-here runs
+};
+
+// The sessions, runners and launcher for one run record (one thread at a time).
+class RunConnection {
+ public:
+  static std::unique_ptr<RunConnection> open(const RunRecord& record, const ConnectOptions& options, QString* error);
+  ~RunConnection();
+  Launcher& launcher();
+  CommandRunner& primary();  // the host that holds rank 0's run directory
+
+ private:
+  RunConnection();
+  struct Private;
+  std::unique_ptr<Private> d;
+};
+
+// Where a run's rank-0 output goes, by launcher.
+QString runLogPath(const RunRecord& record);
+QString runMetricsPath(const RunRecord& record);
+
+class RunWatcher : public QObject {
+  Q_OBJECT
+
+ public:
+  RunWatcher(RunRecord record, ConnectOptions options, QObject* parent = nullptr);
+  ~RunWatcher() override;
+  const RunRecord& record() const { return m_record; }
+  qint64 metricsOffset() const;
+  qint64 logOffset() const;
+  // Continue from offsets kept from an earlier watcher (after the studio restarted).
+  void setOffsets(qint64 metricsOffset, qint64 logOffset);
+
+ public Q_SLOTS:
+  void poll();
+
+ Q_SIGNALS:
+  void metricsArrived(const QList<QJsonObject>& lines);  // step lines and event lines, in order
+  void malformedMetricsLine(const QByteArray& line);
+  void logArrived(const QString& text);
+  void stateChanged(tessera::remote::RunState state, const QString& message);
+  void connectionLost(const QString& error);
+  void connectionRestored();
+  void finished(tessera::remote::RunState state);
+
+ private:
+  void dropConnection(const QString& error);
+
+  RunRecord m_record;
+  ConnectOptions m_options;
+  std::unique_ptr<RunConnection> m_connection;
+  struct Tails;
+  std::unique_ptr<Tails> m_tails;
+  bool m_lost = false;
+  bool m_finishedEmitted = false;
+  RunState m_lastState;
+  QString m_lastMessage;
+};
+
+}  // namespace tessera::remote
+
+Q_DECLARE_METATYPE(tessera::remote::RunState)
