@@ -1,5 +1,8 @@
 // tessera-remote: reach GPU machines from a terminal, with the same code the studio uses.
 
+#include "cli_common.h"
+#include "commands.h"
+
 #include "tessera/remote/remote_info.h"
 #include "tessera/remote/shell_quote.h"
 #include "tessera/remote/ssh_session.h"
@@ -8,6 +11,7 @@
 #include <QStringList>
 
 #include <cstdio>
+#include <map>
 
 namespace {
 
@@ -21,6 +25,12 @@ const char* kOverview =
     "commands:\n"
     "  version     print the versions of tessera-remote, Qt and libssh\n"
     "  exec        run one command on a host over SSH (host key verified, arguments quoted)\n"
+    "  launch      start a training run here, on SSH hosts, or through Slurm, and record it\n"
+    "  status      the recorded runs, or one run's state asked from its hosts now\n"
+    "  tail        print a run's metrics or log, following it to its end with --follow\n"
+    "  cancel      stop every process of a run\n"
+    "  fetch       copy a run's samples, checkpoints and metrics here\n"
+    "  hosts       check hosts before a launch (tessera, GPUs, disk, rendezvous port)\n"
     "\n"
     "'tessera-remote <command> --help' shows a command's flags.\n";
 
@@ -148,5 +158,21 @@ int main(int argc, char** argv) {
   }
   if (command == QLatin1String("version") || command == QLatin1String("--version")) return runVersion(args);
   if (command == QLatin1String("exec")) return runExec(args);
+  namespace rc = tessera::remote::cli;
+  const std::map<QString, int (*)(const QStringList&)> commands{
+      {QStringLiteral("launch"), rc::runLaunch}, {QStringLiteral("status"), rc::runStatus},
+      {QStringLiteral("tail"), rc::runTail},     {QStringLiteral("cancel"), rc::runCancel},
+      {QStringLiteral("fetch"), rc::runFetch},   {QStringLiteral("hosts"), rc::runHosts}};
+  if (const auto it = commands.find(command); it != commands.end()) {
+    try {
+      return it->second(args);
+    } catch (const rc::UsageError& e) {
+      rc::printError(QString::fromStdString(e.what()));
+      return 2;
+    } catch (const std::exception& e) {
+      rc::printError(QString::fromStdString(e.what()));
+      return 1;
+    }
+  }
   return usageError(QStringLiteral("unknown command '%1' (see 'tessera-remote --help')").arg(command));
 }

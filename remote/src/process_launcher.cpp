@@ -10,11 +10,12 @@
 namespace tessera::remote {
 namespace {
 
-// Run by `sh -c` for each rank, with $1 = rank and the program + arguments after it. It records
-// its own pid (it is the leader of the session that setsid gave it, so the pid is also the
-// process group to signal), then the program's output and exit code.
+// Run by `sh -c` for each rank, with $1 = the ranks folder, $2 = rank, and the program + arguments
+// after them. It records its own pid (it is the leader of the session that setsid gave it, so the
+// pid is also the process group to signal), then the program's output and exit code. The rank
+// keeps the login folder as its working folder, so relative paths mean the same as at launch.
 const char* const kRankScript =
-    "r=$1; shift; echo $$ > ranks/rank-$r.pid; \"$@\" > ranks/rank-$r.log 2>&1; echo $? > ranks/rank-$r.exit";
+    "d=$1; r=$2; shift 2; echo $$ > \"$d/rank-$r.pid\"; \"$@\" > \"$d/rank-$r.log\" 2>&1; echo $? > \"$d/rank-$r.exit\"";
 
 // Shell functions shared by the scripts below: is a process / a process group still running
 // (zombies do not count: an orphaned rank may wait a while for init to reap it)?
@@ -62,13 +63,13 @@ bool validEnvName(const QString& name) {
 }  // namespace
 
 QString rankLaunchCommand(const LaunchSpec& spec, int firstRank, int count, int worldSize, const QString& masterAddr) {
-  QStringList parts;
-  parts << shellJoin({QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--"), spec.runDir + QStringLiteral("/ranks")})
-        << QStringLiteral("&&") << shellJoin({QStringLiteral("cd"), QStringLiteral("--"), spec.runDir}) << QStringLiteral("&&")
-        << QStringLiteral("rm -f");
+  const QString ranks = spec.runDir + QStringLiteral("/ranks");
+  QStringList rm{QStringLiteral("rm"), QStringLiteral("-f"), QStringLiteral("--")};
   for (int i = 0; i < count; ++i)
-    parts << QStringLiteral("ranks/rank-%1.pid ranks/rank-%1.exit").arg(firstRank + i);
-  parts << QStringLiteral("&& {");
+    rm << ranks + QStringLiteral("/rank-%1.pid").arg(firstRank + i) << ranks + QStringLiteral("/rank-%1.exit").arg(firstRank + i);
+  QStringList parts;
+  parts << shellJoin({QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--"), ranks}) << QStringLiteral("&&")
+        << shellJoin(rm) << QStringLiteral("&& {");
   for (int i = 0; i < count; ++i) {
     const int rank = firstRank + i;
     QStringList argv{QStringLiteral("env"),
@@ -81,7 +82,7 @@ QString rankLaunchCommand(const LaunchSpec& spec, int firstRank, int count, int 
     for (auto it = spec.environment.cbegin(); it != spec.environment.cend(); ++it)
       argv << it.key() + QLatin1Char('=') + it.value();
     argv << QStringLiteral("setsid") << QStringLiteral("sh") << QStringLiteral("-c") << QString::fromLatin1(kRankScript)
-         << QStringLiteral("tessera-rank") << QString::number(rank) << spec.tesseraPath << spec.arguments;
+         << QStringLiteral("tessera-rank") << ranks << QString::number(rank) << spec.tesseraPath << spec.arguments;
     parts << shellJoin(argv) + QStringLiteral(" </dev/null >/dev/null 2>&1 &");
   }
   parts << QStringLiteral("true; }");  // braces: '&' binds looser than '&&'

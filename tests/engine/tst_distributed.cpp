@@ -4,15 +4,11 @@
 #include "training/distributed.h"
 
 #include "tessera/error.h"
+#include "test_support.h"
 
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QtTest>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -120,20 +116,6 @@ int run_worker() {
   return failures ? 1 : 0;
 }
 
-// A port nobody listens on right now (the kernel picks it; closed again before the ranks start).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = 29533;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
-  if (fd >= 0) ::close(fd);
-  return port;
-}
 
 }  // namespace
 
@@ -232,7 +214,7 @@ class TestDistributed : public QObject {
   }
   void gloo_ranks_average_gradients() {
     QFETCH(int, world);
-    const int port = free_port();
+    const int port = tessera::test::freeTcpPort();
     std::vector<std::unique_ptr<QProcess>> ranks;
     for (int r = 0; r < world; ++r) {
       auto p = std::make_unique<QProcess>();

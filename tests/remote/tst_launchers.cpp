@@ -69,7 +69,8 @@ class TestLaunchers : public QObject {
     spec.runName = QStringLiteral("test run");
     spec.runDir = runDir;
     spec.tesseraPath = QStringLiteral("/bin/sh");
-    spec.arguments = QStringList{QStringLiteral("-c"), script, QStringLiteral("rank")} + args;
+    // $0 is the run directory: ranks start in the login folder, as `tessera train` does.
+    spec.arguments = QStringList{QStringLiteral("-c"), QStringLiteral("cd \"$0\" || exit 99; ") + script, runDir} + args;
     return spec;
   }
 

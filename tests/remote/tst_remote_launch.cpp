@@ -61,7 +61,8 @@ class TestRemoteLaunch : public QObject {
     spec.runName = QStringLiteral("remote test");
     spec.runDir = runDir;
     spec.tesseraPath = QStringLiteral("/bin/sh");
-    spec.arguments = {QStringLiteral("-c"), script, QStringLiteral("rank")};
+    // $0 is the run directory: ranks start in the login folder, as `tessera train` does.
+    spec.arguments = {QStringLiteral("-c"), QStringLiteral("cd \"$0\" || exit 99; ") + script, runDir};
     return spec;
   }
 

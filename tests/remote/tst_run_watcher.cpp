@@ -104,10 +104,10 @@ class TestRunWatcher : public QObject {
     spec.runDir = QStringLiteral("runs/watched-") + QString::number(QCoreApplication::applicationPid());
     spec.tesseraPath = QStringLiteral("/bin/sh");
     spec.arguments = {QStringLiteral("-c"),
-                      QStringLiteral("echo '{\"event\": \"start\"}' >> metrics.jsonl; i=0; while [ $i -lt 80 ]; do "
+                      QStringLiteral("cd \"$0\" || exit 99; echo '{\"event\": \"start\"}' >> metrics.jsonl; i=0; while [ $i -lt 80 ]; do "
                                      "echo \"{\\\"step\\\": $i, \\\"loss\\\": 0.5}\" >> metrics.jsonl; echo \"step $i\"; "
                                      "i=$((i + 1)); sleep 0.05; done; echo '{\"event\": \"finish\"}' >> metrics.jsonl"),
-                      QStringLiteral("rank")};
+                      spec.runDir};
     RunRecord record;
     QString error;
     QVERIFY2(launcher.launch(spec, &record, &error), qPrintable(error));
