@@ -14,6 +14,8 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 
+#include <unistd.h>
+
 using tessera::remote::SftpClient;
 using tessera::remote::SshParameters;
 using tessera::remote::SshSession;
@@ -207,6 +209,21 @@ class TestSftp : public QObject {
     auto downAgain = m_sftp->syncDown(remote, dst);
     QVERIFY(downAgain.ok);
     QCOMPARE(downAgain.filesTransferred, 0);
+  }
+
+  void fullRemoteDiskIsReported() {
+    if (::geteuid() != 0) QSKIP("needs root to mount a tiny file system (ctest runs as root)");
+    const QString mountPoint = QStringLiteral("/tmp/tessera-full-disk-%1").arg(QCoreApplication::applicationPid());
+    QVERIFY(QDir().mkpath(mountPoint));
+    const auto mount = tessera::test::run(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                                                                   QStringLiteral("size=256k,mode=0777"), QStringLiteral("tessera-full"), mountPoint});
+    if (mount.exitCode != 0) QSKIP(qPrintable(QStringLiteral("cannot mount a tmpfs here: ") + QString::fromUtf8(mount.err)));
+    const QString local = writeLocal(QStringLiteral("big.bin"), randomBytes(1024 * 1024, 6));
+    const auto r = m_sftp->upload(local, mountPoint + QStringLiteral("/big.bin"));
+    tessera::test::run(QStringLiteral("umount"), {mountPoint});
+    QDir().rmdir(mountPoint);
+    QVERIFY(!r.ok);
+    QVERIFY2(r.error.contains(QStringLiteral("disk full")) && r.error.contains(QStringLiteral("big.bin")), qPrintable(r.error));
   }
 
   void hostileNamesStayNames() {
