@@ -2,6 +2,7 @@
 
 #include "about_dialog.h"
 #include "pages/placeholder_page.h"
+#include "pages/runs_page.h"
 
 #include "tessera/runtime.h"
 
@@ -55,12 +56,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                  "and time, and launch it locally, on SSH hosts or through Slurm."),
                               this),
           tr("Train"), QStyle::SP_MediaPlay);
-  addPage(new PlaceholderPage(tr("Runs"),
-                              tr("Follow runs on the cluster: live loss, learning rate and throughput "
-                                 "curves, logs, samples as they arrive, cancel, reattach and fetch "
-                                 "checkpoints."),
-                              this),
-          tr("Runs"), QStyle::SP_FileDialogDetailedView);
+  addPage(new RunsPage(tessera::remote::RunRegistry::defaultFolder(), this), tr("Runs"),
+          QStyle::SP_FileDialogDetailedView);
   addPage(new PlaceholderPage(tr("Generate"),
                               tr("Generate images from a checkpoint or diffusers folder on this machine: "
                                  "prompt, negative prompt, sampler, steps, guidance, seed, size, img2img, "

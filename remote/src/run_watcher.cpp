@@ -172,4 +172,20 @@ void RunWatcher::poll() {
   }
 }
 
+void RunWatcher::cancelRun() {
+  QString error;
+  if (!m_connection) m_connection = RunConnection::open(m_record, m_options, &error);
+  if (!m_connection) {
+    Q_EMIT actionFailed(QStringLiteral("cannot reach run %1 to cancel it: %2").arg(m_record.id, error));
+    return;
+  }
+  if (!m_connection->launcher().cancel(&m_record, &error)) {
+    Q_EMIT actionFailed(error);
+    return;
+  }
+  m_lastState = m_record.state;
+  m_lastMessage = m_record.message;
+  Q_EMIT stateChanged(m_record.state, m_record.message);
+}
+
 }  // namespace tessera::remote

@@ -62,6 +62,8 @@ class RunWatcher : public QObject {
 
  public Q_SLOTS:
   void poll();
+  // Stops every process of the run (or its Slurm job); reports through stateChanged / actionFailed.
+  void cancelRun();
 
  Q_SIGNALS:
   void metricsArrived(const QList<QJsonObject>& lines);  // step lines and event lines, in order
@@ -71,6 +73,7 @@ class RunWatcher : public QObject {
   void connectionLost(const QString& error);
   void connectionRestored();
   void finished(tessera::remote::RunState state);
+  void actionFailed(const QString& error);
 
  private:
   void dropConnection(const QString& error);

@@ -1,0 +1,78 @@
+#pragma once
+// The Runs page: every run in the registry with its state; select one or several to follow them
+// live — loss curves (raw and smoothed, several runs overlaid, restarts and faults marked), the
+// latest learning rate and throughput, rank 0's log — and cancel a run. Each followed run has a
+// RunWatcher on a thread of its own (SSH never blocks the GUI); it reattaches to runs launched
+// earlier, from the studio or from `tessera-remote`, by their registry record.
+
+#include "tessera/remote/run_registry.h"
+#include "tessera/remote/run_watcher.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QWidget>
+
+class LossPlot;
+class QCheckBox;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QSlider;
+class QTableView;
+class QThread;
+class RunListModel;
+
+class RunsPage : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit RunsPage(QString registryFolder, QWidget* parent = nullptr);
+  ~RunsPage() override;
+
+  LossPlot* lossPlot() const { return m_plot; }
+  RunListModel* model() const { return m_model; }
+  // Follows exactly these runs (the selection of the list does the same).
+  void watchRuns(const QStringList& ids);
+  QStringList watchedRuns() const { return m_watches.keys(); }
+  // Seconds between polls of a followed run (default 2).
+  void setPollInterval(int milliseconds) { m_pollMs = milliseconds; }
+
+ public Q_SLOTS:
+  void reload();
+  void cancelCurrentRun();     // asks first
+  void cancelRun(const QString& id);  // no questions (the button asked)
+
+ Q_SIGNALS:
+  void runStateChanged(const QString& id, tessera::remote::RunState state);
+
+ private:
+  struct Watch {
+    QThread* thread = nullptr;
+    tessera::remote::RunWatcher* watcher = nullptr;
+    tessera::remote::RunRecord record;
+    double lastStep = 0;
+  };
+  void startWatch(const tessera::remote::RunRecord& record);
+  void stopWatch(const QString& id, bool wait);
+  void handleMetrics(const QString& id, const QList<QJsonObject>& lines);
+  void handleState(const QString& id, tessera::remote::RunState state, const QString& message);
+  void handleSelection();
+  void showStatus(const QString& id);
+  QString currentRun() const;
+  tessera::remote::ConnectOptions connectOptions();
+
+  tessera::remote::RunRegistry m_registry;
+  RunListModel* m_model = nullptr;
+  QTableView* m_table = nullptr;
+  LossPlot* m_plot = nullptr;
+  QLabel* m_status = nullptr;
+  QLabel* m_throughput = nullptr;
+  QPlainTextEdit* m_log = nullptr;
+  QPushButton* m_cancel = nullptr;
+  QCheckBox* m_logScale = nullptr;
+  QSlider* m_smoothing = nullptr;
+  QHash<QString, Watch> m_watches;
+  QList<QThread*> m_stopping;  // threads finishing their last poll
+  QHash<QString, QJsonObject> m_lastMetrics;
+  int m_pollMs = 2000;
+};

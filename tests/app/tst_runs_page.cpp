@@ -1,0 +1,128 @@
+// The Runs page against real local runs: the registry's runs listed, a selected run followed live
+// (loss points, event markers, log, final state saved back to the registry), two runs overlaid,
+// cancel through the page, and a million-point curve that stays usable.
+
+#include "test_support.h"
+
+#include "models/run_list_model.h"
+#include "pages/runs_page.h"
+#include "widgets/loss_plot.h"
+
+#include "tessera/remote/command_runner.h"
+#include "tessera/remote/process_launcher.h"
+
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <qcustomplot.h>
+
+using namespace tessera::remote;
+
+class TestRunsPage : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_tmp;
+  LocalRunner m_local;
+
+  // A local run of /bin/sh that logs `steps` steps like training does, with a resume event.
+  RunRecord launch(const QString& name, int steps, double delay) {
+    ProcessLauncher launcher(QStringLiteral("local"), {&m_local});
+    LaunchSpec spec;
+    spec.runName = name;
+    spec.runDir = m_tmp.filePath(name);
+    spec.tesseraPath = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"),
+                      QStringLiteral("cd \"$0\" || exit 99; i=0; while [ $i -lt %1 ]; do "
+                                     "[ $i = 10 ] && echo \"{\\\"event\\\": \\\"resume\\\", \\\"step\\\": $i}\" >> metrics.jsonl; "
+                                     "echo \"{\\\"step\\\": $i, \\\"loss\\\": 1.$i, \\\"lr\\\": 0.0001, \\\"images_per_s\\\": 3.5}\" >> metrics.jsonl; "
+                                     "echo \"training step $i\"; i=$((i + 1)); sleep %2; done")
+                          .arg(steps)
+                          .arg(delay),
+                      spec.runDir};
+    RunRecord record;
+    QString error;
+    if (!launcher.launch(spec, &record, &error)) qWarning() << error;
+    RunRegistry registry(m_tmp.filePath(QStringLiteral("registry")));
+    if (!registry.save(record, &error)) qWarning() << error;
+    return record;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { QVERIFY(m_tmp.isValid()); }
+
+  void followsARunToItsEnd() {
+    const RunRecord record = launch(QStringLiteral("alpha"), 30, 0.02);
+    RunsPage page(m_tmp.filePath(QStringLiteral("registry")));
+    page.setPollInterval(200);
+    page.show();
+    auto* table = page.findChild<QTableView*>(QStringLiteral("runTable"));
+    QVERIFY(table);
+    QCOMPARE(page.model()->rowCount(), 1);
+    table->selectRow(0);
+    QCOMPARE(page.watchedRuns(), QStringList{record.id});
+    QTRY_COMPARE_WITH_TIMEOUT(page.lossPlot()->pointCount(QStringLiteral("alpha")), 30, 20000);
+    QCOMPARE(page.lossPlot()->markerCount(), 1);  // the resume
+    auto* status = page.findChild<QLabel*>(QStringLiteral("runStatus"));
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("succeeded")), 20000);
+    auto* log = page.findChild<QPlainTextEdit*>(QStringLiteral("runLog"));
+    QTRY_VERIFY_WITH_TIMEOUT(log->toPlainText().contains(QStringLiteral("training step 29")), 10000);
+    auto* throughput = page.findChild<QLabel*>(QStringLiteral("throughput"));
+    QVERIFY2(throughput->text().contains(QStringLiteral("3.5 images/s")), qPrintable(throughput->text()));
+    // The final state went back to the registry, so the next start of the studio shows it.
+    RunRegistry registry(m_tmp.filePath(QStringLiteral("registry")));
+    QCOMPARE(registry.find(record.id)->state, RunState::Succeeded);
+  }
+
+  void overlaysAndCancels() {
+    const RunRecord a = launch(QStringLiteral("beta"), 5, 0.01);
+    const RunRecord b = launch(QStringLiteral("gamma"), 100000, 0.05);
+    RunsPage page(m_tmp.filePath(QStringLiteral("registry")));
+    page.setPollInterval(200);
+    page.watchRuns({a.id, b.id});
+    QTRY_COMPARE_WITH_TIMEOUT(page.lossPlot()->pointCount(QStringLiteral("beta")), 5, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(page.lossPlot()->pointCount(QStringLiteral("gamma")) > 3, 20000);
+    QCOMPARE(page.lossPlot()->runs().size(), 2);
+    QSignalSpy state(&page, &RunsPage::runStateChanged);
+    page.cancelRun(b.id);
+    QTRY_VERIFY_WITH_TIMEOUT(!state.isEmpty() && state.last().at(1).value<RunState>() == RunState::Cancelled, 20000);
+    RunRegistry registry(m_tmp.filePath(QStringLiteral("registry")));
+    QCOMPARE(registry.find(b.id)->state, RunState::Cancelled);
+    page.watchRuns({a.id});
+    QCOMPARE(page.lossPlot()->runs(), QStringList{QStringLiteral("beta")});
+  }
+
+  void aMillionPointsStayUsable() {
+    LossPlot plot;
+    plot.resize(900, 500);
+    plot.show();
+    QVector<double> steps(1000000), losses(1000000);
+    for (int i = 0; i < steps.size(); ++i) {
+      steps[i] = i;
+      losses[i] = 1.0 / (1.0 + i * 1e-4) + 0.05 * std::sin(i * 0.37);
+    }
+    QElapsedTimer t;
+    t.start();
+    for (int chunk = 0; chunk < 100; ++chunk)  // as metrics arrive: in batches
+      plot.addPoints(QStringLiteral("big"), steps.mid(chunk * 10000, 10000), losses.mid(chunk * 10000, 10000));
+    const qint64 addMs = t.elapsed();
+    QCOMPARE(plot.pointCount(QStringLiteral("big")), 1000000);
+    t.restart();
+    plot.rescale();
+    plot.plot()->replot(QCustomPlot::rpImmediateRefresh);
+    const qint64 drawMs = t.elapsed();
+    t.restart();
+    plot.setLogScale(true);
+    plot.setSmoothing(0.99);
+    plot.plot()->replot(QCustomPlot::rpImmediateRefresh);
+    const qint64 restyleMs = t.elapsed();
+    qInfo("1,000,000 points: added in %lld ms, drawn in %lld ms, log scale + re-smoothed + drawn in %lld ms", addMs, drawMs,
+          restyleMs);
+    // Generous bounds: they catch an accidental quadratic path, not a slow machine.
+    QVERIFY2(addMs < 5000 && drawMs < 5000 && restyleMs < 10000, "the curve is not fluid with a million points");
+  }
+};
+
+QTEST_MAIN(TestRunsPage)
+#include "tst_runs_page.moc"
