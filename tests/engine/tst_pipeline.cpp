@@ -96,7 +96,7 @@ class TestPipeline : public QObject {
     int calls = 0;
     s.strength = 0.5;
     GenerationTrace trace;
-    pipe.generate(s, [&](int64_t, int64_t total, const torch::Tensor&) { calls = static_cast<int>(total); return true; }, &trace);
+    pipe.generate(s, [&](const tessera::pipeline::StepState& st) { calls = static_cast<int>(st.total); return true; }, &trace);
     QCOMPARE(calls, 5);  // strength 0.5 of 10 steps
     QCOMPARE(trace.timesteps[0].item<int64_t>(), int64_t(401));
   }
@@ -106,9 +106,9 @@ class TestPipeline : public QObject {
     StableDiffusionPipeline pipe((golden + QStringLiteral("/tiny-sd2")).toStdString());
     int steps = 0;
     QVERIFY_THROWS_EXCEPTION(tessera::Cancelled,
-                             pipe.generate(goldenSettings(), [&](int64_t step, int64_t, const torch::Tensor&) {
-                               steps = static_cast<int>(step);
-                               return step < 3;
+                             pipe.generate(goldenSettings(), [&](const tessera::pipeline::StepState& st) {
+                               steps = static_cast<int>(st.step);
+                               return st.step < 3;
                              }));
     QCOMPARE(steps, 3);
   }

@@ -105,10 +105,17 @@ LoadReport load_state_dict(torch::nn::Module& module, const SafetensorsFile& fil
 }
 
 void save_state_dict(const torch::nn::Module& module, const std::string& path,
-                     const std::map<std::string, std::string>& metadata) {
+                     const std::map<std::string, std::string>& metadata,
+                     std::optional<torch::ScalarType> float_dtype) {
+  if (float_dtype && *float_dtype != torch::kFloat32 && *float_dtype != torch::kFloat16 &&
+      *float_dtype != torch::kBFloat16) {
+    throw Error(path + ": weights can be saved as float32, float16 or bfloat16 only");
+  }
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
   for (const auto& [key, tensor] : module_tensors(module)) {
-    tensors.emplace_back(key, tensor.detach().to(torch::kCPU).contiguous());
+    torch::Tensor t = tensor.detach().to(torch::kCPU);
+    if (float_dtype && t.is_floating_point()) t = t.to(*float_dtype);
+    tensors.emplace_back(key, t.contiguous());
   }
   std::map<std::string, std::string> meta = metadata;
   meta.emplace("format", "pt");

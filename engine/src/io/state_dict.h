@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,7 +46,10 @@ LoadReport load_state_dict(torch::nn::Module& module, const SafetensorsFile& fil
 
 // Writes every parameter and buffer of `module` (contiguous, on the CPU) to `path` atomically.
 // Adds "format": "pt" to the metadata unless it is given, as diffusers and transformers expect.
+// With `float_dtype` (kFloat32, kFloat16 or kBFloat16), floating-point tensors are stored in that
+// dtype (integer buffers keep theirs), as `model.to(dtype).save_pretrained()` would store them.
 void save_state_dict(const torch::nn::Module& module, const std::string& path,
-                     const std::map<std::string, std::string>& metadata = {});
+                     const std::map<std::string, std::string>& metadata = {},
+                     std::optional<torch::ScalarType> float_dtype = std::nullopt);
 
 }  // namespace tessera::io

@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -50,6 +51,38 @@ torch::Tensor load_init_image(const std::string& path) {
   if (im.channels == 1) pixels = pixels.repeat({1, 1, 3});
   if (im.channels == 4) pixels = pixels.slice(2, 0, 3);
   return (pixels.permute({2, 0, 1}).unsqueeze(0).to(torch::kFloat32) / 255.0) * 2.0 - 1.0;
+}
+
+// A1111's "Approx cheap" latent -> RGB factors for the 4-channel SD 1.x/2.x latent space: rows are
+// latent channels, columns R, G, B; the result is in about [-1, 1].
+constexpr float kLatentRgbFactors[4][3] = {
+    {0.298f, 0.207f, 0.208f}, {0.187f, 0.286f, 0.173f}, {-0.158f, 0.189f, 0.264f}, {-0.184f, -0.271f, -0.473f}};
+
+// [3, h, w] in about [-1, 1] -> RGB8.
+std::shared_ptr<const PreviewImage> to_preview(const torch::Tensor& chw) {
+  const auto pixels =
+      ((chw.to(torch::kFloat32) + 1.0) * 127.5).round().clamp(0, 255).to(torch::kUInt8).permute({1, 2, 0}).contiguous();
+  auto image = std::make_shared<PreviewImage>();
+  image->height = static_cast<int>(pixels.size(0));
+  image->width = static_cast<int>(pixels.size(1));
+  image->rgb.assign(pixels.data_ptr<uint8_t>(), pixels.data_ptr<uint8_t>() + pixels.numel());
+  return image;
+}
+
+// The first image's predicted clean latents [C, h, w] as a small RGB image.
+std::shared_ptr<const PreviewImage> latent_preview(const torch::Tensor& latents) {
+  const auto x = latents[0].to(torch::kFloat32);
+  if (x.size(0) == 4) {
+    const auto factors = torch::from_blob(const_cast<float*>(&kLatentRgbFactors[0][0]), {4, 3}, torch::kFloat32);
+    return to_preview(torch::einsum("chw,cr->rhw", {x, factors}));
+  }
+  // Another latent space: its first channels (repeated when fewer than three), each stretched
+  // to [-1, 1].
+  auto rgb = x.slice(0, 0, std::min<int64_t>(3, x.size(0)));
+  while (rgb.size(0) < 3) rgb = torch::cat({rgb, rgb.slice(0, 0, 1)}, 0);
+  const auto lo = rgb.amin({1, 2}, true);
+  const auto hi = rgb.amax({1, 2}, true);
+  return to_preview((rgb - lo) / (hi - lo).clamp_min(1e-6) * 2 - 1);
 }
 
 }  // namespace
@@ -117,9 +150,19 @@ Status ImageGenerator::generate(const GenerateOptions& options, const GeneratePr
     for (int k = 0; k < prompt_count; ++k) {
       settings.prompt = options.prompts[static_cast<size_t>(k)];
       settings.seed = options.seed + static_cast<uint64_t>(k);
-      const auto result = pipe.generate(settings, [&](int64_t step, int64_t total, const torch::Tensor&) {
+      const auto result = pipe.generate(settings, [&](const pipeline::StepState& state) {
         if (!progress) return true;
-        return progress(GenerateProgress{k, prompt_count, static_cast<int>(step), static_cast<int>(total)});
+        GenerateProgress p{k, prompt_count, static_cast<int>(state.step), static_cast<int>(state.total), nullptr};
+        const int every = std::max(1, options.preview.every);
+        if (options.preview.mode != PreviewMode::None && (state.step % every == 0 || state.step == state.total)) {
+          const torch::Tensor& x0 = state.predicted_original.defined() ? state.predicted_original : state.latents;
+          if (options.preview.mode == PreviewMode::Latent) {
+            p.preview = latent_preview(x0);
+          } else {
+            p.preview = to_preview(pipe.decode_latents(x0.slice(0, 0, 1))[0].clamp(-1, 1));
+          }
+        }
+        return progress(p);
       });
       GenerationParameters params;
       params.prompt = settings.prompt;

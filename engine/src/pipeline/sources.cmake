@@ -3,5 +3,6 @@ target_sources(tessera_engine PRIVATE
   src/pipeline/generation_parameters.cpp
   src/pipeline/stable_diffusion_pipeline.cpp
   src/pipeline/image_generator.cpp
+  src/pipeline/generation_queue.cpp
 )
 target_link_libraries(tessera_engine PRIVATE OpenSSL::Crypto)

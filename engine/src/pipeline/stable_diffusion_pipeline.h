@@ -5,6 +5,7 @@
 // order, classifier-free guidance (with optional rescale), the same scheduler steps, the same
 // VAE decode and post-processing. Internal header (torch).
 
+#include "io/diffusers_folder.h"
 #include "models/autoencoder_kl.h"
 #include "models/clip_text_model.h"
 #include "models/unet_2d_condition.h"
@@ -38,9 +39,20 @@ struct GenerationSettings {
   double strength = 0.8;
 };
 
-// Called after every UNet step with (step index from 1, total steps, current latents).
-// Return false to stop: generate() then throws tessera::Cancelled and writes nothing.
-using StepCallback = std::function<bool(int64_t step, int64_t total, const torch::Tensor& latents)>;
+// What a step callback sees after every UNet step.
+struct StepState {
+  int64_t step = 0;   // from 1
+  int64_t total = 0;
+  torch::Tensor latents;             // after the step, [B, C, h, w]
+  // The model's estimate of the clean latents at this step (x0; the scheduler's
+  // pred_original_sample, or computed from the model output and alphas_cumprod for schedulers
+  // that do not return one). What previews should show: it is sharp long before `latents` is.
+  torch::Tensor predicted_original;
+};
+
+// Called after every UNet step. Return false to stop: generate() then throws tessera::Cancelled
+// and writes nothing.
+using StepCallback = std::function<bool(const StepState& state)>;
 
 // Everything the pipeline computed, for tests and previews.
 struct GenerationTrace {
@@ -64,6 +76,18 @@ class StableDiffusionPipeline {
   // Loads tokenizer/, text_encoder/, unet/, vae/ and scheduler/ of a diffusers folder (checked
   // against model_index.json when present). Throws tessera::Error naming what is missing.
   explicit StableDiffusionPipeline(const std::string& model_dir);
+  explicit StableDiffusionPipeline(const io::DiffusersFolder& folder);
+
+  // Writes the pipeline as a diffusers folder (io::save_diffusers_folder: atomic, refuses a
+  // non-empty target unless options.overwrite), loadable by diffusers' from_pretrained.
+  void save(const std::string& dir, const io::DiffusersSaveOptions& options = {}) const;
+  // A pipeline from components already in memory (benchmarks with random weights, tests); the
+  // models are shared, not copied (put them in eval mode first). Like the folder constructor, it
+  // stores the UNet's and VAE's convolution weights channels-last (faster CPU inference).
+  // `model_dir` only names it.
+  StableDiffusionPipeline(CLIPTokenizer tokenizer, models::CLIPTextModel text_encoder,
+                          models::UNet2DConditionModel unet, models::AutoencoderKL vae,
+                          nlohmann::json scheduler_config, std::string model_dir = {});
 
   GenerationResult generate(const GenerationSettings& settings, const StepCallback& on_step = {},
                             GenerationTrace* trace = nullptr);
@@ -76,6 +100,12 @@ class StableDiffusionPipeline {
   int64_t default_height() const { return default_width(); }
   const nlohmann::json& scheduler_config() const { return scheduler_config_; }
   const std::string& model_dir() const { return model_dir_; }
+  // The folder the pipeline was loaded from, with its configs as stored (empty for a pipeline
+  // built from components in memory).
+  const io::DiffusersFolder& folder() const { return folder_; }
+  models::UNet2DConditionModel& unet() { return unet_; }
+  models::AutoencoderKL& vae() { return vae_; }
+  models::CLIPTextModel& text_encoder() { return text_encoder_; }
   // "ddim", "pndm", ... for the scheduler the model's config names (for image metadata).
   std::string default_sampler() const;
   // Checks settings before any work: size a multiple of the VAE factor, steps, batch, sampler
@@ -84,10 +114,17 @@ class StableDiffusionPipeline {
 
   void set_attention_slicing(int64_t slice_size);
 
+  // Latents [B, C, h, w] (unscaled, as the UNet sees them) -> decoded images [B, 3, H, W] in
+  // [-1, 1]: the VAE decode generate() ends with (previews use it too).
+  torch::Tensor decode_latents(const torch::Tensor& latents);
+
  private:
   std::unique_ptr<schedulers::Scheduler> make_scheduler(const std::string& sampler) const;
+  torch::Tensor predicted_original(const schedulers::Scheduler& scheduler, const torch::Tensor& model_output,
+                                   const torch::Tensor& sample, double timestep) const;
 
   std::string model_dir_;
+  io::DiffusersFolder folder_;  // where the model came from, with its configs as stored
   std::unique_ptr<CLIPTokenizer> tokenizer_;
   models::CLIPTextModel text_encoder_{nullptr};
   models::UNet2DConditionModel unet_{nullptr};
