@@ -1,5 +1,6 @@
 #include "models/attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -42,9 +43,11 @@ torch::Tensor AttentionImpl::attend(const torch::Tensor& q, const torch::Tensor&
   auto qq = options_.upcast_attention ? q.to(torch::kFloat32) : q;
   auto kk = options_.upcast_attention ? k.to(torch::kFloat32) : k;
   // matmul then scale (never baddbmm on an uninitialised buffer: see notes/reference-facts.md).
-  auto scores = torch::matmul(qq, kk.transpose(-1, -2)) * scale_;
+  auto scores = torch::matmul(qq, kk.transpose(-1, -2));
+  scores.mul_(scale_);  // in place: the same numbers as `* scale`, without a second buffer
   if (options_.upcast_softmax) scores = scores.to(torch::kFloat32);
   auto probs = scores.softmax(-1).to(dtype);
+  scores = torch::Tensor();
   return torch::matmul(probs, v);
 }
 
@@ -60,30 +63,57 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& hidden_states, const t
   if (group_norm_) x = group_norm_(x.transpose(1, 2)).transpose(1, 2);
 
   const auto& context = encoder_hidden_states.defined() ? encoder_hidden_states : x;
-  auto q = heads_to_batch(to_q_(x));
-  auto k = heads_to_batch(to_k_(context));
-  auto v = heads_to_batch(to_v_(context));
-
+  const int64_t heads = options_.heads, dim_head = options_.dim_head;
+  const auto q = to_q_(x);
   torch::Tensor out;
-  const int64_t slices = q.size(0), rows = q.size(1);
-  const int64_t step_s = slice_size_ > 0 ? slice_size_ : slices;
-  const int64_t step_q = query_chunk_ > 0 ? query_chunk_ : rows;
-  if (step_s >= slices && step_q >= rows) {
-    out = attend(q, k, v);
-  } else {
+  if (q.requires_grad() || !q.device().is_cpu()) {
+    // Training and accelerators: batched (batch*heads) products, sliced only when asked.
+    const auto qb = heads_to_batch(q), kb = heads_to_batch(to_k_(context)), vb = heads_to_batch(to_v_(context));
+    const int64_t slices = qb.size(0), rows = qb.size(1);
+    const int64_t step_s = slice_size_ > 0 ? slice_size_ : slices;
+    const int64_t step_q = query_chunk_ > 0 ? query_chunk_ : rows;
     std::vector<torch::Tensor> parts;
     for (int64_t s = 0; s < slices; s += step_s) {
       const auto se = std::min(slices, s + step_s);
-      auto ks = k.slice(0, s, se), vs = v.slice(0, s, se);
       std::vector<torch::Tensor> rows_out;
       for (int64_t r = 0; r < rows; r += step_q)
-        rows_out.push_back(attend(q.slice(0, s, se).slice(1, r, std::min(rows, r + step_q)), ks, vs));
+        rows_out.push_back(attend(qb.slice(0, s, se).slice(1, r, std::min(rows, r + step_q)), kb.slice(0, s, se),
+                                  vb.slice(0, s, se)));
       parts.push_back(rows_out.size() == 1 ? rows_out[0] : torch::cat(rows_out, 1));
     }
-    out = parts.size() == 1 ? parts[0] : torch::cat(parts, 0);
+    out = batch_to_heads(parts.size() == 1 ? parts[0] : torch::cat(parts, 0));
+  } else {
+    // q/k/v stay in their [B, N, heads, dim_head] layout: each (batch, head) pair is a strided
+    // [N, dim_head] matrix that the matrix products read in place, so no head-splitting copies.
+    const int64_t batch = q.size(0), rows = q.size(1);
+    const auto q4 = q.reshape({batch, rows, heads, dim_head});
+    const auto k4 = to_k_(context).reshape({batch, -1, heads, dim_head});
+    const auto v4 = to_v_(context).reshape({batch, -1, heads, dim_head});
+    const int64_t keys = k4.size(1);
+
+    // One (batch, head) slice and `step` query rows at a time: the score block stays small enough
+    // to live in cache (about kScoreBlockBytes) instead of B*heads*N*M floats at once. Each output
+    // row depends only on its own query row, so the result equals the unsliced computation.
+    constexpr int64_t kScoreBlockBytes = int64_t(8) << 20;
+    const int64_t step =
+        query_chunk_ > 0 ? query_chunk_ : std::max<int64_t>(1, kScoreBlockBytes / (4 * std::max<int64_t>(1, keys)));
+    out = torch::empty({batch, rows, heads, dim_head}, q.options());
+    for (int64_t bi = 0; bi < batch; ++bi) {
+      for (int64_t hi = 0; hi < heads; ++hi) {
+        const auto qs = q4.select(0, bi).select(1, hi);
+        const auto ks = k4.select(0, bi).select(1, hi);
+        const auto vs = v4.select(0, bi).select(1, hi);
+        auto os = out.select(0, bi).select(1, hi);
+        for (int64_t r = 0; r < rows; r += step) {
+          const int64_t re = std::min(rows, r + step);
+          os.slice(0, r, re).copy_(attend(qs.slice(0, r, re), ks, vs));
+        }
+      }
+    }
+    out = out.view({batch, rows, heads * dim_head});
   }
 
-  out = out_dropout_(out_proj_(batch_to_heads(out)));
+  out = out_dropout_(out_proj_(out));
   if (options_.residual_connection) out = out + residual;
   if (spatial) out = out.transpose(1, 2).reshape({b, c, h, w});
   if (options_.rescale_output_factor != 1.0) out = out / options_.rescale_output_factor;

@@ -17,15 +17,25 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(const ResnetBlock2DOptions& options) : opti
   if (in != out) conv_shortcut_ = register_module("conv_shortcut", nn::Conv2d(nn::Conv2dOptions(in, out, 1)));
 }
 
+namespace {
+
+// Inference (nothing records gradients): update the fresh intermediate in place, saving a
+// buffer of the feature map's size per operation. The numbers are the same either way.
+bool in_place(const torch::Tensor& fresh) { return !fresh.requires_grad(); }
+
+torch::Tensor silu_fresh(torch::Tensor fresh) { return in_place(fresh) ? torch::silu_(fresh) : torch::silu(fresh); }
+
+}  // namespace
+
 torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor& input, const torch::Tensor& temb) {
-  auto h = conv1_(torch::silu(norm1_(input)));
+  auto h = conv1_(silu_fresh(norm1_(input)));
   if (time_emb_proj_ && temb.defined()) {
-    auto t = time_emb_proj_(torch::silu(temb));
-    h = h + t.unsqueeze(-1).unsqueeze(-1);
+    auto t = time_emb_proj_(torch::silu(temb)).unsqueeze(-1).unsqueeze(-1);
+    h = in_place(h) ? h.add_(t) : h + t;
   }
-  h = conv2_(dropout_(torch::silu(norm2_(h))));
+  h = conv2_(dropout_(silu_fresh(norm2_(h))));
   auto shortcut = conv_shortcut_ ? conv_shortcut_(input) : input;
-  auto out = shortcut + h;
+  auto out = in_place(h) ? h.add_(shortcut) : shortcut + h;  // a + b == b + a exactly
   if (options_.output_scale_factor != 1.0) out = out / options_.output_scale_factor;
   return out;
 }

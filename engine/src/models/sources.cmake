@@ -4,6 +4,7 @@ target_sources(tessera_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/config_reader.cpp
   ${CMAKE_CURRENT_LIST_DIR}/resnet_block.cpp
   ${CMAKE_CURRENT_LIST_DIR}/attention.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/memory_format.cpp
   ${CMAKE_CURRENT_LIST_DIR}/transformer_2d.cpp
   ${CMAKE_CURRENT_LIST_DIR}/embeddings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/resampling.cpp

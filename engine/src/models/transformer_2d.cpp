@@ -12,7 +12,9 @@ GEGLUImpl::GEGLUImpl(int64_t dim_in, int64_t dim_out) {
 
 torch::Tensor GEGLUImpl::forward(const torch::Tensor& x) {
   auto parts = proj_(x).chunk(2, -1);
-  return parts[0] * torch::gelu(parts[1]);  // exact (erf) GELU
+  auto gate = torch::gelu(parts[1]);  // exact (erf) GELU
+  // Inference: multiply into the fresh GELU output (a * b == b * a exactly).
+  return gate.requires_grad() ? parts[0] * gate : gate.mul_(parts[0]);
 }
 
 FeedForwardImpl::FeedForwardImpl(int64_t dim, double dropout, int64_t mult) {
@@ -94,13 +96,14 @@ torch::Tensor Transformer2DModelImpl::forward(const torch::Tensor& x, const torc
     sink.record("transformer_blocks." + std::to_string(i), y);
   }
   if (proj_out_conv_) {
-    y = y.reshape({b, h, w, y.size(-1)}).permute({0, 3, 1, 2}).contiguous();
+    y = y.reshape({b, h, w, y.size(-1)}).permute({0, 3, 1, 2}).contiguous(x.suggest_memory_format());
     y = proj_out_conv_(y);
     sink.record("proj_out", y);
   } else {
     y = proj_out_linear_(y);
     sink.record("proj_out", y);
-    y = y.reshape({b, h, w, y.size(-1)}).permute({0, 3, 1, 2}).contiguous();
+    // Back to the input's layout (a view, no copy, when the model runs channels-last).
+    y = y.reshape({b, h, w, y.size(-1)}).permute({0, 3, 1, 2}).contiguous(x.suggest_memory_format());
   }
   return y + x;
 }

@@ -256,7 +256,7 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
   sink.record("conv_norm_out", x);
   x = conv_out_(torch::silu(x));
   sink.record("conv_out", x);
-  return x;
+  return x.contiguous();  // NCHW for the sampler, whatever layout the weights use
 }
 
 torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, double timestep,

@@ -1,0 +1,278 @@
+// tessera bench: UNet step, full generation, VAE decode and UNet loading at SD2-base size with
+// random weights. Each benchmark runs in a fresh child process (this binary again, with a
+// hidden --child flag), so each peak RSS is that benchmark's own; unet-load writes its weight
+// file once in one child and loads it in a fresh child per run.
+
+#include "commands.h"
+
+#include "tessera/bench.h"
+#include "tessera/runtime.h"
+
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+extern char** environ;
+
+namespace tessera::cli {
+namespace {
+
+struct ChildRun {
+  int exit_code = -1;
+  uint64_t max_rss_bytes = 0;  // the kernel's high-water mark for the child
+  std::string out;
+};
+
+// Runs this executable with `args`, capturing stdout (stderr passes through).
+ChildRun run_self(const std::vector<std::string>& args) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
+  std::vector<std::string> words{"tessera"};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[1]);
+  if (rc != 0) {
+    close(pipe_fds[0]);
+    throw std::runtime_error(std::string("cannot start a benchmark process: ") + std::strerror(rc));
+  }
+  ChildRun run;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(pipe_fds[0], buf, sizeof buf);
+    if (n > 0) {
+      run.out.append(buf, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  close(pipe_fds[0]);
+  int status = 0;
+  struct rusage usage {};
+  while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  run.max_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+  return run;
+}
+
+bench::BenchResult parse_child(const std::string& what, const ChildRun& run) {
+  if (run.exit_code != 0) {
+    throw std::runtime_error("benchmark " + what + " failed (its process exited with " +
+                             std::to_string(run.exit_code) + ")");
+  }
+  bench::BenchResult r;
+  const std::string line = run.out.substr(0, run.out.find('\n'));
+  if (Status s = bench::result_from_json(line, &r); !s.ok()) throw std::runtime_error(s.to_string());
+  return r;
+}
+
+std::vector<std::string> common_child_args(const ParsedArgs& args, int threads) {
+  std::vector<std::string> a{"--threads", std::to_string(threads)};
+  if (args.has("tiny")) a.push_back("--tiny");
+  return a;
+}
+
+bench::BenchResult run_compute(const std::string& what, const ParsedArgs& args, int threads, int repeat, int warmup) {
+  std::vector<std::string> child{"bench", what, "--child", "--repeat", std::to_string(repeat), "--warmup",
+                                 std::to_string(warmup)};
+  const auto common = common_child_args(args, threads);
+  child.insert(child.end(), common.begin(), common.end());
+  const ChildRun run = run_self(child);
+  bench::BenchResult r = parse_child(what, run);
+  r.peak_rss_bytes = std::max(r.peak_rss_bytes, run.max_rss_bytes);
+  return r;
+}
+
+bench::BenchResult run_unet_load(const ParsedArgs& args, int threads, int repeat, int warmup,
+                                 const std::string& cache_dir) {
+  const auto common = common_child_args(args, threads);
+  std::vector<std::string> prepare{"bench", "unet-load", "--child-prepare", "--cache-dir", cache_dir};
+  prepare.insert(prepare.end(), common.begin(), common.end());
+  const bench::BenchResult prepared = parse_child("unet-load (writing the weight file)", run_self(prepare));
+  const std::string folder = prepared.note;
+
+  bench::BenchResult r;
+  r.name = "unet-load";
+  r.description = bench::benchmark_description("unet-load", args.has("tiny"));
+  r.setup_seconds = prepared.setup_seconds;
+  for (int i = 0; i < warmup + repeat; ++i) {
+    std::vector<std::string> load{"bench", "unet-load", "--child-load", folder};
+    load.insert(load.end(), common.begin(), common.end());
+    const ChildRun run = run_self(load);
+    const bench::BenchResult one = parse_child("unet-load", run);
+    if (i < warmup) continue;
+    r.seconds.push_back(one.median_seconds);
+    r.cpu_seconds.insert(r.cpu_seconds.end(), one.cpu_seconds.begin(), one.cpu_seconds.end());
+    r.weight_bytes = one.weight_bytes;
+    r.peak_rss_bytes = std::max({r.peak_rss_bytes, one.peak_rss_bytes, run.max_rss_bytes});
+  }
+  r.median_seconds = bench::median(r.seconds);
+  char ratio[96];
+  std::snprintf(ratio, sizeof ratio, "peak RSS %.2fx the weight bytes (goal <= 1.30x)",
+                r.weight_bytes > 0 ? static_cast<double>(r.peak_rss_bytes) / static_cast<double>(r.weight_bytes) : 0.0);
+  r.note = ratio;
+  return r;
+}
+
+// The hidden child modes: one JSON line on stdout.
+int run_child(const std::string& what, const ParsedArgs& args, int repeat, int warmup) {
+  bench::BenchOptions o;
+  o.repeat = repeat;
+  o.warmup = warmup;
+  o.tiny = args.has("tiny");
+  o.cache_dir = args.get("cache-dir");
+  bench::BenchResult r;
+  Status s;
+  if (args.has("child-prepare")) {
+    r.name = what;
+    std::string folder;
+    s = bench::prepare_unet_folder(o, &folder, &r.weight_bytes, &r.setup_seconds);
+    r.note = folder;
+  } else if (args.has("child-load")) {
+    r.name = what;
+    double seconds = 0;
+    struct timespec cpu0 {}, cpu1 {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
+    s = bench::load_unet_folder(args.get("child-load"), &seconds, &r.weight_bytes, &r.peak_rss_bytes);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
+    r.seconds = {seconds};
+    r.cpu_seconds = {static_cast<double>(cpu1.tv_sec - cpu0.tv_sec) +
+                     static_cast<double>(cpu1.tv_nsec - cpu0.tv_nsec) * 1e-9};
+    r.median_seconds = seconds;
+  } else {
+    s = bench::run_benchmark(what, o, &r);
+  }
+  if (!s.ok()) {
+    std::cerr << "tessera: " << what << ": " << s.to_string() << "\n";
+    return 1;
+  }
+  std::cout << bench::to_json(r) << "\n";
+  return 0;
+}
+
+std::string human_bytes(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
+  return buf;
+}
+
+std::string padded(std::string s, size_t width) {
+  if (s.size() < width) s.resize(width, ' ');
+  return s + "  ";
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 10 ? "%.3f" : "%.2f", s);
+  return buf;
+}
+
+void print_table(const bench::MachineInfo& m, const std::vector<bench::BenchResult>& results, int repeat, int warmup) {
+  std::cout << "machine: " << (m.cpu.empty() ? "unknown CPU" : m.cpu) << ", " << m.cores << " cores, " << m.threads
+            << " threads, " << m.kernel << "\n"
+            << "BLAS:    " << m.blas << "\n"
+            << "LibTorch " << m.torch_version << "; median of " << repeat << " run(s) after " << warmup
+            << " warm-up; peak RSS of the benchmark's own process\n\n";
+  std::cout << padded("benchmark", 11) << padded("median s", 9) << padded("runs (s)", 24) << padded("cpu s", 8)
+            << padded("peak RSS", 10)
+            << padded("weights", 10) << "what\n";
+  for (const auto& r : results) {
+    std::string runs;
+    for (double s : r.seconds) runs += (runs.empty() ? "" : " ") + seconds_text(s);
+    std::cout << padded(r.name, 11) << padded(seconds_text(r.median_seconds), 9) << padded(runs, 24)
+              << padded(seconds_text(bench::median(r.cpu_seconds)), 8) << padded(human_bytes(r.peak_rss_bytes), 10)
+              << padded(human_bytes(r.weight_bytes), 10) << r.description
+              << (r.note.empty() ? "" : " [" + r.note + "]") << "\n";
+  }
+}
+
+}  // namespace
+
+Command make_bench_command() {
+  Command c;
+  c.name = "bench";
+  c.usage =
+      "tessera bench <unet-step|generate|vae-decode|unet-load|all>... [--repeat N] [--warmup N] [--json]\n"
+      "              [--tiny] [--cache-dir DIR]";
+  c.summary = "time a UNet step, a 512 px generation, a VAE decode and UNet loading (random SD2-base weights)";
+  c.flags = {
+      {"repeat", "N", "measured runs per benchmark; the median is reported (default 3)"},
+      {"warmup", "N", "unreported runs before them (default 1)"},
+      {"json", "", "one JSON object with the machine and the results"},
+      {"tiny", "", "a tiny model of the same family instead of full-size SD2-base (a quick check)"},
+      {"cache-dir", "DIR",
+       "unet-load: folder for the random UNet weight file, written once (default $TMPDIR/tessera-bench)"},
+      {"child", "", "(internal) run one benchmark in this process and print its JSON"},
+      {"child-prepare", "", "(internal) write the unet-load weight file"},
+      {"child-load", "DIR", "(internal) load a UNet folder once"},
+  };
+  c.min_positionals = 1;
+  c.max_positionals = 8;
+  c.run = [](const ParsedArgs& args) {
+    const int repeat = static_cast<int>(args.get_int("repeat", 3, 1, 1000));
+    const int warmup = static_cast<int>(args.get_int("warmup", 1, 0, 100));
+    std::vector<std::string> what;
+    for (const auto& p : args.positionals()) {
+      if (p == "all") {
+        for (const auto& n : bench::benchmark_names()) what.push_back(n);
+      } else if (bench::is_benchmark(p)) {
+        what.push_back(p);
+      } else {
+        throw UsageError("unknown benchmark '" + p + "' (choose from unet-step, generate, vae-decode, unet-load, all)");
+      }
+    }
+    if (args.has("child") || args.has("child-prepare") || args.has("child-load")) {
+      if (what.size() != 1) throw UsageError("a benchmark child process runs exactly one benchmark");
+      return run_child(what.front(), args, repeat, warmup);
+    }
+    const int threads = tessera::configure_threads(static_cast<int>(args.get_int("threads", 0, 1, 4096)));
+    std::string cache_dir = args.get("cache-dir");
+    if (cache_dir.empty()) {
+      const char* tmp = std::getenv("TMPDIR");
+      cache_dir = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/tessera-bench";
+    }
+    std::vector<bench::BenchResult> results;
+    try {
+      for (const auto& w : what) {
+        if (!args.has("json")) std::cerr << "tessera: running " << w << " ...\n";
+        results.push_back(w == "unet-load" ? run_unet_load(args, threads, repeat, warmup, cache_dir)
+                                           : run_compute(w, args, threads, repeat, warmup));
+      }
+    } catch (const std::runtime_error& e) {
+      std::cerr << "tessera: " << e.what() << "\n";
+      return 1;
+    }
+    const bench::MachineInfo machine = bench::machine_info();
+    if (args.has("json")) {
+      std::string out = "{\"machine\":" + bench::to_json(machine) + ",\"repeat\":" + std::to_string(repeat) +
+                        ",\"warmup\":" + std::to_string(warmup) + ",\"results\":[";
+      for (size_t i = 0; i < results.size(); ++i) out += (i ? "," : "") + bench::to_json(results[i]);
+      std::cout << out << "]}\n";
+    } else {
+      print_table(machine, results, repeat, warmup);
+    }
+    return 0;
+  };
+  return c;
+}
+
+}  // namespace tessera::cli

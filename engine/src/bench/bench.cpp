@@ -1,0 +1,315 @@
+// tessera::bench facade: the benchmarks, peak-RSS bookkeeping, machine description, JSON.
+
+#include "tessera/bench.h"
+
+#include "bench/bench_models.h"
+#include "io/state_dict.h"
+#include "models/memory_format.h"
+#include "pipeline/stable_diffusion_pipeline.h"
+#include "tessera/runtime.h"
+
+#include <torch/csrc/autograd/profiler_legacy.h>
+
+#include <sys/utsname.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace tessera::bench {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double process_cpu_seconds() {
+  struct timespec ts {};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// A "VmHWM:" / "VmRSS:" line of /proc/self/status, in bytes.
+uint64_t status_kib(const char* key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  const std::string prefix = std::string(key) + ":";
+  while (std::getline(in, line)) {
+    if (line.compare(0, prefix.size(), prefix) == 0) {
+      std::istringstream fields(line.substr(prefix.size()));
+      uint64_t kib = 0;
+      fields >> kib;
+      return kib * 1024;
+    }
+  }
+  return 0;
+}
+
+// Warm-up plus measured runs of `fn`; fills seconds / median.
+template <typename Fn>
+void time_runs(const BenchOptions& o, BenchResult* r, Fn&& fn) {
+  for (int i = 0; i < o.warmup; ++i) fn();
+  // TESSERA_BENCH_PROFILE=FILE: a Chrome trace of the measured runs (chrome://tracing), for
+  // finding where the time goes. It slows the runs a little; do not report those timings.
+  std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
+  if (const char* path = std::getenv("TESSERA_BENCH_PROFILE"); path != nullptr && *path != '\0') {
+    profile = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(path));
+  }
+  for (int i = 0; i < o.repeat; ++i) {
+    const auto start = Clock::now();
+    const double cpu_start = process_cpu_seconds();
+    fn();
+    r->seconds.push_back(seconds_since(start));
+    r->cpu_seconds.push_back(process_cpu_seconds() - cpu_start);
+  }
+  r->median_seconds = median(r->seconds);
+}
+
+// The layout generation uses (StableDiffusionPipeline stores convolution weights channels-last);
+// TESSERA_BENCH_NCHW=1 measures the plain NCHW layout instead, for comparison.
+bool channels_last() {
+  const char* v = std::getenv("TESSERA_BENCH_NCHW");
+  return v == nullptr || *v == '\0' || std::string(v) == "0";
+}
+
+std::string finite_note(const torch::Tensor& t) {
+  return t.isfinite().all().item<bool>() ? "output finite" : "output has inf/nan (random weights)";
+}
+
+void bench_unet_step(const BenchOptions& o, BenchResult* r) {
+  const auto setup = Clock::now();
+  auto unet = random_unet(o.tiny);
+  models::set_channels_last(*unet, channels_last());
+  const auto& c = unet->config();
+  const int64_t context_dim = c.cross_attention_dim.front();
+  torch::Tensor sample = torch::randn({2, c.in_channels, c.sample_size, c.sample_size});
+  torch::Tensor context = torch::randn({2, 77, context_dim});
+  r->weight_bytes = module_bytes(*unet);
+  r->setup_seconds = seconds_since(setup);
+  torch::Tensor out;
+  c10::InferenceMode inference;
+  time_runs(o, r, [&] { out = unet->forward(sample, 999.0, context); });
+  r->note = finite_note(out) + (channels_last() ? ", channels-last" : ", NCHW");
+}
+
+void bench_vae_decode(const BenchOptions& o, BenchResult* r) {
+  const auto setup = Clock::now();
+  auto vae = random_vae(o.tiny);
+  models::set_channels_last(*vae, channels_last());
+  const auto& c = vae->config();
+  const int64_t side = c.sample_size / c.spatial_factor();
+  torch::Tensor z = torch::randn({1, c.latent_channels, side, side});
+  r->weight_bytes = module_bytes(*vae);
+  r->setup_seconds = seconds_since(setup);
+  torch::Tensor out;
+  c10::InferenceMode inference;
+  time_runs(o, r, [&] { out = vae->decode(z / c.scaling_factor); });
+  r->note = finite_note(out) + (channels_last() ? ", channels-last" : ", NCHW");
+}
+
+void bench_generate(const BenchOptions& o, BenchResult* r) {
+  const auto setup = Clock::now();
+  auto text_encoder = random_text_encoder(o.tiny);
+  auto unet = random_unet(o.tiny);
+  auto vae = random_vae(o.tiny);
+  r->weight_bytes = module_bytes(*text_encoder) + module_bytes(*unet) + module_bytes(*vae);
+  const int64_t vocab = text_encoder->config().vocab_size;
+  pipeline::StableDiffusionPipeline pipe(byte_level_tokenizer(vocab), text_encoder, unet, vae, scheduler_config(o.tiny),
+                                         embedded_model(o.tiny).name);
+  // The holders share their modules with the pipeline's.
+  models::set_channels_last(*unet, channels_last());
+  models::set_channels_last(*vae, channels_last());
+  r->setup_seconds = seconds_since(setup);
+  pipeline::GenerationSettings s;
+  s.prompt = "a photograph of an astronaut riding a horse";
+  s.steps = 20;
+  s.guidance_scale = 7.5;
+  s.seed = 1;
+  pipeline::GenerationResult result;
+  time_runs(o, r, [&] { result = pipe.generate(s); });
+  r->note = finite_note(result.images_float) + (channels_last() ? ", channels-last" : ", NCHW");
+}
+
+}  // namespace
+
+std::vector<std::string> benchmark_names() { return {"unet-step", "generate", "vae-decode", "unet-load"}; }
+
+bool is_benchmark(const std::string& name) {
+  const auto names = benchmark_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string benchmark_description(const std::string& name, bool tiny) {
+  const std::string model = tiny ? "tiny SD2 model" : "SD2-base";
+  const std::string px = tiny ? "its small size" : "512 px";
+  if (name == "unet-step") return "one " + model + " UNet forward, " + px + ", CFG batch 2, fp32";
+  if (name == "generate") return model + " text-to-image, " + px + ", 20 PNDM steps with CFG + VAE decode, fp32";
+  if (name == "vae-decode") return model + " VAE decode of one latent (64x64x4 for SD2-base) to " + px + ", fp32";
+  if (name == "unet-load") return "load the " + model + " UNet from safetensors in a fresh process";
+  return {};
+}
+
+Status run_benchmark(const std::string& name, const BenchOptions& options, BenchResult* out) {
+  return guarded([&] {
+    if (options.repeat < 1 || options.warmup < 0) throw Error("repeat must be at least 1 and warmup at least 0");
+    BenchResult r;
+    r.name = name;
+    r.description = benchmark_description(name, options.tiny);
+    (void)reset_peak_rss();
+    if (name == "unet-step") {
+      bench_unet_step(options, &r);
+    } else if (name == "vae-decode") {
+      bench_vae_decode(options, &r);
+    } else if (name == "generate") {
+      bench_generate(options, &r);
+    } else if (name == "unet-load") {
+      throw Error("unet-load runs in two processes", "use prepare_unet_folder and load_unet_folder");
+    } else {
+      throw Error("unknown benchmark '" + name + "'", "choose one of unet-step, generate, vae-decode, unet-load");
+    }
+    r.peak_rss_bytes = peak_rss_bytes();
+    *out = std::move(r);
+  });
+}
+
+Status prepare_unet_folder(const BenchOptions& options, std::string* folder, uint64_t* weight_bytes,
+                           double* write_seconds) {
+  return guarded([&] {
+    if (options.cache_dir.empty()) throw Error("unet-load needs a folder for its weight file", "pass --cache-dir DIR");
+    const fs::path dir = fs::path(options.cache_dir) / (embedded_model(options.tiny).name + "-unet");
+    const fs::path weights = dir / "diffusion_pytorch_model.safetensors";
+    const auto start = Clock::now();
+    const auto config = unet_config(options.tiny);
+    uint64_t bytes = 0;
+    {
+      // The weight bytes the model holds; a file whose data has exactly that size is reused.
+      torch::NoGradGuard no_grad;
+      models::UNet2DConditionModel probe(config);
+      bytes = module_bytes(*probe);
+      bool reuse = false;
+      if (fs::exists(weights)) {
+        try {
+          reuse = io::SafetensorsFile(weights.string()).data_bytes() == bytes;
+        } catch (const Error&) {
+          reuse = false;
+        }
+      }
+      if (!reuse) {
+        fs::create_directories(dir);
+        std::ofstream(dir / "config.json") << embedded_model(options.tiny).unet;
+        io::save_state_dict(*probe, weights.string());
+      }
+    }
+    *folder = dir.string();
+    *weight_bytes = bytes;
+    *write_seconds = seconds_since(start);
+  });
+}
+
+Status load_unet_folder(const std::string& folder, double* seconds, uint64_t* weight_bytes, uint64_t* peak_rss) {
+  return guarded([&] {
+    const auto start = Clock::now();
+    auto unet = models::load_unet(folder);
+    *seconds = seconds_since(start);
+    *weight_bytes = module_bytes(*unet);
+    *peak_rss = peak_rss_bytes();
+  });
+}
+
+MachineInfo machine_info() {
+  MachineInfo m;
+  const RuntimeInfo rt = runtime_info();
+  m.cores = available_cpus();
+  m.threads = rt.intra_op_threads;
+  m.blas = rt.blas;
+  m.torch_version = rt.torch_version;
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) m.cpu = line.substr(line.find_first_not_of(" \t", colon + 1));
+      break;
+    }
+  }
+  struct utsname u {};
+  if (uname(&u) == 0) m.kernel = std::string(u.sysname) + " " + u.release;
+  return m;
+}
+
+uint64_t peak_rss_bytes() { return status_kib("VmHWM"); }
+uint64_t current_rss_bytes() { return status_kib("VmRSS"); }
+
+bool reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  if (!out) return false;
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+}
+
+std::string to_json(const BenchResult& r) {
+  nlohmann::json j;
+  j["name"] = r.name;
+  j["description"] = r.description;
+  j["seconds"] = r.seconds;
+  j["median_seconds"] = r.median_seconds;
+  j["cpu_seconds"] = r.cpu_seconds;
+  j["setup_seconds"] = r.setup_seconds;
+  j["peak_rss_bytes"] = r.peak_rss_bytes;
+  j["weight_bytes"] = r.weight_bytes;
+  j["note"] = r.note;
+  return j.dump();
+}
+
+std::string to_json(const MachineInfo& m) {
+  nlohmann::json j;
+  j["cpu"] = m.cpu;
+  j["cores"] = m.cores;
+  j["threads"] = m.threads;
+  j["blas"] = m.blas;
+  j["torch"] = m.torch_version;
+  j["kernel"] = m.kernel;
+  return j.dump();
+}
+
+Status result_from_json(const std::string& text, BenchResult* out) {
+  return guarded([&] {
+    const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) {
+      throw Error("benchmark result is not a JSON object: " + text.substr(0, 200));
+    }
+    try {
+      BenchResult r;
+      r.name = j.at("name").get<std::string>();
+      r.description = j.value("description", "");
+      r.seconds = j.at("seconds").get<std::vector<double>>();
+      r.median_seconds = j.at("median_seconds").get<double>();
+      r.cpu_seconds = j.value("cpu_seconds", std::vector<double>{});
+      r.setup_seconds = j.value("setup_seconds", 0.0);
+      r.peak_rss_bytes = j.value("peak_rss_bytes", uint64_t{0});
+      r.weight_bytes = j.value("weight_bytes", uint64_t{0});
+      r.note = j.value("note", "");
+      *out = std::move(r);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(std::string("benchmark result has a bad field: ") + e.what());
+    }
+  });
+}
+
+}  // namespace tessera::bench

@@ -1,0 +1,102 @@
+// `tessera bench` run as a process on the tiny model: every benchmark, one measured run, JSON and
+// the table; each benchmark in its own process with its own peak RSS; unet-load writes its file
+// once and reuses it; bad input gets one line and exit 2.
+
+#include "test_support.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+namespace {
+
+using tessera::test::ProcessResult;
+
+ProcessResult bench(const QStringList& args) {
+  return tessera::test::run(tessera::test::binary(QStringLiteral("tessera")), QStringList{"bench"} + args, 500000);
+}
+
+}  // namespace
+
+class TestCliBench : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void allTinyBenchmarksAsJson() {
+    QTemporaryDir cache;
+    QVERIFY(cache.isValid());
+    const ProcessResult r =
+        bench({"all", "--tiny", "--repeat", "2", "--warmup", "0", "--json", "--threads", "1", "--cache-dir", cache.path()});
+    QVERIFY2(!r.crashed && r.exitCode == 0, r.err.constData());
+    QJsonParseError error;
+    const QJsonObject report = QJsonDocument::fromJson(r.out, &error).object();
+    QVERIFY2(error.error == QJsonParseError::NoError, r.out.constData());
+    const QJsonObject machine = report.value("machine").toObject();
+    QVERIFY(machine.value("cores").toInt() >= 1);
+    QCOMPARE(machine.value("threads").toInt(), 1);
+    QVERIFY(!machine.value("blas").toString().isEmpty());
+    const QJsonArray results = report.value("results").toArray();
+    QCOMPARE(results.size(), 4);
+    QStringList names;
+    for (const auto& v : results) {
+      const QJsonObject o = v.toObject();
+      names << o.value("name").toString();
+      QCOMPARE(o.value("seconds").toArray().size(), 2);
+      QVERIFY(o.value("median_seconds").toDouble() > 0);
+      QVERIFY(o.value("weight_bytes").toDouble() > 0);
+      // Peak RSS of the benchmark's process: at least its weights.
+      QVERIFY(o.value("peak_rss_bytes").toDouble() > o.value("weight_bytes").toDouble());
+    }
+    QCOMPARE(names, (QStringList{"unet-step", "generate", "vae-decode", "unet-load"}));
+    QVERIFY(results[3].toObject().value("note").toString().contains("x the weight bytes"));
+    // The random UNet was written once into the cache folder, with its config.
+    QVERIFY(QFileInfo::exists(cache.path() + "/tiny-unet/diffusion_pytorch_model.safetensors"));
+    QVERIFY(QFileInfo::exists(cache.path() + "/tiny-unet/config.json"));
+  }
+
+  void unetLoadReusesItsFile() {
+    QTemporaryDir cache;
+    const QStringList args{"unet-load", "--tiny", "--repeat", "1", "--warmup", "0", "--cache-dir", cache.path()};
+    QVERIFY(bench(args).exitCode == 0);
+    const QString file = cache.path() + "/tiny-unet/diffusion_pytorch_model.safetensors";
+    const QDateTime written = QFileInfo(file).lastModified();
+    QTest::qWait(1100);
+    const ProcessResult again = bench(args);
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    QCOMPARE(QFileInfo(file).lastModified(), written);
+  }
+
+  void tableNamesTheMachine() {
+    const ProcessResult r = bench({"vae-decode", "--tiny", "--repeat", "1"});
+    QVERIFY2(!r.crashed && r.exitCode == 0, r.err.constData());
+    const QString out = QString::fromUtf8(r.out);
+    for (const char* part : {"machine:", "cores", "threads", "BLAS:", "median of 1 run(s) after 1 warm-up", "vae-decode",
+                             "peak RSS", "GiB"}) {
+      QVERIFY2(out.contains(QLatin1String(part)), part);
+    }
+  }
+
+  void badInputIsOneLine_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("unknown benchmark") << QStringList{"unet-stepp"};
+    QTest::newRow("no benchmark") << QStringList{};
+    QTest::newRow("zero repeats") << QStringList{"unet-step", "--repeat", "0"};
+    QTest::newRow("unknown flag") << QStringList{"unet-step", "--fast"};
+  }
+  void badInputIsOneLine() {
+    QFETCH(QStringList, args);
+    const ProcessResult r = bench(args);
+    QVERIFY(!r.crashed);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.out.isEmpty());
+    const QString err = QString::fromUtf8(r.err);
+    QVERIFY2(err.startsWith("tessera: ") && err.count('\n') == 1, r.err.constData());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliBench)
+#include "tst_cli_bench.moc"
