@@ -1,0 +1,194 @@
+#include "shards/mds_reader.h"
+
+#include "shards/mds_hash.h"
+#include "tessera/error.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+namespace tessera::shards {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kRewriteHint = "the shard is damaged or incomplete; re-download it or re-write the shard set";
+
+void check_hashes(const MdsFileInfo& info, const std::vector<std::string>& algos, const std::string& data,
+                  const std::string& origin) {
+  for (const auto& algo : algos) {
+    auto it = info.hashes.find(algo);
+    if (it == info.hashes.end()) continue;
+    if (!is_supported_hash(algo)) continue;  // recorded with a hash Tessera lacks: nothing to check
+    const std::string got = hash_hex(algo, reinterpret_cast<const uint8_t*>(data.data()), data.size());
+    if (got != it->second) throw Error(origin + ": " + algo + " hash mismatch (index " + it->second + ", file " + got + ")", kRewriteHint);
+  }
+}
+
+}  // namespace
+
+std::string read_file_bytes(const std::string& path, uint64_t max_bytes) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!f) throw Error("cannot open " + path + ": " + std::strerror(errno), "check that the file exists and is readable");
+  // One read of the whole file (its size known up front), plus a probe for growth since.
+  std::error_code ec;
+  const uint64_t expected = fs::file_size(path, ec);
+  if (ec) throw Error("cannot read " + path + ": " + ec.message(), "check that the file exists and is readable");
+  if (expected > max_bytes) throw Error(path + " is larger than " + std::to_string(max_bytes) + " bytes", kRewriteHint);
+  std::string out(static_cast<size_t>(expected), '\0');
+  const size_t got = expected ? std::fread(out.data(), 1, out.size(), f.get()) : 0;
+  if (std::ferror(f.get())) throw Error("error reading " + path, "check the disk");
+  out.resize(got);  // shorter when the file shrank meanwhile: callers compare with the index
+  char probe = 0;
+  if (std::fread(&probe, 1, 1, f.get()) == 1)
+    throw Error(path + " grew while being read", "do not write into a shard set while it is read");
+  return out;
+}
+
+// --- MdsSampleView ---------------------------------------------------------------------------
+
+size_t MdsSampleView::column_index(const std::string& column) const {
+  const auto& names = shard_->info().column_names;
+  auto it = std::find(names.begin(), names.end(), column);
+  if (it == names.end()) throw Error(shard_->origin() + ": no column '" + column + "'", "check the column names with `tessera shards inspect`");
+  return static_cast<size_t>(it - names.begin());
+}
+
+const MdsSpan& MdsSampleView::payload(const std::string& column) const { return spans_[column_index(column)]; }
+
+std::string MdsSampleView::bytes(const std::string& column) const {
+  const MdsSpan& p = payload(column);
+  return std::string(reinterpret_cast<const char*>(p.data), p.size);
+}
+
+std::string MdsSampleView::str(const std::string& column) const {
+  const size_t c = column_index(column);
+  const MdsEncoding& e = shard_->info().encodings[c];
+  using K = MdsEncoding::Kind;
+  if (e.kind != K::kStr && e.kind != K::kStrDecimal && e.kind != K::kJson)
+    throw Error("column '" + column + "' is " + e.text + ", not text", "read it with the accessor for its encoding");
+  (void)mds_payload_to_json(e, spans_[c].data, spans_[c].size);  // validates UTF-8 / JSON
+  return std::string(reinterpret_cast<const char*>(spans_[c].data), spans_[c].size);
+}
+
+int64_t MdsSampleView::int64(const std::string& column) const {
+  const size_t c = column_index(column);
+  const MdsEncoding& e = shard_->info().encodings[c];
+  const auto v = mds_payload_to_json(e, spans_[c].data, spans_[c].size);
+  if (v.is_number_integer() && (!v.is_number_unsigned() || v.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)))
+    return v.get<int64_t>();
+  throw Error("column '" + column + "' (" + e.text + ") does not hold a 64-bit signed integer", "read it with number()");
+}
+
+double MdsSampleView::number(const std::string& column) const {
+  const size_t c = column_index(column);
+  const MdsEncoding& e = shard_->info().encodings[c];
+  const auto v = mds_payload_to_json(e, spans_[c].data, spans_[c].size);
+  if (!v.is_number()) throw Error("column '" + column + "' (" + e.text + ") is not numeric", "read it with str() or bytes()");
+  return v.get<double>();
+}
+
+NdArray MdsSampleView::ndarray(const std::string& column) const {
+  const size_t c = column_index(column);
+  const MdsEncoding& e = shard_->info().encodings[c];
+  if (e.kind != MdsEncoding::Kind::kNdArray) throw Error("column '" + column + "' is " + e.text + ", not ndarray", "");
+  return decode_ndarray(e, spans_[c].data, spans_[c].size);
+}
+
+nlohmann::ordered_json MdsSampleView::to_json() const {
+  nlohmann::ordered_json o = nlohmann::ordered_json::object();
+  const MdsShardInfo& info = shard_->info();
+  for (size_t c = 0; c < spans_.size(); ++c) {
+    try {
+      o[info.column_names[c]] = mds_payload_to_json(info.encodings[c], spans_[c].data, spans_[c].size);
+    } catch (const Error& err) {
+      throw Error(shard_->origin() + ": column '" + info.column_names[c] + "': " + err.what(), err.hint());
+    }
+  }
+  return o;
+}
+
+// --- MdsShard --------------------------------------------------------------------------------
+
+MdsShard::MdsShard(const MdsShardInfo& info, std::string raw, std::string origin)
+    : info_(info), raw_(std::move(raw)), origin_(std::move(origin)) {
+  layout_ = parse_mds_shard(reinterpret_cast<const uint8_t*>(raw_.data()), raw_.size(), info_, origin_);
+}
+
+MdsSpan MdsShard::sample_bytes(size_t i) const {
+  if (i >= layout_.samples)
+    throw Error(origin_ + ": sample " + std::to_string(i) + " out of range (" + std::to_string(layout_.samples) + " samples)", "");
+  return {reinterpret_cast<const uint8_t*>(raw_.data()) + layout_.offsets[i], size_t{layout_.offsets[i + 1]} - layout_.offsets[i]};
+}
+
+MdsSampleView MdsShard::sample(size_t i) const {
+  const MdsSpan s = sample_bytes(i);
+  return MdsSampleView(this, split_mds_sample(s.data, s.size, info_, origin_ + " sample " + std::to_string(i)));
+}
+
+// --- MdsDataset ------------------------------------------------------------------------------
+
+MdsDataset::MdsDataset(std::string dir, MdsReadOptions options) : dir_(std::move(dir)), options_(options) {
+  const std::string index_path = (fs::path(dir_) / "index.json").string();
+  std::error_code ec;
+  if (!fs::exists(index_path, ec))
+    throw Error(dir_ + " holds no index.json", "point at a folder written by `tessera shards write` or mosaicml-streaming");
+  const std::string text = read_file_bytes(index_path, kMaxIndexBytes);
+  index_ = parse_mds_index(reinterpret_cast<const uint8_t*>(text.data()), text.size(), index_path);
+  starts_.reserve(index_.shards.size() + 1);
+  for (size_t i = 0; i < index_.shards.size(); ++i) {
+    starts_.push_back(total_);
+    total_ += index_.shards[i].samples;
+    const std::string path = shard_path(i);
+    const MdsFileInfo& file = index_.shards[i].zip_data ? *index_.shards[i].zip_data : index_.shards[i].raw_data;
+    const auto size = fs::file_size(path, ec);
+    if (ec) throw Error(path + ": missing (" + ec.message() + ")", "re-download the shard set; index.json lists this file");
+    if (size != file.bytes)
+      throw Error(path + ": " + std::to_string(size) + " bytes, the index says " + std::to_string(file.bytes) + " (truncated?)", kRewriteHint);
+  }
+  starts_.push_back(total_);
+}
+
+std::string MdsDataset::shard_path(size_t shard) const {
+  const MdsShardInfo& s = index_.shards.at(shard);
+  return (fs::path(dir_) / (s.zip_data ? s.zip_data->basename : s.raw_data.basename)).string();
+}
+
+std::pair<size_t, size_t> MdsDataset::locate(uint64_t sample) const {
+  if (sample >= total_) throw Error("sample " + std::to_string(sample) + " out of range (" + std::to_string(total_) + " samples)", "");
+  const auto it = std::upper_bound(starts_.begin(), starts_.end() - 1, sample);
+  const size_t shard = static_cast<size_t>(it - starts_.begin()) - 1;
+  return {shard, static_cast<size_t>(sample - starts_[shard])};
+}
+
+std::shared_ptr<const MdsShard> MdsDataset::load_shard(size_t shard) const {
+  const MdsShardInfo& info = index_.shards.at(shard);
+  const std::string path = shard_path(shard);
+  const MdsFileInfo& file = info.zip_data ? *info.zip_data : info.raw_data;
+  std::string data = read_file_bytes(path, file.bytes);
+  if (data.size() != file.bytes)
+    throw Error(path + ": " + std::to_string(data.size()) + " bytes, the index says " + std::to_string(file.bytes) + " (truncated?)", kRewriteHint);
+  if (options_.verify_hashes) check_hashes(file, info.hashes, data, path);
+  if (info.zip_data) {
+    data = zstd_decompress(reinterpret_cast<const uint8_t*>(data.data()), data.size(), info.raw_data.bytes, path);
+    if (data.size() != info.raw_data.bytes)
+      throw Error(path + ": decompresses to " + std::to_string(data.size()) + " bytes, the index says " +
+                      std::to_string(info.raw_data.bytes), kRewriteHint);
+    if (options_.verify_hashes) check_hashes(info.raw_data, info.hashes, data, path + " (decompressed)");
+  }
+  return std::make_shared<const MdsShard>(info, std::move(data), path);
+}
+
+void MdsDataset::verify(const std::function<void(size_t)>& progress) const {
+  for (size_t i = 0; i < index_.shards.size(); ++i) {
+    auto shard = load_shard(i);
+    for (size_t k = 0; k < shard->size(); ++k) (void)shard->sample(k).to_json();
+    if (progress) progress(i);
+  }
+}
+
+}  // namespace tessera::shards
