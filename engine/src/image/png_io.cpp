@@ -89,8 +89,10 @@ std::string latin1_to_utf8(const char* text, size_t length) {
 
 // The libpng calls live in functions of their own, called after setjmp: the frames that call
 // setjmp then modify no local object, so a longjmp cannot leave one half-updated.
+// `rows` belongs to the caller: a vector created here would leak when libpng longjmps out.
 [[gnu::noinline]] void decode_body(png_structp png, png_infop info, ReadState* state, const PngReadLimits& limits,
-                                   Image* image, std::map<std::string, std::string>* text) {
+                                   Image* image, std::vector<png_bytep>* rows,
+                                   std::map<std::string, std::string>* text) {
   if (info == nullptr) png_error(png, "out of memory");
   png_set_read_fn(png, state, read_from_memory);
   // Refuse absurd sizes before any allocation (decompression bombs).
@@ -116,9 +118,9 @@ std::string latin1_to_utf8(const char* text, size_t length) {
   const size_t row_bytes = png_get_rowbytes(png, info);
   if (row_bytes != static_cast<size_t>(image->width) * image->channels) png_error(png, "unexpected row layout");
   image->pixels.resize(row_bytes * height);
-  std::vector<png_bytep> rows(height);
-  for (png_uint_32 y = 0; y < height; ++y) rows[y] = image->pixels.data() + y * row_bytes;
-  png_read_image(png, rows.data());
+  rows->resize(height);
+  for (png_uint_32 y = 0; y < height; ++y) (*rows)[y] = image->pixels.data() + y * row_bytes;
+  png_read_image(png, rows->data());
   png_read_end(png, info);
   if (text != nullptr) {
     png_textp chunks = nullptr;
@@ -142,12 +144,13 @@ Image decode_png(const uint8_t* data, size_t size, std::map<std::string, std::st
   if (png == nullptr) throw Error("cannot initialise libpng");
   png_infop info = png_create_info_struct(png);
   Image image;
+  std::vector<png_bytep> rows;
   ReadState state{data, size, 0};
   if (setjmp(png_jmpbuf(png))) {
     png_destroy_read_struct(&png, &info, nullptr);
     throw Error("corrupt PNG: " + error.message);
   }
-  decode_body(png, info, &state, limits, &image, text);
+  decode_body(png, info, &state, limits, &image, &rows, text);
   png_destroy_read_struct(&png, &info, nullptr);
   return image;
 }
