@@ -1,4 +1,14 @@
 # engine/src/training: the training loop, its config, checkpoints, and data-parallel processes.
+find_package(yaml-cpp REQUIRED)
 target_sources(tessera_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/distributed.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/run_config.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/metrics_log.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/parameter_updates.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/data_source.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/diffusion_objective.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/checkpoint.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/trainer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/train_facade.cpp
 )
+target_link_libraries(tessera_engine PRIVATE yaml-cpp)

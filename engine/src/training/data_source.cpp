@@ -1,0 +1,208 @@
+#include "training/data_source.h"
+
+#include "io/safetensors.h"
+#include "shards/mds_reader.h"
+#include "shards/streaming_order.h"
+#include "tessera/error.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <map>
+
+namespace tessera::training {
+
+uint64_t mix_seed(uint64_t a, uint64_t b) {
+  uint64_t z = a + 0x9E3779B97F4A7C15ull * (b + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+InMemoryDataSource::InMemoryDataSource(TrainingBatch all, bool shuffle, uint64_t seed)
+    : all_(std::move(all)), shuffle_(shuffle), seed_(seed) {
+  if (all_.precomputed()) {
+    if (!all_.encoder_hidden_states.defined() || all_.latents.dim() != 4 || all_.encoder_hidden_states.dim() != 3 ||
+        all_.latents.size(0) != all_.encoder_hidden_states.size(0)) {
+      throw Error("in-memory dataset: latents must be [N, C, h, w] and encoder_hidden_states [N, T, D] with the same N");
+    }
+  } else {
+    if (!all_.pixels.defined() || !all_.input_ids.defined() || all_.pixels.dim() != 4 || all_.input_ids.dim() != 2 ||
+        all_.pixels.size(0) != all_.input_ids.size(0)) {
+      throw Error("in-memory dataset: pixels must be [N, 3, H, W] and input_ids [N, T] with the same N");
+    }
+  }
+  n_ = all_.size();
+  if (n_ == 0) throw Error("in-memory dataset is empty");
+}
+
+int64_t InMemoryDataSource::index_at(int64_t position) {
+  TORCH_CHECK(position >= 0, "negative stream position");
+  const int64_t epoch = position / n_;
+  const int64_t within = position % n_;
+  if (!shuffle_) return within;
+  if (epoch != order_epoch_) {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(seed_, static_cast<uint64_t>(epoch)));
+    const torch::Tensor perm = torch::randperm(n_, gen, torch::TensorOptions().dtype(torch::kInt64));
+    order_.assign(perm.data_ptr<int64_t>(), perm.data_ptr<int64_t>() + n_);
+    order_epoch_ = epoch;
+  }
+  return order_[static_cast<size_t>(within)];
+}
+
+TrainingBatch InMemoryDataSource::read(int64_t begin, int64_t count) {
+  std::vector<int64_t> idx;
+  idx.reserve(static_cast<size_t>(count));
+  for (int64_t p = begin; p < begin + count; ++p) idx.push_back(index_at(p));
+  const torch::Tensor index = torch::tensor(idx, torch::kInt64);
+  TrainingBatch b;
+  if (all_.precomputed()) {
+    b.latents = all_.latents.index_select(0, index);
+    b.encoder_hidden_states = all_.encoder_hidden_states.index_select(0, index);
+  } else {
+    b.pixels = all_.pixels.index_select(0, index);
+    b.input_ids = all_.input_ids.index_select(0, index);
+  }
+  return b;
+}
+
+std::string InMemoryDataSource::describe() const {
+  return std::to_string(n_) + (all_.precomputed() ? " precomputed samples" : " image samples") +
+         (shuffle_ ? ", shuffled per epoch" : ", in order");
+}
+
+namespace {
+
+// Reads one tensor as float32 after checking its rank; a defensive reader for files from anywhere.
+torch::Tensor read_float(const io::SafetensorsFile& f, const std::string& name, int64_t rank) {
+  if (!f.contains(name)) {
+    throw Error(f.path() + " has no tensor '" + name + "'",
+                "a latents file holds 'latents' [N, C, h, w] and 'encoder_hidden_states' [N, T, D]");
+  }
+  const auto shape = f.shape(name);
+  if (static_cast<int64_t>(shape.size()) != rank) {
+    throw Error(f.path() + ": '" + name + "' has " + std::to_string(shape.size()) + " dimensions, expected " +
+                std::to_string(rank));
+  }
+  const std::string dtype = f.dtype(name);
+  if (dtype != "F32" && dtype != "F16" && dtype != "BF16") {
+    throw Error(f.path() + ": '" + name + "' is " + dtype + ", expected a floating-point tensor");
+  }
+  return f.get(name).to(torch::kFloat32);
+}
+
+// MDS latent shards (one stream): columns "latents" (ndarray [C, h, w]) and
+// "encoder_hidden_states" (ndarray [T, D]), float16 or float32. Position p is the sample at
+// p % epoch_size of epoch p / epoch_size in mosaicml-streaming's deterministic order with one
+// canonical node, so the order never depends on the number of ranks.
+class MdsLatentDataSource : public DataSource {
+ public:
+  MdsLatentDataSource(const std::string& dir, bool shuffle, uint64_t seed, bool scale, double latent_scale)
+      : dataset_(dir), scale_(scale), latent_scale_(latent_scale) {
+    for (const auto& shard : dataset_.index().shards) mix_.shard_samples.push_back(shard.samples);
+    options_.shuffle = shuffle;
+    options_.seed = seed;
+    options_.num_canonical_nodes = 1;
+    if (dataset_.num_samples() == 0) throw Error(dir + " holds no samples", "write the latent shards first");
+    epoch_size_ = static_cast<int64_t>(shards::compute_epoch_order({mix_}, options_, 0).global.size());
+  }
+  int64_t samples_per_epoch() const override { return epoch_size_; }
+  std::string describe() const override {
+    return std::to_string(epoch_size_) + " latent samples in MDS shards at " + dataset_.dir();
+  }
+  TrainingBatch read(int64_t begin, int64_t count) override {
+    std::vector<torch::Tensor> latents, text;
+    for (int64_t p = begin; p < begin + count; ++p) {
+      const int64_t epoch = p / epoch_size_;
+      if (epoch != order_epoch_) {
+        order_ = shards::compute_epoch_order({mix_}, options_, static_cast<uint64_t>(epoch));
+        order_epoch_ = epoch;
+      }
+      const uint64_t sample = order_.global.at(static_cast<size_t>(p % epoch_size_)).sample;
+      const auto [shard_index, index] = dataset_.locate(sample);
+      auto it = shards_.find(shard_index);
+      if (it == shards_.end()) {
+        if (shards_.size() >= 4) shards_.erase(shards_.begin());
+        it = shards_.emplace(shard_index, dataset_.load_shard(shard_index)).first;
+      }
+      const shards::MdsSampleView view = it->second->sample(index);
+      latents.push_back(to_tensor(view.ndarray("latents"), 3, "latents"));
+      text.push_back(to_tensor(view.ndarray("encoder_hidden_states"), 2, "encoder_hidden_states"));
+    }
+    TrainingBatch b;
+    b.latents = torch::stack(latents);
+    if (!scale_) b.latents.mul_(latent_scale_);
+    b.encoder_hidden_states = torch::stack(text);
+    return b;
+  }
+
+ private:
+  torch::Tensor to_tensor(const shards::NdArray& a, size_t rank, const char* column) const {
+    if (a.shape.size() != rank) {
+      throw Error(dataset_.dir() + ": column '" + column + "' has " + std::to_string(a.shape.size()) +
+                  " dimensions, expected " + std::to_string(rank));
+    }
+    std::vector<int64_t> shape(a.shape.begin(), a.shape.end());
+    torch::ScalarType type;
+    if (a.dtype == "float16") {
+      type = torch::kFloat16;
+    } else if (a.dtype == "float32") {
+      type = torch::kFloat32;
+    } else {
+      throw Error(dataset_.dir() + ": column '" + column + "' is " + a.dtype + ", expected float16 or float32");
+    }
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    if (static_cast<int64_t>(a.data.size()) != n * static_cast<int64_t>(torch::elementSize(type))) {
+      throw Error(dataset_.dir() + ": column '" + std::string(column) + "' has the wrong byte count");
+    }
+    torch::Tensor t = torch::from_blob(const_cast<char*>(a.data.data()), shape, type).to(torch::kFloat32);
+    if (!torch::isfinite(t).all().item<bool>()) throw Error(dataset_.dir() + ": a sample's " + column + " holds NaN or infinity");
+    return t;
+  }
+
+  shards::MdsDataset dataset_;
+  shards::StreamMix mix_;
+  shards::ShuffleOptions options_;
+  int64_t epoch_size_ = 0;
+  int64_t order_epoch_ = -1;
+  shards::EpochOrder order_;
+  std::map<size_t, std::shared_ptr<const shards::MdsShard>> shards_;
+  bool scale_ = true;
+  double latent_scale_ = 1.0;
+};
+
+}  // namespace
+
+std::unique_ptr<DataSource> make_data_source(const RunConfig& c) {
+  const DatasetSection& d = c.dataset;
+  const uint64_t seed = static_cast<uint64_t>(d.shuffle_seed);
+  if (d.kind == "synthetic_latents") {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(static_cast<uint64_t>(c.seed), 0x5EED));
+    TrainingBatch all;
+    all.latents = torch::randn({d.synthetic_samples, d.latent_channels, d.latent_size, d.latent_size}, gen);
+    all.encoder_hidden_states = torch::randn({d.synthetic_samples, d.text_tokens, d.text_dim}, gen);
+    return std::make_unique<InMemoryDataSource>(std::move(all), d.shuffle, seed);
+  }
+  if (d.kind == "latents_safetensors") {
+    io::SafetensorsFile f(d.path);
+    TrainingBatch all;
+    all.latents = read_float(f, "latents", 4);
+    all.encoder_hidden_states = read_float(f, "encoder_hidden_states", 3);
+    if (all.latents.size(0) != all.encoder_hidden_states.size(0)) {
+      throw Error(d.path + ": " + std::to_string(all.latents.size(0)) + " latents but " +
+                  std::to_string(all.encoder_hidden_states.size(0)) + " text states");
+    }
+    if (!torch::isfinite(all.latents).all().item<bool>() || !torch::isfinite(all.encoder_hidden_states).all().item<bool>()) {
+      throw Error(d.path + " holds NaN or infinite values", "recompute the latents");
+    }
+    // Scale exactly once: files of unscaled VAE latents say so with model.latents_are_scaled: false.
+    if (!c.model.latents_are_scaled) all.latents.mul_(c.model.latent_scale);
+    return std::make_unique<InMemoryDataSource>(std::move(all), d.shuffle, seed);
+  }
+  if (d.kind == "mds_latents") {
+    return std::make_unique<MdsLatentDataSource>(d.path, d.shuffle, seed, c.model.latents_are_scaled, c.model.latent_scale);
+  }
+  throw Error("dataset.kind " + d.kind + " is not known", "use latents_safetensors, mds_latents or synthetic_latents");
+}
+
+}  // namespace tessera::training

@@ -1,0 +1,598 @@
+#include "training/trainer.h"
+
+#include "core/atomic_file.h"
+#include "io/diffusers_folder.h"
+#include "io/safetensors.h"
+#include "io/state_dict.h"
+#include "models/autoencoder_kl.h"
+#include "models/clip_text_model.h"
+#include "tessera/error.h"
+#include "tessera/generate.h"
+#include "text/clip_tokenizer.h"
+#include "training/checkpoint.h"
+#include "training/diffusion_objective.h"
+#include "training/distributed.h"
+#include "training/metrics_log.h"
+#include "training/parameter_updates.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace tessera::training {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// Per-parameter views of `buffers`: the buffers themselves when there is one per parameter, or
+// slices of a single flat buffer laid out like FlatParameters.
+std::vector<torch::Tensor> split_like(const std::vector<torch::Tensor>& buffers, const std::vector<torch::Tensor>& params) {
+  if (buffers.size() == params.size()) return buffers;
+  TORCH_CHECK(buffers.size() == 1, "split_like: expected one flat buffer");
+  std::vector<torch::Tensor> out;
+  int64_t offset = 0;
+  for (const auto& p : params) {
+    out.push_back(buffers[0].narrow(0, offset, p.numel()).view(p.sizes()));
+    offset += p.numel();
+  }
+  return out;
+}
+
+NamedTensors name_like(const std::vector<std::string>& names, const std::vector<torch::Tensor>& tensors) {
+  NamedTensors out;
+  for (size_t i = 0; i < names.size(); ++i) out.emplace_back(names[i], tensors[i]);
+  return out;
+}
+
+// Copies `source` (by name) into `targets`; every target name must be present with its shape.
+void copy_named(const NamedTensors& source, const std::vector<std::string>& names, const std::vector<torch::Tensor>& targets,
+                const std::string& what) {
+  std::map<std::string, const torch::Tensor*> by_name;
+  for (const auto& [k, v] : source) by_name[k] = &v;
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto it = by_name.find(names[i]);
+    if (it == by_name.end()) throw Error(what + " lacks '" + names[i] + "'", "the checkpoint belongs to another model");
+    if (it->second->sizes() != targets[i].sizes()) {
+      throw Error(what + ": '" + names[i] + "' has another shape than the model's", "the checkpoint belongs to another model");
+    }
+    targets[i].copy_(*it->second);
+  }
+}
+
+// Parameters then buffers, under their diffusers names (detached views of the module's tensors).
+NamedTensors module_state(const torch::nn::Module& m) {
+  NamedTensors out;
+  for (const auto& kv : m.named_parameters(true)) out.emplace_back(kv.key(), kv.value().detach());
+  for (const auto& kv : m.named_buffers(true)) out.emplace_back(kv.key(), kv.value().detach());
+  return out;
+}
+
+void split_names(const NamedTensors& named, std::vector<std::string>* names, std::vector<torch::Tensor>* tensors) {
+  for (const auto& [k, v] : named) names->push_back(k), tensors->push_back(v);
+}
+
+struct FrozenComponents {
+  std::unique_ptr<CLIPTokenizer> tokenizer;
+  models::CLIPTextModel text_encoder{nullptr};
+  models::AutoencoderKL vae{nullptr};
+};
+
+torch::Device pick_device(const RunConfig& c, int local_rank) {
+  const bool cuda = torch::cuda::is_available();
+  if (c.trainer.device == "cuda" && !cuda) throw Error("trainer.device is cuda but no CUDA device is available", "set trainer.device: cpu");
+  if (c.trainer.device == "cpu" || !cuda) return torch::Device(torch::kCPU);
+  const int count = static_cast<int>(torch::cuda::device_count());
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(local_rank % std::max(count, 1)));
+}
+
+}  // namespace
+
+models::UNet2DConditionModel make_unet(const RunConfig& config) {
+  models::UNetConfig uc;
+  try {
+    uc = models::parse_unet_config(config.model.unet_config.dump(), "model.unet");
+  } catch (const Error& e) {
+    throw Error(std::string("the run config's model.unet is not a usable UNet config: ") + e.what(), e.hint());
+  }
+  torch::manual_seed(static_cast<uint64_t>(config.seed));
+  return models::UNet2DConditionModel(uc);
+}
+
+void load_initial_weights(models::UNet2DConditionModel& unet, const std::string& init_from) {
+  if (is_checkpoint_dir(init_from)) {
+    const CheckpointContents c = read_checkpoint(init_from, /*with_training_state=*/false);
+    std::vector<std::string> names;
+    std::vector<torch::Tensor> targets;
+    split_names(module_state(*unet), &names, &targets);
+    copy_named(c.unet, names, targets, init_from + "/unet.safetensors");
+    return;
+  }
+  fs::path dir(init_from);
+  if (fs::is_directory(dir / "unet")) dir /= "unet";
+  const fs::path file = dir / "diffusion_pytorch_model.safetensors";
+  if (!fs::is_regular_file(file)) {
+    throw Error("init_from " + init_from + " is neither a Tessera checkpoint nor a diffusers/unet folder",
+                "give checkpoints/step-N of an earlier run, or a folder with unet/diffusion_pytorch_model.safetensors");
+  }
+  (void)io::load_state_dict(*unet, io::SafetensorsFile(file.string()));
+}
+
+json generation_scheduler_config(const RunConfig& config) {
+  const ModelSection& m = config.model;
+  json s = {{"_class_name", "DDIMScheduler"},
+            {"_diffusers_version", "0.26.3"},
+            {"beta_start", m.beta_start},
+            {"beta_end", m.beta_end},
+            {"beta_schedule", m.beta_schedule},
+            {"num_train_timesteps", m.num_train_timesteps},
+            {"prediction_type", m.prediction_type},
+            {"rescale_betas_zero_snr", m.zero_terminal_snr},
+            {"clip_sample", false},
+            {"set_alpha_to_one", false},
+            {"steps_offset", 1},
+            {"timestep_spacing", m.zero_terminal_snr ? "trailing" : "leading"},
+            {"trained_betas", nullptr}};
+  return s;
+}
+
+void write_diffusers_export(const std::string& out_dir, const RunConfig& config,
+                            const std::vector<std::pair<std::string, torch::Tensor>>& unet_weights,
+                            const std::string& components_dir, bool overwrite) {
+  if (components_dir.empty()) {
+    throw Error("exporting a diffusers folder needs the VAE, text encoder and tokenizer",
+                "set model.pretrained_components in the run config, or pass --components DIR");
+  }
+  const io::DiffusersFolder parts = io::open_diffusers_folder(components_dir);
+  models::UNet2DConditionModel unet = make_unet(config);
+  std::vector<std::string> names;
+  std::vector<torch::Tensor> targets;
+  split_names(module_state(*unet), &names, &targets);
+  copy_named(unet_weights, names, targets, "the exported weights");
+  models::AutoencoderKL vae = models::load_vae(parts.vae_dir());
+  models::CLIPTextModel text = models::load_clip_text_model(parts.text_encoder_dir());
+  io::DiffusersComponents c;
+  c.unet = unet.get();
+  c.unet_config = config.model.unet_config;
+  c.vae = vae.get();
+  c.vae_config = parts.vae_config;
+  c.text_encoder = text.get();
+  c.text_encoder_config = parts.text_encoder_config;
+  c.tokenizer_dir = parts.tokenizer_dir();
+  c.scheduler_config = generation_scheduler_config(config);
+  io::DiffusersSaveOptions o;
+  o.overwrite = overwrite;
+  io::save_diffusers_folder(out_dir, c, o);
+}
+
+struct Trainer::Impl {
+  RunConfig config;
+  TrainerOptions options;
+  DistributedEnv env;
+  torch::Device device{torch::kCPU};
+  std::unique_ptr<Distributed> dist;
+  std::unique_ptr<MetricsLog> metrics;
+  std::unique_ptr<DataSource> owned_data;
+  DataSource* data = nullptr;
+  models::UNet2DConditionModel unet{nullptr};
+  std::unique_ptr<DiffusionObjective> objective;
+  FrozenComponents frozen;
+  torch::Tensor empty_text;  // [T, D] caption-dropout replacement
+
+  std::vector<std::string> names;        // trainable parameters, in registration order
+  std::vector<torch::Tensor> params;     // the parameters themselves
+  std::unique_ptr<FlatParameters> flat;  // optimizer.implementation: flat
+  std::vector<torch::Tensor> opt_params, opt_grads;
+  std::unique_ptr<AdamW> adamw;
+  std::unique_ptr<EMA> ema;
+  TrainState state;
+  int64_t last_saved_step = -1;
+  int64_t rollbacks = 0;
+
+  // Watchdog.
+  std::atomic<int64_t> heartbeat_ns{0};
+  std::atomic<bool> stopping{false};
+  std::mutex wd_mutex;
+  std::condition_variable wd_cv;
+  std::thread watchdog;
+
+  bool main() const { return env.rank == 0; }
+  void beat() { heartbeat_ns = Clock::now().time_since_epoch().count(); }
+
+  void setup();
+  void setup_optimizer();
+  void restore(const CheckpointContents& c, bool keep_skipped);
+  void save_checkpoint();
+  void start_watchdog();
+  void stop_watchdog();
+  torch::Tensor gather_grads_list();
+  std::pair<torch::Tensor, torch::Tensor> prepare(const TrainingBatch& batch, const std::vector<int64_t>& positions);
+  void write_samples();
+  void run();
+};
+
+void Trainer::Impl::setup() {
+  env = DistributedEnv::from_environment();
+  device = pick_device(config, env.local_rank);
+  if (config.trainer.precision != "fp32") {
+    if (!device.is_cuda()) {
+      throw Error("trainer.precision " + config.trainer.precision + " needs a CUDA device", "use precision: fp32 on the CPU");
+    }
+    if (config.trainer.precision == "amp_fp16") {
+      throw Error("trainer.precision amp_fp16 needs loss scaling, which Tessera does not implement yet", "use amp_bf16");
+    }
+  }
+  if (config.trainer.gradient_checkpointing) {
+    throw Error("trainer.gradient_checkpointing is not implemented yet", "set it to false");
+  }
+  const int64_t accumulation = config.accumulation_steps(env.world_size);
+  (void)accumulation;
+  dist = std::make_unique<Distributed>(env, device,
+                                       std::chrono::milliseconds(static_cast<int64_t>(config.trainer.dist_timeout * 1000)));
+  const fs::path run_dir(options.run_dir);
+  if (main()) {
+    fs::create_directories(run_dir);
+    remove_partial_checkpoints(options.run_dir);
+    const std::string yaml = to_yaml(config);
+    write_file_atomically((run_dir / "config.yaml").string(), yaml.data(), yaml.size());
+  }
+  metrics = std::make_unique<MetricsLog>(main() ? (run_dir / "metrics.jsonl").string() : std::string());
+
+  if (options.data != nullptr) {
+    data = options.data;
+  } else {
+    owned_data = make_data_source(config);
+    data = owned_data.get();
+  }
+
+  if (!config.model.pretrained_components.empty()) {
+    const io::DiffusersFolder parts = io::open_diffusers_folder(config.model.pretrained_components);
+    frozen.tokenizer = std::make_unique<CLIPTokenizer>(CLIPTokenizer::from_folder(parts.tokenizer_dir()));
+    frozen.text_encoder = models::load_clip_text_model(parts.text_encoder_dir());
+    frozen.text_encoder->to(device);
+    frozen.text_encoder->eval();
+    if (!config.model.precomputed_latents) {
+      frozen.vae = models::load_vae(parts.vae_dir());
+      frozen.vae->to(device);
+      frozen.vae->eval();
+    }
+    torch::NoGradGuard no_grad;
+    const auto enc = frozen.tokenizer->encode_padded("", frozen.tokenizer->model_max_length());
+    empty_text = frozen.text_encoder->encode(torch::tensor(enc.input_ids, torch::kInt64).unsqueeze(0).to(device))[0];
+  }
+
+  unet = make_unet(config);
+  if (!config.model.init_from.empty()) load_initial_weights(unet, config.model.init_from);
+  unet->to(device);
+  unet->train();
+  objective = std::make_unique<DiffusionObjective>(config.model);
+  setup_optimizer();
+}
+
+void Trainer::Impl::setup_optimizer() {
+  std::vector<std::pair<std::string, torch::Tensor>> named;
+  for (auto& kv : unet->named_parameters(true)) {
+    if (kv.value().requires_grad()) named.emplace_back(kv.key(), kv.value());
+  }
+  for (const auto& [k, v] : named) names.push_back(k), params.push_back(v);
+  const OptimizerSection& o = config.optimizer;
+  const AdamWOptions ao{o.beta1, o.beta2, o.eps, o.weight_decay};
+  if (o.implementation == "flat") {
+    flat = std::make_unique<FlatParameters>(named);
+    opt_params = {flat->values()};
+    opt_grads = {flat->grads()};
+  } else {
+    torch::NoGradGuard no_grad;
+    for (auto& p : params) {
+      p.mutable_grad() = torch::zeros_like(p);
+      opt_grads.push_back(p.grad());
+    }
+    opt_params = params;
+  }
+  adamw = std::make_unique<AdamW>(opt_params, ao);
+  if (config.ema.enabled) ema = std::make_unique<EMA>(config.ema.smoothing, config.ema.start);
+}
+
+void Trainer::Impl::restore(const CheckpointContents& c, bool keep_skipped) {
+  std::vector<std::string> all_names;
+  std::vector<torch::Tensor> all_targets;
+  split_names(module_state(*unet), &all_names, &all_targets);
+  copy_named(c.unet, all_names, all_targets, "checkpoint unet.safetensors");
+  copy_named(c.exp_avg, names, split_like(adamw->exp_avg(), params), "checkpoint optimizer.safetensors");
+  copy_named(c.exp_avg_sq, names, split_like(adamw->exp_avg_sq(), params), "checkpoint optimizer.safetensors");
+  adamw->set_step_count(c.optimizer_steps);
+  if (ema) {
+    ema = std::make_unique<EMA>(config.ema.smoothing, config.ema.start);
+    if (!c.ema.empty()) {
+      ema->update(opt_params, std::numeric_limits<int64_t>::max());  // allocate the shadow
+      copy_named(c.ema, names, split_like(ema->shadow(), params), "checkpoint ema.safetensors");
+    }
+  }
+  const auto skipped = state.skipped;
+  state = c.state;
+  if (keep_skipped) {
+    for (const auto& r : skipped)
+      if (std::find(state.skipped.begin(), state.skipped.end(), r) == state.skipped.end()) state.skipped.push_back(r);
+  }
+  last_saved_step = state.step;
+}
+
+void Trainer::Impl::save_checkpoint() {
+  if (main()) {
+    CheckpointContents c;
+    c.state = state;
+    c.state.world_size = env.world_size;
+    c.unet = module_state(*unet);
+    c.unet_config = config.model.unet_config;
+    c.exp_avg = name_like(names, split_like(adamw->exp_avg(), params));
+    c.exp_avg_sq = name_like(names, split_like(adamw->exp_avg_sq(), params));
+    c.optimizer_steps = adamw->step_count();
+    if (ema && ema->initialized()) c.ema = name_like(names, split_like(ema->shadow(), params));
+    c.config_yaml = to_yaml(config);
+    const std::string dir = write_checkpoint(options.run_dir, c, config.trainer.save_num_checkpoints_to_keep);
+    metrics->event("checkpoint", {{"step", state.step}, {"path", dir}});
+  }
+  dist->barrier();
+  last_saved_step = state.step;
+  beat();
+}
+
+void Trainer::Impl::start_watchdog() {
+  const double timeout = config.trainer.watchdog_timeout;
+  if (timeout <= 0) return;
+  beat();
+  watchdog = std::thread([this, timeout] {
+    std::unique_lock<std::mutex> lock(wd_mutex);
+    while (!stopping) {
+      wd_cv.wait_for(lock, std::chrono::milliseconds(100));
+      if (stopping) break;
+      const double idle =
+          std::chrono::duration<double>(Clock::now().time_since_epoch() - Clock::duration(heartbeat_ns.load())).count();
+      if (idle > timeout) {
+        metrics->event("watchdog", {{"step", state.step}, {"idle_s", idle}, {"timeout_s", timeout}, {"rank", env.rank}});
+        std::fprintf(stderr, "tessera: watchdog: no training step finished for %.0f s; exiting so the run can be restarted\n", idle);
+        std::fflush(stderr);
+        std::_Exit(options.watchdog_exit_code);
+      }
+    }
+  });
+}
+
+void Trainer::Impl::stop_watchdog() {
+  if (!watchdog.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(wd_mutex);
+    stopping = true;
+  }
+  wd_cv.notify_all();
+  watchdog.join();
+}
+
+std::pair<torch::Tensor, torch::Tensor> Trainer::Impl::prepare(const TrainingBatch& batch, const std::vector<int64_t>& positions) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor x0, text;
+  if (batch.precomputed()) {
+    x0 = batch.latents.to(device, torch::kFloat32);
+    text = batch.encoder_hidden_states.to(device, torch::kFloat32);
+  } else {
+    if (!frozen.vae || !frozen.text_encoder) {
+      throw Error("the dataset gives images, but no VAE and text encoder are loaded",
+                  "set model.pretrained_components and model.precomputed_latents: false");
+    }
+    const models::DiagonalGaussian posterior = frozen.vae->encode(batch.pixels.to(device, torch::kFloat32));
+    std::vector<torch::Tensor> eps;
+    for (int64_t p : positions) {
+      auto gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(static_cast<uint64_t>(config.seed) ^ 0x7AE5u, static_cast<uint64_t>(p)));
+      eps.push_back(torch::randn(posterior.mean().sizes().slice(1), gen));
+    }
+    x0 = (posterior.mean() + posterior.std() * torch::stack(eps).to(device)) * config.model.latent_scale;
+    text = frozen.text_encoder->encode(batch.input_ids.to(device));
+  }
+  return {x0, text};
+}
+
+void Trainer::Impl::write_samples() {
+  if (!main() || config.sampling.prompts.empty()) return;
+  const fs::path samples = fs::path(options.run_dir) / "samples";
+  const fs::path model = samples / ".model";
+  std::vector<std::pair<std::string, torch::Tensor>> weights;
+  for (auto& [k, v] : module_state(*unet)) weights.emplace_back(k, v.to(torch::kCPU));
+  write_diffusers_export(model.string(), config, weights, config.model.pretrained_components, /*overwrite=*/true);
+  std::unique_ptr<ImageGenerator> generator;
+  if (Status s = ImageGenerator::open(model.string(), &generator); !s.ok()) throw Error("samples: " + s.to_string());
+  GenerateOptions o;
+  o.prompts = config.sampling.prompts;
+  o.sampler = config.sampling.sampler;
+  o.steps = static_cast<int>(config.sampling.steps);
+  o.guidance = config.sampling.guidance;
+  o.seed = static_cast<uint64_t>(config.sampling.seed);
+  o.out_dir = (samples / checkpoint_dir_name(state.step)).string();
+  std::vector<GeneratedImage> images;
+  if (Status s = generator->generate(o, [this](const GenerateProgress&) { beat(); return true; }, &images); !s.ok()) {
+    throw Error("samples: " + s.to_string());
+  }
+  json paths = json::array();
+  for (const auto& im : images) paths.push_back(im.path);
+  metrics->event("sample", {{"step", state.step}, {"images", paths}});
+  unet->train();
+}
+
+void Trainer::Impl::run() {
+  setup();
+  const int64_t max_steps = config.trainer.max_duration;
+  const int64_t G = config.batch_size;
+  const int64_t mb = config.trainer.device_train_microbatch_size;
+  const int64_t acc = config.accumulation_steps(env.world_size);
+
+  bool resumed = false;
+  if (options.resume == "auto") {
+    const auto found = list_checkpoints(options.run_dir);
+    if (!found.empty()) {
+      restore(read_checkpoint(found.back()), /*keep_skipped=*/false);
+      resumed = true;
+      metrics->event("resume", {{"step", state.step}, {"checkpoint", found.back()}, {"samples_seen", state.samples_seen}});
+    }
+  } else if (options.resume != "never") {
+    throw Error("resume must be auto or never, not " + options.resume);
+  }
+  // Every rank starts from rank 0's weights (identical anyway when seeded; cheap insurance).
+  dist->broadcast_parameters(params);
+  dist->register_gradient_buckets(params, static_cast<size_t>(config.trainer.bucket_cap_mb) << 20);
+  int64_t parameter_count = 0;
+  for (const auto& p : params) parameter_count += p.numel();
+  if (!resumed) {
+    metrics->event("start", {{"name", config.name}, {"world_size", env.world_size}, {"device", device.str()},
+                             {"parameters", parameter_count}, {"global_batch", G},
+                             {"microbatch", mb}, {"accumulation", acc}, {"max_steps", max_steps},
+                             {"data", data->describe()}, {"distributed", env.source}});
+    if (!config.model.init_from.empty()) metrics->event("stage", {{"init_from", config.model.init_from}, {"name", config.name}});
+  }
+  start_watchdog();
+
+  const bool amp = config.trainer.precision == "amp_bf16" && device.is_cuda();
+  int64_t steps_this_process = 0;
+  while (state.step < max_steps) {
+    if (options.stop_after_steps >= 0 && steps_this_process >= options.stop_after_steps) break;
+    const auto t0 = Clock::now();
+    // Batches skipped after a NaN rollback are passed over.
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const auto& [b, e] : state.skipped)
+        if (state.samples_seen == b) state.samples_seen = e, moved = true;
+    }
+    const int64_t begin = state.samples_seen;
+    const double lr = learning_rate_at(config, state.step);
+    if (flat) {
+      flat->zero_grad();
+    } else {
+      torch::NoGradGuard no_grad;
+      for (auto& g : opt_grads) g.zero_();
+    }
+    double loss_sum = 0;
+    for (int64_t k = 0; k < acc; ++k) {
+      dist->set_gradient_sync_enabled(k == acc - 1);
+      const int64_t mb_begin = begin + (env.rank * acc + k) * mb;
+      std::vector<int64_t> positions(static_cast<size_t>(mb));
+      for (int64_t i = 0; i < mb; ++i) positions[static_cast<size_t>(i)] = mb_begin + i;
+      const TrainingBatch batch = data->read(mb_begin, mb);
+      auto [x0, text] = prepare(batch, positions);
+      const SampleDraws draws = objective->draw(static_cast<uint64_t>(config.seed), positions, x0.sizes().slice(1),
+                                                config.dataset.caption_drop_prob);
+      if (draws.drop.any().item<bool>()) {
+        torch::NoGradGuard no_grad;
+        const torch::Tensor empty = empty_text.defined() ? empty_text : torch::zeros_like(text[0]);
+        if (empty.sizes() != text.sizes().slice(1)) {
+          throw Error("the empty-prompt embedding has another shape than the dataset's text states",
+                      "model.pretrained_components must hold the text encoder the latents were computed with");
+        }
+        text = torch::where(draws.drop.to(device).view({-1, 1, 1}), empty.unsqueeze(0).to(text.dtype()), text);
+      }
+      torch::Tensor losses;
+      if (amp) {
+        at::autocast::set_enabled(true);
+        at::autocast::set_autocast_gpu_dtype(torch::kBFloat16);
+        losses = objective->per_sample_loss(unet, x0, text, draws);
+        at::autocast::set_enabled(false);
+        at::autocast::clear_cache();
+      } else {
+        losses = objective->per_sample_loss(unet, x0, text, draws);
+      }
+      (losses.sum() / static_cast<double>(mb * acc)).backward();
+      loss_sum += losses.detach().sum().item<double>();
+    }
+    dist->finish_gradient_sync();
+    if (flat) (void)flat->gather_grads();
+    const double loss = dist->allreduce_sum(loss_sum) / static_cast<double>(G);
+    const double grad_norm = config.trainer.grad_clip_norm > 0 ? clip_grad_norm(opt_grads, config.trainer.grad_clip_norm)
+                                                               : global_grad_norm(opt_grads);
+    if (!std::isfinite(loss) || !std::isfinite(grad_norm)) {
+      metrics->event("nan", {{"step", state.step + 1}, {"loss", std::isfinite(loss) ? json(loss) : json("nan")},
+                             {"grad_norm", std::isfinite(grad_norm) ? json(grad_norm) : json("nan")},
+                             {"samples", {begin, begin + G}}, {"policy", config.trainer.nan_policy}});
+      const auto found = list_checkpoints(options.run_dir);
+      if (config.trainer.nan_policy == "stop" || found.empty() || ++rollbacks > 16) {
+        throw Error("the loss became " + std::string(std::isfinite(loss) ? "finite but the gradient norm non-finite" : "NaN or infinite") +
+                        " at step " + std::to_string(state.step + 1),
+                    config.trainer.nan_policy == "stop" ? "lower the learning rate, check the data, or set trainer.nan_policy: rollback"
+                                                        : "no checkpoint to roll back to (or too many rollbacks); lower the learning rate or check the data");
+      }
+      state.skipped.emplace_back(begin, begin + G);
+      restore(read_checkpoint(found.back()), /*keep_skipped=*/true);
+      metrics->event("rollback", {{"step", state.step}, {"checkpoint", found.back()}, {"skipped", {begin, begin + G}}});
+      beat();
+      continue;
+    }
+    adamw->step(opt_grads, lr);
+    ++state.step;
+    ++steps_this_process;
+    state.samples_seen = begin + G;
+    state.lr = lr;
+    if (ema) ema->update(opt_params, state.step);
+    beat();
+
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    StepReport report{state.step, max_steps, loss, lr, grad_norm, static_cast<double>(G) / std::max(seconds, 1e-9)};
+    if (state.step % config.trainer.log_interval == 0 || state.step == max_steps) {
+      metrics->step({{"step", state.step}, {"loss", loss}, {"lr", lr}, {"grad_norm", grad_norm},
+                     {"images_per_s", report.images_per_s}, {"step_time_s", seconds}, {"samples_seen", state.samples_seen},
+                     {"epoch", state.samples_seen / data->samples_per_epoch()}, {"rss_bytes", current_rss_bytes()}});
+    }
+    if (config.trainer.save_interval > 0 && state.step % config.trainer.save_interval == 0) save_checkpoint();
+    if (config.sampling.interval > 0 && state.step % config.sampling.interval == 0) write_samples();
+    if (options.on_step && !options.on_step(report)) break;
+  }
+  if (state.step >= max_steps) {
+    if (last_saved_step != state.step) save_checkpoint();
+    metrics->event("finish", {{"step", state.step}, {"peak_rss_bytes", peak_rss_bytes()}});
+  }
+  stop_watchdog();
+}
+
+Trainer::Trainer(RunConfig config, TrainerOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+  impl_->options = std::move(options);
+}
+
+Trainer::~Trainer() {
+  if (impl_) impl_->stop_watchdog();
+}
+
+void Trainer::run() {
+  try {
+    impl_->run();
+  } catch (const std::exception& e) {
+    impl_->stop_watchdog();
+    if (impl_->metrics) impl_->metrics->event("error", {{"step", impl_->state.step}, {"message", e.what()}});
+    throw;
+  }
+}
+
+models::UNet2DConditionModel& Trainer::unet() { return impl_->unet; }
+int64_t Trainer::step() const { return impl_->state.step; }
+
+std::vector<std::pair<std::string, torch::Tensor>> Trainer::named_weights() const {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (auto& kv : impl_->unet->named_parameters(true)) out.emplace_back(kv.key(), kv.value().detach());
+  return out;
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> Trainer::named_ema_weights() const {
+  if (!impl_->ema || !impl_->ema->initialized()) return {};
+  return name_like(impl_->names, split_like(impl_->ema->shadow(), impl_->params));
+}
+
+}  // namespace tessera::training

@@ -1,0 +1,84 @@
+#pragma once
+// The UNet training loop: one process of a (possibly distributed) run. Builds the UNet from the
+// run config (from scratch, or from `init_from` weights), resumes from the newest complete
+// checkpoint, and runs global batches of `batch_size` samples split into microbatches x
+// accumulation steps x ranks, with AdamW, LR schedule, clipping, EMA, checkpoints, metrics,
+// sample images, NaN handling and a watchdog. Internal header (torch).
+
+#include "models/unet_2d_condition.h"
+#include "training/data_source.h"
+#include "training/run_config.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tessera::training {
+
+struct StepReport {
+  int64_t step = 0;  // optimizer steps done
+  int64_t max_steps = 0;
+  double loss = 0;
+  double lr = 0;
+  double grad_norm = 0;
+  double images_per_s = 0;
+};
+
+struct TrainerOptions {
+  std::string run_dir;
+  std::string resume = "auto";  // auto | never
+  // Replaces the dataset the config names (tests, the synthetic demo set). Not owned.
+  DataSource* data = nullptr;
+  // Called on every rank after each step; return false to stop (no final checkpoint).
+  std::function<bool(const StepReport&)> on_step;
+  // Stop after this many steps in this process, as an interruption would (tests; -1: never).
+  int64_t stop_after_steps = -1;
+  // Exit code the watchdog ends the process with.
+  int watchdog_exit_code = 3;
+};
+
+class Trainer {
+ public:
+  Trainer(RunConfig config, TrainerOptions options);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  // Runs to max_duration (or until stopped). Throws tessera::Error on failure.
+  void run();
+
+  // After run(): the model and the state reached.
+  models::UNet2DConditionModel& unet();
+  int64_t step() const;
+  // The parameters under their diffusers names (fp32), and the EMA's (empty before it starts).
+  std::vector<std::pair<std::string, torch::Tensor>> named_weights() const;
+  std::vector<std::pair<std::string, torch::Tensor>> named_ema_weights() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Loads `init_from` into `unet`: a Tessera checkpoint folder, a diffusers folder (unet/ inside)
+// or a unet folder. Strict: every key with its shape.
+void load_initial_weights(models::UNet2DConditionModel& unet, const std::string& init_from);
+
+// Builds a UNet from the config's resolved diffusers unet config (seeded initialisation).
+models::UNet2DConditionModel make_unet(const RunConfig& config);
+
+// The diffusers scheduler_config.json that generation should use with a model trained under
+// `config` (DDIM with the training betas and prediction type).
+nlohmann::json generation_scheduler_config(const RunConfig& config);
+
+// Writes a diffusers folder at `out_dir`: `unet_weights` (diffusers keys) with the config's
+// UNet architecture, and vae/, text_encoder/, tokenizer/ from `components_dir`.
+void write_diffusers_export(const std::string& out_dir, const RunConfig& config,
+                            const std::vector<std::pair<std::string, torch::Tensor>>& unet_weights,
+                            const std::string& components_dir, bool overwrite);
+
+}  // namespace tessera::training

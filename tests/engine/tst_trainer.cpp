@@ -1,0 +1,354 @@
+// The training loop on a tiny UNet: a run interrupted after a checkpoint and resumed ends with
+// bit-identical weights, optimizer state and EMA; metrics lines and events; checkpoint rotation
+// and incomplete checkpoints; NaN policies; gradient accumulation; stage 2 from stage 1; export
+// to a diffusers folder and sample images (with the golden tiny-sd2 components).
+
+#include "io/safetensors.h"
+#include "shards/mds_writer.h"
+#include "tessera/error.h"
+#include "tessera/generate.h"
+#include "tessera/train.h"
+#include "training/checkpoint.h"
+#include "training/run_config.h"
+#include "training/trainer.h"
+
+#include "test_support.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <fstream>
+
+using namespace tessera::training;
+
+namespace {
+
+std::string tiny_yaml(const std::string& extra_trainer = {}, int64_t text_tokens = 8) {
+  return R"(name: tiny
+seed: 5
+batch_size: 8
+model:
+  unet:
+    block_out_channels: [32, 64]
+    down_block_types: [CrossAttnDownBlock2D, DownBlock2D]
+    up_block_types: [UpBlock2D, CrossAttnUpBlock2D]
+    layers_per_block: 1
+    attention_head_dim: [2, 4]
+    cross_attention_dim: 32
+    norm_num_groups: 8
+    use_linear_projection: true
+    sample_size: 8
+  prediction_type: v_prediction
+  offset_noise: 0.05
+  min_snr_gamma: 5
+dataset:
+  kind: synthetic_latents
+  synthetic_samples: 20
+  latent_size: 8
+  text_tokens: )" + std::to_string(text_tokens) + R"(
+  text_dim: 32
+  caption_drop_prob: 0.2
+optimizer:
+  lr: 1.0e-3
+scheduler:
+  name: cosine_with_warmup
+  t_warmup: 2
+ema:
+  enabled: true
+  smoothing: 0.9
+  start: 2
+trainer:
+  max_duration: 6
+  device_train_microbatch_size: 4
+  grad_clip_norm: 1.0
+  save_interval: 2
+  save_num_checkpoints_to_keep: 2
+  device: cpu
+)" + extra_trainer;
+}
+
+RunConfig tiny_config(const std::string& extra = {}) { return parse_run_config(tiny_yaml(extra), "tiny.yaml"); }
+
+std::vector<std::pair<std::string, torch::Tensor>> run(const RunConfig& c, const QString& dir, int64_t stop_after = -1,
+                                                       DataSource* data = nullptr,
+                                                       std::vector<std::pair<std::string, torch::Tensor>>* ema = nullptr) {
+  TrainerOptions o;
+  o.run_dir = dir.toStdString();
+  o.stop_after_steps = stop_after;
+  o.data = data;
+  Trainer t(c, o);
+  t.run();
+  if (ema != nullptr) {
+    *ema = t.named_ema_weights();
+    for (auto& kv : *ema) kv.second = kv.second.clone();
+  }
+  auto w = t.named_weights();
+  for (auto& kv : w) kv.second = kv.second.clone();
+  return w;
+}
+
+bool equal_weights(const std::vector<std::pair<std::string, torch::Tensor>>& a,
+                   const std::vector<std::pair<std::string, torch::Tensor>>& b) {
+  if (a.size() != b.size() || a.empty()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].first != b[i].first || !torch::equal(a[i].second, b[i].second)) return false;
+  return true;
+}
+
+double max_diff(const std::vector<std::pair<std::string, torch::Tensor>>& a,
+                const std::vector<std::pair<std::string, torch::Tensor>>& b) {
+  double m = 0;
+  for (size_t i = 0; i < a.size(); ++i) m = std::max(m, (a[i].second - b[i].second).abs().max().item<double>());
+  return m;
+}
+
+std::vector<nlohmann::json> read_metrics(const QString& dir) {
+  std::ifstream in((dir + "/metrics.jsonl").toStdString());
+  std::vector<nlohmann::json> out;
+  std::string line;
+  while (std::getline(in, line)) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+int count_events(const std::vector<nlohmann::json>& lines, const std::string& name) {
+  int n = 0;
+  for (const auto& l : lines) n += l.value("event", "") == name ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+class TestTrainer : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { torch::set_num_threads(1); }
+
+  void resumeIsBitIdentical() {
+    QTemporaryDir a, b;
+    const RunConfig c = tiny_config();
+    std::vector<std::pair<std::string, torch::Tensor>> ema_a, ema_b;
+    const auto full = run(c, a.path(), -1, nullptr, &ema_a);
+
+    (void)run(c, b.path(), 3);  // checkpoint at step 2, step 3 done but lost
+    QCOMPARE(int(list_checkpoints(b.path().toStdString()).size()), 1);
+    // An incomplete later checkpoint (no marker) and a temporary folder must be ignored.
+    QDir(b.path()).mkpath("checkpoints/step-00000005");
+    QDir(b.path()).mkpath("checkpoints/.step-00000004.tmp-1");
+    QFile junk(b.path() + "/checkpoints/step-00000005/unet.safetensors");
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write("garbage");
+    junk.close();
+    const auto resumed = run(c, b.path(), -1, nullptr, &ema_b);
+    QVERIFY(equal_weights(full, resumed));
+    QVERIFY(!ema_a.empty());
+    QVERIFY(equal_weights(ema_a, ema_b));
+    QVERIFY(!QDir(b.path() + "/checkpoints/.step-00000004.tmp-1").exists());
+    // The optimizer moments in the final checkpoints are identical too.
+    const auto ca = read_checkpoint(a.path().toStdString() + "/checkpoints/step-00000006");
+    const auto cb = read_checkpoint(b.path().toStdString() + "/checkpoints/step-00000006");
+    QVERIFY(equal_weights(ca.exp_avg_sq, cb.exp_avg_sq));
+    QCOMPARE(ca.state.samples_seen, int64_t(48));
+    QCOMPARE(cb.optimizer_steps, int64_t(6));
+
+    const auto events = read_metrics(b.path());
+    QCOMPARE(count_events(events, "resume"), 1);
+    QCOMPARE(count_events(events, "finish"), 1);
+  }
+
+  void metricsCheckpointsAndConfig() {
+    QTemporaryDir dir;
+    (void)run(tiny_config(), dir.path());
+    const auto lines = read_metrics(dir.path());
+    int steps = 0;
+    for (const auto& l : lines) {
+      if (!l.contains("step") || l.contains("event")) continue;
+      ++steps;
+      for (const char* key : {"loss", "lr", "grad_norm", "images_per_s", "samples_seen", "epoch", "rss_bytes", "time"})
+        QVERIFY2(l.contains(key), key);
+      QVERIFY(std::isfinite(l["loss"].get<double>()));
+      QCOMPARE(l["samples_seen"].get<int64_t>(), l["step"].get<int64_t>() * 8);
+    }
+    QCOMPARE(steps, 6);
+    QCOMPARE(count_events(lines, "start"), 1);
+    QCOMPARE(count_events(lines, "checkpoint"), 3);
+    QCOMPARE(count_events(lines, "finish"), 1);
+    QCOMPARE(lines.front().value("event", ""), std::string("start"));
+    QCOMPARE(lines[2]["lr"].get<double>(), 5e-4);  // step 2 of a 2-step warm-up: lr * 1/2 at step index 1
+    // Keep the last 2.
+    const auto kept = list_checkpoints(dir.path().toStdString());
+    QCOMPARE(int(kept.size()), 2);
+    QVERIFY(QString::fromStdString(kept[0]).endsWith("step-00000004"));
+    QVERIFY(QFile::exists(QString::fromStdString(kept[1]) + "/COMPLETE"));
+    QVERIFY(QFile::exists(QString::fromStdString(kept[1]) + "/ema.safetensors"));
+    // The resolved config in the run folder and in the checkpoint reads back.
+    const RunConfig back = load_run_config((dir.path() + "/config.yaml").toStdString());
+    QCOMPARE(back.trainer.max_duration, int64_t(6));
+    QCOMPARE(to_yaml(back), to_yaml(tiny_config()));
+  }
+
+  void accumulationDoesNotChangeTheResult() {
+    QTemporaryDir a, b;
+    RunConfig one = tiny_config();
+    one.ema.enabled = false;
+    one.trainer.device_train_microbatch_size = 8;  // 1 x 8
+    RunConfig four = one;
+    four.trainer.device_train_microbatch_size = 2;  // 4 x 2
+    const auto wa = run(one, a.path());
+    const auto wb = run(four, b.path());
+    const double d = max_diff(wa, wb);
+    qInfo("microbatch 8 vs 4 x 2: max |diff| = %g", d);
+    QVERIFY2(d < 1e-5, qPrintable(QString::number(d)));
+  }
+
+  void nanStopsOrRollsBack() {
+    // 16 samples in order; sample 5 is NaN, so step 2 (positions 4..7) produces a NaN loss.
+    TrainingBatch all;
+    torch::manual_seed(1);
+    all.latents = torch::randn({16, 4, 8, 8});
+    all.latents[5].fill_(std::numeric_limits<float>::quiet_NaN());
+    all.encoder_hidden_states = torch::randn({16, 8, 32});
+    RunConfig c = tiny_config();
+    c.batch_size = 4;
+    c.trainer.max_duration = 3;
+    c.trainer.save_interval = 1;
+    {
+      InMemoryDataSource data(all, false, 0);
+      QTemporaryDir dir;
+      QString error;
+      try {
+        (void)run(c, dir.path(), -1, &data);
+      } catch (const tessera::Error& e) {
+        error = e.what();
+      }
+      QVERIFY2(error.contains("NaN") && error.contains("step 2"), qPrintable(error));
+      const auto lines = read_metrics(dir.path());
+      QCOMPARE(count_events(lines, "nan"), 1);
+      QCOMPARE(count_events(lines, "error"), 1);
+    }
+    {
+      c.trainer.nan_policy = "rollback";
+      InMemoryDataSource data(all, false, 0);
+      QTemporaryDir dir;
+      const auto w = run(c, dir.path(), -1, &data);
+      for (const auto& kv : w) QVERIFY(torch::isfinite(kv.second).all().item<bool>());
+      const auto lines = read_metrics(dir.path());
+      QCOMPARE(count_events(lines, "nan"), 1);
+      QCOMPARE(count_events(lines, "rollback"), 1);
+      const auto last = read_checkpoint(dir.path().toStdString() + "/checkpoints/step-00000003");
+      QCOMPARE(int(last.state.skipped.size()), 1);
+      QCOMPARE(last.state.skipped[0].first, int64_t(4));
+      QCOMPARE(last.state.samples_seen, int64_t(16));  // 3 steps + the skipped batch
+    }
+  }
+
+  void stageTwoStartsFromStageOne() {
+    QTemporaryDir a, b;
+    const auto stage1 = run(tiny_config(), a.path());
+    RunConfig c = tiny_config();
+    c.model.init_from = (a.path() + "/checkpoints/step-00000006").toStdString();
+    c.optimizer.lr = 0;  // one step with lr 0 leaves the weights as loaded
+    c.scheduler.t_warmup = 0;
+    c.trainer.max_duration = 1;
+    const auto stage2 = run(c, b.path());
+    QVERIFY(equal_weights(stage1, stage2));
+    QCOMPARE(count_events(read_metrics(b.path()), "stage"), 1);
+  }
+
+  void exportAndSamplesWithGoldenComponents() {
+    TESSERA_REQUIRE_GOLDEN(golden);
+    QTemporaryDir dir;
+    RunConfig c = parse_run_config(tiny_yaml({}, 77), "tiny.yaml");
+    c.model.pretrained_components = (golden + "/tiny-sd2").toStdString();
+    c.trainer.max_duration = 3;  // the EMA starts at step 2 as a copy, so at step 3 it differs
+    c.sampling.interval = 2;
+    c.sampling.prompts = {"a red circle"};
+    c.sampling.steps = 3;
+    c.sampling.guidance = 2;
+    c.dataset.caption_drop_prob = 0.5;  // uses the text encoder's empty-prompt embedding
+    const auto w = run(c, dir.path());
+    QVERIFY(!QDir(dir.path() + "/samples/step-00000002").entryList({"*.png"}).isEmpty());
+
+    const QString out = dir.path() + "/export";
+    tessera::ExportOptions o;
+    o.checkpoint_dir = (dir.path() + "/checkpoints/step-00000003").toStdString();
+    o.out_dir = out.toStdString();
+    const tessera::Status s = tessera::export_checkpoint(o);
+    QVERIFY2(s.ok(), s.to_string().c_str());
+    tessera::io::SafetensorsFile f((out + "/unet/diffusion_pytorch_model.safetensors").toStdString());
+    for (const auto& [name, t] : w) QVERIFY2(torch::equal(f.get(name), t), name.c_str());
+    std::unique_ptr<tessera::ImageGenerator> gen;
+    const tessera::Status opened = tessera::ImageGenerator::open(out.toStdString(), &gen);
+    QVERIFY2(opened.ok(), opened.to_string().c_str());
+
+    o.out_dir = (dir.path() + "/export-ema").toStdString();
+    o.ema = true;
+    const tessera::Status se = tessera::export_checkpoint(o);
+    QVERIFY2(se.ok(), se.to_string().c_str());
+    tessera::io::SafetensorsFile fe((dir.path() + "/export-ema/unet/diffusion_pytorch_model.safetensors").toStdString());
+    QVERIFY(!torch::equal(fe.get("conv_in.weight"), f.get("conv_in.weight")));
+  }
+
+  void trainsFromMdsLatentShards() {
+    QTemporaryDir dir;
+    const QString shards = dir.path() + "/latents";
+    torch::manual_seed(9);
+    const auto latents = torch::randn({12, 4, 8, 8}).to(torch::kHalf);
+    const auto text = torch::randn({12, 8, 32}).to(torch::kHalf);
+    {
+      tessera::shards::MdsWriterOptions wo;
+      wo.size_limit = 4000;  // several shards
+      tessera::shards::MdsWriter writer(shards.toStdString(),
+                                        {{"latents", "ndarray:float16:4,8,8"}, {"encoder_hidden_states", "ndarray:float16:8,32"}}, wo);
+      for (int64_t i = 0; i < 12; ++i) {
+        auto nd = [](const torch::Tensor& t) {
+          tessera::shards::NdArray a;
+          a.dtype = "float16";
+          for (int64_t d : t.sizes()) a.shape.push_back(static_cast<uint64_t>(d));
+          a.data.assign(static_cast<const char*>(t.data_ptr()), static_cast<size_t>(t.numel() * 2));
+          return a;
+        };
+        writer.write(tessera::shards::MdsSample().set_ndarray("latents", nd(latents[i].contiguous()))
+                         .set_ndarray("encoder_hidden_states", nd(text[i].contiguous())));
+      }
+      QVERIFY(writer.finish().shards > 1);
+    }
+    RunConfig c = tiny_config();
+    c.dataset.kind = "mds_latents";
+    c.dataset.path = shards.toStdString();
+    const auto source = make_data_source(c);
+    QCOMPARE(source->samples_per_epoch(), int64_t(12));
+    // One epoch is a permutation of the samples.
+    const auto epoch = source->read(0, 12);
+    QVERIFY(torch::equal(std::get<0>(epoch.latents.flatten(1).sum(1).sort()), std::get<0>(latents.to(torch::kFloat).flatten(1).sum(1).sort())));
+    QVERIFY(torch::equal(source->read(5, 1).encoder_hidden_states, epoch.encoder_hidden_states.slice(0, 5, 6)));
+    c.trainer.max_duration = 2;
+    const auto w = run(c, dir.path() + "/run");
+    for (const auto& kv : w) QVERIFY(torch::isfinite(kv.second).all().item<bool>());
+  }
+
+  void unsupportedOptionsAreRefused() {
+    QTemporaryDir dir;
+    RunConfig c = tiny_config();
+    c.trainer.precision = "amp_bf16";
+    c.trainer.device = "cpu";
+    TrainerOptions o;
+    o.run_dir = dir.path().toStdString();
+    QVERIFY_THROWS_EXCEPTION(tessera::Error, Trainer(c, o).run());
+    c = tiny_config();
+    c.dataset.kind = "mds_latents";
+    c.dataset.path = "/nonexistent";
+    QVERIFY_THROWS_EXCEPTION(tessera::Error, Trainer(c, o).run());
+    c = tiny_config();
+    c.trainer.gradient_checkpointing = true;
+    QVERIFY_THROWS_EXCEPTION(tessera::Error, Trainer(c, o).run());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"
