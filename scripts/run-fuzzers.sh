@@ -35,7 +35,7 @@ case "$mode" in
   *) echo "run-fuzzers: FUZZ_MODE must be 'standalone' or 'project', got '$mode'" >&2; exit 2 ;;
 esac
 
-targets=(safetensors)
+targets=(safetensors image_decode mds)
 for t in "${targets[@]}"; do
   cmake --build "$build" --target "fuzz_$t" -j "$jobs"
 done

@@ -13,7 +13,7 @@ TESSERA_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git binutils clang libclang-rt-14-dev
   # engine: LibTorch (CPU, Gloo), a fast BLAS (the reference BLAS is ~40x slower), formats
   libtorch-dev libgloo-dev libopenblas0-pthread nlohmann-json3-dev libyaml-cpp-dev libicu-dev
-  libzstd-dev libpng-dev libjpeg62-turbo-dev libwebp-dev libsqlite3-dev libssl-dev
+  libzstd-dev libxxhash-dev libpng-dev libjpeg62-turbo-dev libwebp-dev libsqlite3-dev libssl-dev
   # studio and remote: Qt 6, QCustomPlot (Qt 6 flavour), libssh
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6svg6 libgl-dev
   libqcustomplot-dev libssh-dev
