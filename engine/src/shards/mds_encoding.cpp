@@ -71,25 +71,6 @@ bool valid_utf8(const uint8_t* s, size_t n) {
   return true;
 }
 
-// Refuses JSON nested deeper than the parser should recurse into.
-bool nesting_ok(const char* text, size_t size, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < size; ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > limit) return false;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return true;
-}
 
 template <typename T>
 void append_le(std::string& out, T v) {
@@ -326,7 +307,7 @@ std::string encode_mds_value(const MdsEncoding& enc, const MdsValue& v, const st
     case K::kJson: {
       if (v.kind == VK::kStr) return python_json_dumps(ojson(v.text), false);
       if (v.kind != VK::kJson) bad_value(column, "json needs JSON text (set_json)");
-      if (!nesting_ok(v.text.data(), v.text.size(), 256)) bad_value(column, "JSON nests too deeply");
+      if (!json_nesting_ok(v.text.data(), v.text.size(), 256)) bad_value(column, "JSON nests too deeply");
       ojson parsed = ojson::parse(v.text, nullptr, false);
       if (parsed.is_discarded()) bad_value(column, "the value is not valid JSON");
       return python_json_dumps(parsed, false);
@@ -449,7 +430,7 @@ nlohmann::ordered_json mds_payload_to_json(const MdsEncoding& enc, const uint8_t
       return d;
     }
     case K::kJson: {
-      if (!nesting_ok(text.data(), text.size(), 256)) bad_payload(enc, "JSON nests too deeply");
+      if (!json_nesting_ok(text.data(), text.size(), 256)) bad_payload(enc, "JSON nests too deeply");
       ojson parsed = ojson::parse(text, nullptr, false);
       if (parsed.is_discarded()) bad_payload(enc, "not valid JSON");
       return parsed;

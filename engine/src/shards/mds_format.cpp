@@ -18,28 +18,10 @@ constexpr const char* kDamagedHint = "the shard set is damaged or not MDS; re-do
 
 [[noreturn]] void fail(const std::string& origin, const std::string& what) { throw Error(origin + ": " + what, kDamagedHint); }
 
-bool nesting_ok(const char* text, size_t size, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < size; ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > limit) return false;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return true;
-}
 
 json parse_json(const uint8_t* data, size_t size, const std::string& origin, const char* what) {
   const char* text = reinterpret_cast<const char*>(data);
-  if (!nesting_ok(text, size, 16)) fail(origin, std::string(what) + " nests too deeply");
+  if (!json_nesting_ok(text, size, 16)) fail(origin, std::string(what) + " nests too deeply");
   json j = json::parse(text, text + size, nullptr, false);
   if (j.is_discarded()) fail(origin, std::string(what) + " is not valid JSON");
   return j;

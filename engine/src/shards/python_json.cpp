@@ -165,4 +165,23 @@ std::string python_json_dumps(const nlohmann::ordered_json& value, bool sort_key
   return out;
 }
 
+bool json_nesting_ok(const char* text, size_t size, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < size; ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
+
 }  // namespace tessera::shards

@@ -14,6 +14,10 @@ namespace tessera::shards {
 // "inf", "-inf", "nan".
 std::string python_float_repr(double value);
 
+// False when JSON `text` nests objects/arrays deeper than `limit` (checked before parsing, so a
+// crafted file cannot make the parser recurse without bound).
+bool json_nesting_ok(const char* text, size_t size, int limit);
+
 // json.dumps(value, sort_keys=sort_keys). With sort_keys false, object keys keep their order.
 std::string python_json_dumps(const nlohmann::ordered_json& value, bool sort_keys);
 
