@@ -16,6 +16,7 @@ Command make_dataset_command();
 Command make_bench_command();
 Command make_train_command();
 Command make_export_command();
+Command make_latents_command();
 
 // Applies the common --threads flag; returns the thread count in effect.
 int apply_threads(const ParsedArgs& args);

@@ -17,7 +17,7 @@ using tessera::cli::Command;
 
 std::vector<Command> all_commands() {
   return {tessera::cli::make_version_command(), tessera::cli::make_demo_command(),
-          tessera::cli::make_inspect_command(), tessera::cli::make_shards_command(), tessera::cli::make_generate_command(), tessera::cli::make_dataset_command(),
+          tessera::cli::make_inspect_command(), tessera::cli::make_shards_command(), tessera::cli::make_generate_command(), tessera::cli::make_dataset_command(), tessera::cli::make_latents_command(),
           tessera::cli::make_bench_command(), tessera::cli::make_train_command(), tessera::cli::make_export_command(), tessera::cli::make_net_check_command()};
 }
 

@@ -4,5 +4,6 @@ target_sources(tessera_engine PRIVATE
   src/pipeline/stable_diffusion_pipeline.cpp
   src/pipeline/image_generator.cpp
   src/pipeline/generation_queue.cpp
+  src/pipeline/latent_precompute.cpp
 )
 target_link_libraries(tessera_engine PRIVATE OpenSSL::Crypto)

@@ -16,6 +16,7 @@ add_library(tessera_shards STATIC
   ${CMAKE_CURRENT_LIST_DIR}/mds_inspect.cpp
   ${CMAKE_CURRENT_LIST_DIR}/streaming_order.cpp
   ${CMAKE_CURRENT_LIST_DIR}/streaming_reader.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/latent_shard_info.cpp
 )
 target_include_directories(tessera_shards
   PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include ${CMAKE_CURRENT_SOURCE_DIR}/src)

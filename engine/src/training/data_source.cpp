@@ -1,12 +1,14 @@
 #include "training/data_source.h"
 
 #include "io/safetensors.h"
+#include "shards/latent_shard_info.h"
 #include "shards/mds_reader.h"
 #include "shards/streaming_order.h"
 #include "tessera/error.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <cmath>
 #include <map>
 
 namespace tessera::training {
@@ -200,7 +202,18 @@ std::unique_ptr<DataSource> make_data_source(const RunConfig& c) {
     return std::make_unique<InMemoryDataSource>(std::move(all), d.shuffle, seed);
   }
   if (d.kind == "mds_latents") {
-    return std::make_unique<MdsLatentDataSource>(d.path, d.shuffle, seed, c.model.latents_are_scaled, c.model.latent_scale);
+    // Shards from `tessera latents` record in their index whether and by what factor the latents
+    // are scaled; that record wins over model.latents_are_scaled, so latents are scaled exactly once.
+    bool scaled = c.model.latents_are_scaled;
+    if (const auto info = shards::read_latent_shard_info(d.path)) {
+      if (std::abs(info->scaling_factor - c.model.latent_scale) > 1e-6 * c.model.latent_scale) {
+        throw Error(d.path + " holds latents of a VAE with scaling factor " + std::to_string(info->scaling_factor) +
+                        ", but model.latent_scale is " + std::to_string(c.model.latent_scale),
+                    "set model.latent_scale to the VAE's scaling_factor, or recompute the latents");
+      }
+      scaled = info->latents_are_scaled;
+    }
+    return std::make_unique<MdsLatentDataSource>(d.path, d.shuffle, seed, scaled, c.model.latent_scale);
   }
   throw Error("dataset.kind " + d.kind + " is not known", "use latents_safetensors, mds_latents or synthetic_latents");
 }
