@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "about_dialog.h"
+#include "pages/generate_page.h"
 #include "pages/placeholder_page.h"
 #include "pages/runs_page.h"
 
@@ -58,12 +59,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           tr("Train"), QStyle::SP_MediaPlay);
   addPage(new RunsPage(tessera::remote::RunRegistry::defaultFolder(), this), tr("Runs"),
           QStyle::SP_FileDialogDetailedView);
-  addPage(new PlaceholderPage(tr("Generate"),
-                              tr("Generate images from a checkpoint or diffusers folder on this machine: "
-                                 "prompt, negative prompt, sampler, steps, guidance, seed, size, img2img, "
-                                 "and a gallery that keeps every image's parameters."),
-                              this),
-          tr("Generate"), QStyle::SP_DesktopIcon);
+  addPage(new GeneratePage(this), tr("Generate"), QStyle::SP_DesktopIcon);
   addPage(new PlaceholderPage(tr("Evaluate"),
                               tr("Compare two checkpoints blind on a prompt set such as DrawBench and "
                                  "record which images people prefer."),
