@@ -31,6 +31,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QThread>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -56,6 +57,7 @@ const char* const kStrengthKey = "generate/strength";
 const char* const kOutputKey = "generate/outputFolder";
 
 constexpr int kPreviewSize = 320;
+constexpr int kGalleryScanLimit = 200;  // images shown from an output folder at start
 
 QLabel* errorLabel(const QString& name, QWidget* parent) {
   auto* label = new QLabel(parent);
@@ -137,11 +139,16 @@ GeneratePage::GeneratePage(QWidget* parent) : QWidget(parent), m_jobTimer(new QE
   connect(m_img2img, &QGroupBox::toggled, this, recheck);
   connect(m_initImage, &QLineEdit::textChanged, this, recheck);
   connect(m_outputFolder, &QLineEdit::textChanged, this, recheck);
+  connect(m_outputFolder, &QLineEdit::editingFinished, this, &GeneratePage::scanOutputFolder);
   updateState();
+  scanOutputFolder();
 }
 
 GeneratePage::~GeneratePage() {
   saveSettings();
+  if (m_stopScan) m_stopScan->store(true);
+  // Folder scans are children of this page: each must be done before it goes.
+  for (QThread* scanner : findChildren<QThread*>(QString(), Qt::FindDirectChildrenOnly)) scanner->wait();
   delete m_jobTimer;
 }
 
@@ -516,6 +523,7 @@ bool GeneratePage::generate() {
     m_status->setText(tr("Nothing started: correct the fields marked in red."));
     return false;
   }
+  scanOutputFolder();  // the gallery shows the folder the images go to
 
   if (m_randomSeed->isChecked()) m_seed->setText(QString::number(QRandomGenerator::global()->generate()));
   tessera::GenerateOptions options;
@@ -654,7 +662,31 @@ void GeneratePage::browseInitImage() {
 
 void GeneratePage::browseOutputFolder() {
   const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose the output folder"), m_outputFolder->text());
-  if (!dir.isEmpty()) m_outputFolder->setText(QDir::toNativeSeparators(dir));
+  if (dir.isEmpty()) return;
+  m_outputFolder->setText(QDir::toNativeSeparators(dir));
+  scanOutputFolder();
+}
+
+void GeneratePage::scanOutputFolder() {
+  const QString folder = QDir::fromNativeSeparators(m_outputFolder->text().trimmed());
+  if (folder == m_scannedFolder) return;
+  m_scannedFolder = folder;
+  if (m_scanner != nullptr) m_stopScan->store(true);  // its result is dropped below
+  m_gallery->clear();
+  m_parameters->clear();
+  if (folder.isEmpty() || !QFileInfo(folder).isDir()) return;
+  auto stop = std::make_shared<std::atomic_bool>(false);
+  auto found = std::make_shared<QList<GeneratedEntry>>();
+  auto* scanner = QThread::create([folder, stop, found] { *found = GalleryModel::scanFolder(folder, kGalleryScanLimit, stop.get()); });
+  connect(scanner, &QThread::finished, this, [this, scanner, stop, found] {
+    scanner->deleteLater();
+    if (m_scanner == scanner) m_scanner = nullptr;
+    if (!stop->load()) m_gallery->appendImages(*found);
+  });
+  scanner->setParent(this);
+  m_scanner = scanner;
+  m_stopScan = stop;
+  scanner->start();
 }
 
 void GeneratePage::loadSettings() {

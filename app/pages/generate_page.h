@@ -9,6 +9,9 @@
 #include <QImage>
 #include <QWidget>
 
+#include <atomic>
+#include <memory>
+
 class GalleryModel;
 class LocalGenerator;
 class QCheckBox;
@@ -23,6 +26,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QThread;
 struct GeneratedEntry;
 
 class GeneratePage : public QWidget {
@@ -36,6 +40,7 @@ class GeneratePage : public QWidget {
   GalleryModel* gallery() const { return m_gallery; }
   quint64 currentJob() const { return m_job; }
   static QString defaultOutputFolder();
+  bool isScanningFolder() const { return m_scanner != nullptr; }
 
  public Q_SLOTS:
   void loadModel();  // the folder in the model field
@@ -65,6 +70,8 @@ class GeneratePage : public QWidget {
   void showPreview(const QImage& image, bool smooth);
   void copyParameters();
   void openImageFolder();
+  // Shows the images already in the output folder (newest first), read on a thread of its own.
+  void scanOutputFolder();
   void loadSettings();
   void saveSettings() const;
 
@@ -111,4 +118,7 @@ class GeneratePage : public QWidget {
   bool m_checkedOnce = false;        // after a refused Generate, fields are re-checked as typed
   bool m_generateWhenLoaded = false;  // Generate pressed before the model was loaded
   QElapsedTimer* m_jobTimer = nullptr;
+  QString m_scannedFolder;
+  QThread* m_scanner = nullptr;
+  std::shared_ptr<std::atomic_bool> m_stopScan;
 };

@@ -15,6 +15,7 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QGroupBox>
 #include <QImageReader>
 #include <QLabel>
@@ -79,6 +80,8 @@ class TestGeneratePage : public QObject {
   void cleanupTestCase() {
     delete m_page;
     QSettings().clear();
+    // Exported checkpoints go to the (test mode) cache folder.
+    QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/exported-models")).removeRecursively();
   }
 
   void refusesAModelThatIsNotThere() {
@@ -176,7 +179,6 @@ class TestGeneratePage : public QObject {
     child<QSpinBox>("width")->setValue(64);
     child<QSpinBox>("height")->setValue(64);
     child<QSpinBox>("batch")->setValue(2);
-    const int before = m_page->gallery()->rowCount();
     QSignalSpy started(m_page, &GeneratePage::generationStarted);
     QSignalSpy finished(m_page, &GeneratePage::generationFinished);
     QSignalSpy progress(m_page->generator(), &LocalGenerator::jobProgressed);
@@ -194,7 +196,7 @@ class TestGeneratePage : public QObject {
     QCOMPARE(finished.first().at(2).toBool(), true);  // cancelled, not failed
     QVERIFY(progress.last().at(3).toInt() < 500);
     QCOMPARE(pngs(out), QStringList());  // nothing of the unfinished batch
-    QCOMPARE(m_page->gallery()->rowCount(), before);
+    QCOMPARE(m_page->gallery()->rowCount(), 0);  // the gallery shows the (empty) output folder
     QVERIFY2(child<QLabel>("statusLabel")->text().contains(QStringLiteral("Cancelled")),
              qPrintable(child<QLabel>("statusLabel")->text()));
     QVERIFY(child<QPushButton>("generateButton")->isEnabled());
@@ -221,8 +223,9 @@ class TestGeneratePage : public QObject {
   }
 
   void startsFromAnImage() {
-    QVERIFY(m_page->gallery()->rowCount() >= 1);
-    const QString init = m_page->gallery()->index(0, 0).data(GalleryModel::PathRole).toString();
+    const QString first = m_tmp.filePath(QStringLiteral("out"));
+    QCOMPARE(pngs(first).size(), 1);  // from generatesIntoTheGallery
+    const QString init = first + QLatin1Char('/') + pngs(first).first();
     const QString out = m_tmp.filePath(QStringLiteral("img2img"));
     fillSmallJob(QStringLiteral("the same cube, in blue"), 4, QStringLiteral("99"), out);
     child<QSpinBox>("batch")->setValue(2);
@@ -237,6 +240,104 @@ class TestGeneratePage : public QObject {
     const QString text = child<QPlainTextEdit>("parameters")->toPlainText();
     QVERIFY2(text.contains(QStringLiteral("Denoising strength: 0.5")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("Seed: 99")), qPrintable(text));
+  }
+
+  void loadsATrainingCheckpoint() {
+    // A one-step `tessera train` run of the tiny UNet, with the tiny model's VAE and text encoder:
+    // the page exports the checkpoint to a model folder (off the GUI thread) and generates from it.
+    const QString work = m_tmp.filePath(QStringLiteral("train"));
+    QVERIFY(QDir().mkpath(work));
+    QFile config(work + QStringLiteral("/run.yaml"));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(QStringLiteral(R"(name: studio-tiny
+seed: 5
+batch_size: 2
+model:
+  unet:
+    block_out_channels: [32, 64]
+    down_block_types: [CrossAttnDownBlock2D, DownBlock2D]
+    up_block_types: [UpBlock2D, CrossAttnUpBlock2D]
+    layers_per_block: 1
+    attention_head_dim: [2, 4]
+    cross_attention_dim: 32
+    norm_num_groups: 8
+    sample_size: 8
+    use_linear_projection: true
+  pretrained_components: %1
+dataset:
+  kind: synthetic_latents
+  synthetic_samples: 4
+  latent_size: 8
+  text_tokens: 8
+  text_dim: 32
+trainer:
+  max_duration: 1
+  device_train_microbatch_size: 2
+  save_interval: 1
+  device: cpu
+)")
+                     .arg(m_model)
+                     .toUtf8());
+    config.close();
+    const auto r = tessera::test::run(tessera::test::binary(QStringLiteral("tessera")),
+                                      {QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("train"),
+                                       QStringLiteral("--config"), config.fileName(), QStringLiteral("--run-dir"),
+                                       work + QStringLiteral("/run")});
+    QVERIFY2(r.exitCode == 0 && !r.crashed, r.err.constData());
+    const QStringList steps = QDir(work + QStringLiteral("/run/checkpoints")).entryList({QStringLiteral("step-*")}, QDir::Dirs);
+    QVERIFY2(!steps.isEmpty(), "the run wrote no checkpoint");
+    const QString checkpoint = work + QStringLiteral("/run/checkpoints/") + steps.last();
+    QVERIFY(LocalGenerator::isTesseraCheckpoint(checkpoint));
+    QVERIFY(!LocalGenerator::isTesseraCheckpoint(m_model));
+
+    GeneratePage page;
+    QSignalSpy ready(&page, &GeneratePage::modelReady);
+    QSignalSpy finished(&page, &GeneratePage::generationFinished);
+    page.findChild<QLineEdit*>(QStringLiteral("modelPath"))->setText(checkpoint);
+    QTest::mouseClick(page.findChild<QPushButton*>(QStringLiteral("loadButton")), Qt::LeftButton);
+    auto* status = page.findChild<QLabel*>(QStringLiteral("modelStatus"));
+    QVERIFY2(status->text().contains(QStringLiteral("checkpoint")), qPrintable(status->text()));
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 120000);
+    QVERIFY2(ready.first().first().toBool(), qPrintable(status->text()));
+    const QString out = m_tmp.filePath(QStringLiteral("from-checkpoint"));
+    page.findChild<QPlainTextEdit*>(QStringLiteral("prompt"))->setPlainText(QStringLiteral("a trained cube"));
+    page.findChild<QSpinBox*>(QStringLiteral("steps"))->setValue(2);
+    page.findChild<QSpinBox*>(QStringLiteral("width"))->setValue(16);
+    page.findChild<QSpinBox*>(QStringLiteral("height"))->setValue(16);
+    page.findChild<QSpinBox*>(QStringLiteral("batch"))->setValue(1);
+    page.findChild<QGroupBox*>(QStringLiteral("img2img"))->setChecked(false);
+    page.findChild<QLineEdit*>(QStringLiteral("outputFolder"))->setText(out);
+    QVERIFY(page.generate());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QVERIFY2(finished.first().at(1).toBool(), qPrintable(page.findChild<QLabel*>(QStringLiteral("statusLabel"))->text()));
+    QCOMPARE(pngs(out).size(), 1);
+  }
+
+  void showsTheImagesAlreadyInTheFolder() {
+    // A new page lists what earlier sessions wrote to its output folder, parameters as stored.
+    const QString out = m_tmp.filePath(QStringLiteral("img2img"));
+    QCOMPARE(pngs(out).size(), 2);
+    QSettings().setValue(QStringLiteral("generate/outputFolder"), out);
+    GeneratePage page;
+    QTRY_COMPARE_WITH_TIMEOUT(page.gallery()->rowCount(), 2, 20000);
+    QTRY_VERIFY(!page.isScanningFolder());
+    for (int row = 0; row < 2; ++row) {
+      const QModelIndex index = page.gallery()->index(row, 0);
+      const QString path = index.data(GalleryModel::PathRole).toString();
+      const int shown = m_page->gallery()->rowOf(path);  // the same image, as the engine reported it
+      QVERIFY2(shown >= 0, qPrintable(path));
+      QCOMPARE(index.data(GalleryModel::ParametersRole).toString(), m_page->gallery()->entry(shown).parameters);
+      QCOMPARE(index.data(GalleryModel::SeedRole).toULongLong(), m_page->gallery()->entry(shown).seed);
+      QCOMPARE(index.data(GalleryModel::PromptRole).toString(), QStringLiteral("the same cube, in blue"));
+      QVERIFY(!index.data(Qt::DecorationRole).value<QImage>().isNull());
+    }
+    // Another folder replaces the list.
+    auto* folder = page.findChild<QLineEdit*>(QStringLiteral("outputFolder"));
+    folder->setText(m_tmp.filePath(QStringLiteral("out")));
+    Q_EMIT folder->editingFinished();
+    QTRY_COMPARE_WITH_TIMEOUT(page.gallery()->rowCount(), 1, 20000);
+    QVERIFY(page.gallery()->entry(0).parameters.contains(QStringLiteral("Seed: 1234")));
+    QCOMPARE(GalleryModel::readParameters(m_tmp.filePath(QStringLiteral("no.png"))), QString());
   }
 
   void refusesBadInput_data() {
@@ -297,6 +398,7 @@ class TestGeneratePage : public QObject {
           writer.findChild<QComboBox*>(QStringLiteral("sampler"))->findData(QStringLiteral("dpmpp_2m")));
       writer.findChild<QSpinBox*>(QStringLiteral("batch"))->setValue(3);
       writer.findChild<QLineEdit*>(QStringLiteral("outputFolder"))->setText(m_tmp.filePath(QStringLiteral("kept")));
+      writer.findChild<QLineEdit*>(QStringLiteral("modelPath"))->setText(m_model);
     }
     GeneratePage page;
     QCOMPARE(page.findChild<QPlainTextEdit*>(QStringLiteral("prompt"))->toPlainText(), QStringLiteral("remember me"));
