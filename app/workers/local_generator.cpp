@@ -65,7 +65,7 @@ bool LocalGenerator::loadModel(const QString& path) {
         options.overwrite = true;
         const tessera::Status s = tessera::export_checkpoint(options);
         if (!s.ok()) {
-          result->message = QObject::tr("Cannot turn the checkpoint into a model folder: %1").arg(toQString(s.to_string()));
+          result->message = LocalGenerator::tr("Cannot turn the checkpoint into a model folder: %1").arg(toQString(s.to_string()));
           return;
         }
       }
