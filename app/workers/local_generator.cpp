@@ -36,7 +36,7 @@ LocalGenerator::LocalGenerator(QObject* parent) : QObject(parent) {}
 
 LocalGenerator::~LocalGenerator() {
   m_queue.reset();  // cancels and joins; callbacks posted meanwhile die with this object
-  if (m_loader != nullptr) m_loader->wait();
+  if (m_loader != nullptr) m_loader->wait();  // a load cannot be interrupted
 }
 
 bool LocalGenerator::isTesseraCheckpoint(const QString& path) {
@@ -80,6 +80,7 @@ bool LocalGenerator::loadModel(const QString& path) {
     result->generator = std::move(generator);
   });
   m_loader->setObjectName(QStringLiteral("tessera-model-loader"));
+  m_loader->setParent(this);  // deleted with this object at the latest (after the wait below)
   connect(m_loader, &QThread::finished, this, [this, result] {
     m_loader->deleteLater();
     m_loader = nullptr;

@@ -340,6 +340,31 @@ trainer:
     QCOMPARE(GalleryModel::readParameters(m_tmp.filePath(QStringLiteral("no.png"))), QString());
   }
 
+  void generateLoadsTheModelFirst() {
+    // Generate on a page whose model is only named (as after a restart): it loads, then generates.
+    const QString out = m_tmp.filePath(QStringLiteral("load-then-generate"));
+    QSettings settings;
+    settings.setValue(QStringLiteral("generate/model"), m_model);
+    settings.setValue(QStringLiteral("generate/outputFolder"), out);
+    settings.setValue(QStringLiteral("generate/prompt"), QStringLiteral("a green sphere"));
+    settings.setValue(QStringLiteral("generate/steps"), 2);
+    settings.setValue(QStringLiteral("generate/width"), 16);
+    settings.setValue(QStringLiteral("generate/height"), 16);
+    settings.setValue(QStringLiteral("generate/batch"), 1);
+    settings.setValue(QStringLiteral("generate/img2img"), false);
+    GeneratePage page;
+    QVERIFY(!page.generator()->hasModel());
+    QSignalSpy ready(&page, &GeneratePage::modelReady);
+    QSignalSpy finished(&page, &GeneratePage::generationFinished);
+    QVERIFY(!page.generate());  // nothing started yet: the model loads first
+    QVERIFY(page.generator()->isLoading());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    QCOMPARE(ready.count(), 1);
+    QVERIFY2(finished.first().at(1).toBool(), qPrintable(page.findChild<QLabel*>(QStringLiteral("statusLabel"))->text()));
+    QCOMPARE(pngs(out).size(), 1);
+    QTRY_COMPARE(page.gallery()->rowCount(), 1);
+  }
+
   void refusesBadInput_data() {
     QTest::addColumn<QString>("prompt");
     QTest::addColumn<int>("width");

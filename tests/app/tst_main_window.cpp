@@ -1,6 +1,7 @@
 // The studio's main window: its pages, navigation, shortcuts, and honest placeholders.
 
 #include "main_window.h"
+#include "pages/generate_page.h"
 #include "pages/placeholder_page.h"
 
 #include <QAction>
@@ -28,6 +29,9 @@ class TestMainWindow : public QObject {
                                   QStringLiteral("Generate"), QStringLiteral("Evaluate")};
     QCOMPARE(w.pageCount(), expected.size());
     for (int i = 0; i < expected.size(); ++i) QCOMPARE(w.pageTitle(i), expected[i]);
+    // Generate is a working page, not a placeholder.
+    auto* pages = w.findChild<QStackedWidget*>(QStringLiteral("pages"));
+    QVERIFY(qobject_cast<GeneratePage*>(pages->widget(3)) != nullptr);
   }
 
   void clickingNavigationSwitchesPages() {
