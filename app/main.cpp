@@ -14,6 +14,9 @@
 #include <cstdio>
 
 int main(int argc, char** argv) {
+  // The icons are compiled into the static tessera_studio_ui library, whose resource initialiser the
+  // linker drops unless something calls it.
+  Q_INIT_RESOURCE(tessera);
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("Tessera"));
   QApplication::setApplicationName(QStringLiteral("Tessera Studio"));
