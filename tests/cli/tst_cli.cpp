@@ -2,6 +2,7 @@
 
 #include "test_support.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -80,18 +81,30 @@ class TestCli : public QObject {
   void commandHelpListsItsFlags() {
     const auto r = run(tessera(), {QStringLiteral("demo"), QStringLiteral("--help")});
     QCOMPARE(r.exitCode, 0);
-    QVERIFY(r.out.contains("--work-dir"));
+    QVERIFY(r.out.contains("--out"));
     QVERIFY(r.out.contains("--threads"));
   }
 
-  void demoRunsWhatExistsAndSaysWhatDoesNot() {
+  void demoRunsEveryStageAtToySizes() {
     QTemporaryDir dir;
-    const auto r = run(tessera(), {QStringLiteral("demo"), QStringLiteral("--work-dir"), dir.path() + QStringLiteral("/demo")});
-    QCOMPARE(r.exitCode, 0);
-    QVERIFY(r.out.contains("[blas]"));
+    const QString out = dir.path() + QStringLiteral("/demo");
+    const auto r = run(tessera(), {QStringLiteral("demo"), QStringLiteral("--out"), out, QStringLiteral("--images"),
+                                   QStringLiteral("30"), QStringLiteral("--vae-steps"), QStringLiteral("1"),
+                                   QStringLiteral("--unet-steps"), QStringLiteral("1"), QStringLiteral("--sample-steps"),
+                                   QStringLiteral("1")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    for (const char* stage : {"[blas]", "[dataset]", "[tokenizer]", "[vae]", "[train]", "[export]", "[generate]", "[evaluate]"})
+      QVERIFY2(r.out.contains(stage), stage);
     QVERIFY(r.out.contains("GFLOP/s"));
-    QVERIFY(r.out.contains("not implemented yet"));
-    QVERIFY(QDir(dir.path() + QStringLiteral("/demo")).exists());
+    QVERIFY(!r.out.contains("not implemented"));
+    QVERIFY(QFile::exists(out + QStringLiteral("/model/model_index.json")));
+    QVERIFY(QFile::exists(out + QStringLiteral("/grid.png")));
+    // Bad sizes get one clear line and a non-zero exit.
+    const auto bad = run(tessera(), {QStringLiteral("demo"), QStringLiteral("--out"), out, QStringLiteral("--unet-steps"),
+                                     QStringLiteral("zero")});
+    QVERIFY(bad.exitCode != 0);
+    QCOMPARE(bad.err.count('\n'), 1);
+    QVERIFY2(bad.err.contains("--unet-steps"), bad.err.constData());
   }
 
   void binaryLinksNoQtItself() {

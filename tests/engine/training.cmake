@@ -9,3 +9,6 @@ tessera_add_test(tst_trainer SOURCES tst_trainer.cpp LABELS unit TORCH)
 # CLI tests, registered here so that tests/cli/CMakeLists.txt stays untouched).
 tessera_add_test(tst_cli_train SOURCES ${PROJECT_SOURCE_DIR}/tests/cli/tst_cli_train.cpp LABELS slow TIMEOUT 900)
 add_dependencies(tst_cli_train tessera)
+# The demo project's parts (BPE vocabulary, shapes and their judge, autoencoder training) and its
+# stages end to end at toy sizes.
+tessera_add_test(tst_demo SOURCES tst_demo.cpp LABELS unit TORCH)

@@ -8,6 +8,7 @@
 #include "tessera/error.h"
 #include "tessera/generate.h"
 #include "tessera/train.h"
+#include "text/clip_tokenizer.h"
 #include "training/checkpoint.h"
 #include "training/run_config.h"
 #include "training/trainer.h"
@@ -23,6 +24,7 @@
 #include <QtTest/QtTest>
 
 #include <fstream>
+#include <map>
 
 using namespace tessera::training;
 
@@ -330,6 +332,65 @@ class TestTrainer : public QObject {
     c.trainer.max_duration = 2;
     const auto w = run(c, dir.path() + "/run");
     for (const auto& kv : w) QVERIFY(torch::isfinite(kv.second).all().item<bool>());
+  }
+
+  // model.train_text_encoder: captions as token ids, the text encoder's parameters in the
+  // optimizer, its weights in checkpoints (and resumed exactly), EMA'd and exported.
+  void trainsTheTextEncoderWithTheUNet() {
+    TESSERA_REQUIRE_GOLDEN(golden);
+    QTemporaryDir dir;
+    const std::string components = (golden + "/tiny-sd2").toStdString();
+    const auto tokenizer = tessera::CLIPTokenizer::from_folder(components + "/tokenizer");
+    std::vector<int64_t> ids;
+    const char* captions[] = {"a red circle", "a blue square", "a green triangle", "a white circle on black"};
+    for (int i = 0; i < 12; ++i) {
+      const auto e = tokenizer.encode_padded(captions[i % 4], tokenizer.model_max_length());
+      ids.insert(ids.end(), e.input_ids.begin(), e.input_ids.end());
+    }
+    torch::manual_seed(4);
+    const std::string data = (dir.path() + "/latents.safetensors").toStdString();
+    tessera::io::save_safetensors(data, {{"latents", torch::randn({12, 4, 8, 8})},
+                                         {"input_ids", torch::tensor(ids).view({12, -1})}});
+    RunConfig c = parse_run_config(tiny_yaml({}, 77), "tiny.yaml");
+    c.model.pretrained_components = components;
+    c.model.train_text_encoder = true;
+    c.dataset.kind = "latents_safetensors";
+    c.dataset.path = data;
+    c.dataset.caption_drop_prob = 0.3;
+    const auto full = run(c, dir.path() + "/full");
+    (void)run(c, dir.path() + "/parts", /*stop_after=*/3);
+    const auto resumed = run(c, dir.path() + "/parts");
+    QVERIFY(equal_weights(full, resumed));
+
+    const std::string last = "/checkpoints/step-00000006";
+    const CheckpointContents a = read_checkpoint((dir.path() + "/full").toStdString() + last, false);
+    const CheckpointContents b = read_checkpoint((dir.path() + "/parts").toStdString() + last, false);
+    QVERIFY(!a.text_encoder.empty());
+    QVERIFY(equal_weights(a.text_encoder, b.text_encoder));
+    QVERIFY(equal_weights(a.ema, b.ema));
+    tessera::io::SafetensorsFile original(components + "/text_encoder/model.safetensors");
+    std::map<std::string, torch::Tensor> te(a.text_encoder.begin(), a.text_encoder.end());
+    QVERIFY(!torch::equal(te.at("text_model.final_layer_norm.weight"), original.get("text_model.final_layer_norm.weight")));
+    bool ema_has_text = false;
+    for (const auto& [k, v] : a.ema) ema_has_text |= k.rfind("text_encoder.", 0) == 0;
+    QVERIFY(ema_has_text);
+
+    tessera::ExportOptions o;
+    o.checkpoint_dir = (dir.path() + "/full").toStdString() + last;
+    o.out_dir = (dir.path() + "/export").toStdString();
+    o.ema = true;
+    const tessera::Status s = tessera::export_checkpoint(o);
+    QVERIFY2(s.ok(), s.to_string().c_str());
+    tessera::io::SafetensorsFile exported(o.out_dir + "/text_encoder/model.safetensors");
+    std::map<std::string, torch::Tensor> ema(a.ema.begin(), a.ema.end());
+    for (const auto& [k, v] : a.text_encoder) QVERIFY2(torch::equal(exported.get(k), ema.at("text_encoder." + k)), k.c_str());
+
+    // Text states instead of ids cannot train a text encoder.
+    c.dataset.kind = "synthetic_latents";
+    c.dataset.text_tokens = 77;
+    TrainerOptions to;
+    to.run_dir = (dir.path() + "/states").toStdString();
+    QVERIFY_THROWS_EXCEPTION(tessera::Error, Trainer(c, to).run());
   }
 
   void unsupportedOptionsAreRefused() {

@@ -631,4 +631,19 @@ std::string CLIPTokenizer::decode(const std::vector<int64_t>& ids, bool skip_spe
   return text.substr(first, last - first + 1);
 }
 
+std::vector<std::string> CLIPTokenizer::byte_alphabet() {
+  const auto& sym = byte_symbols();
+  std::vector<std::string> out(sym.begin(), sym.end());
+  // Printable bytes map to themselves (code points 33..255), the others to 256 + n in byte order,
+  // so sorting by code point is sorting by (remapped?, byte).
+  std::vector<std::pair<int, std::string>> keyed;
+  for (int b = 0; b < 256; ++b) {
+    const bool direct = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE);
+    keyed.emplace_back((direct ? 0 : 256) + b, sym[b]);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  for (size_t i = 0; i < keyed.size(); ++i) out[i] = keyed[i].second;
+  return out;
+}
+
 }  // namespace tessera

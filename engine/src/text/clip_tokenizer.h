@@ -59,6 +59,10 @@ class CLIPTokenizer {
   // The id of a token string (special tokens included), or unk_id when it is not in the vocab.
   int64_t token_to_id(const std::string& token) const;
 
+  // The 256 byte-level symbols in the order CLIP's vocab.json lists them (by code point: the
+  // printable bytes as themselves first, then the remapped ones).
+  static std::vector<std::string> byte_alphabet();
+
   int64_t bos_id() const { return bos_id_; }
   int64_t eos_id() const { return eos_id_; }
   int64_t pad_id() const { return pad_id_; }

@@ -140,6 +140,9 @@ std::string write_checkpoint(const std::string& run_dir, const CheckpointContent
 
   io::save_safetensors((tmp / "unet.safetensors").string(), prefixed("", c.unet), {{"format", "pt"}});
   write_text(tmp / "unet_config.json", c.unet_config.dump(2) + "\n");
+  if (!c.text_encoder.empty()) {
+    io::save_safetensors((tmp / "text_encoder.safetensors").string(), prefixed("", c.text_encoder), {{"format", "pt"}});
+  }
   NamedTensors opt = prefixed("exp_avg.", c.exp_avg);
   for (auto& kv : prefixed("exp_avg_sq.", c.exp_avg_sq)) opt.push_back(std::move(kv));
   io::save_safetensors((tmp / "optimizer.safetensors").string(), opt,
@@ -149,6 +152,7 @@ std::string write_checkpoint(const std::string& run_dir, const CheckpointContent
   json state = c.state.to_json();
   state["optimizer_steps"] = c.optimizer_steps;
   state["has_ema"] = !c.ema.empty();
+  state["has_text_encoder"] = !c.text_encoder.empty();
   write_text(tmp / "state.json", state.dump(2) + "\n");
   write_text(tmp / "config.yaml", c.config_yaml);
   fsync_path(tmp);
@@ -231,6 +235,7 @@ CheckpointContents read_checkpoint(const std::string& dir, bool with_training_st
     throw Error((d / "unet_config.json").string() + " is not valid JSON (" + e.what() + ")");
   }
   c.config_yaml = read_text(d / "config.yaml");
+  if (state.value("has_text_encoder", false)) c.text_encoder = read_all(d / "text_encoder.safetensors");
   if (state.value("has_ema", false)) c.ema = read_all(d / "ema.safetensors");
   if (with_training_state) {
     c.exp_avg = read_all(d / "optimizer.safetensors", "exp_avg.");

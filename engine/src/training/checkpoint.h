@@ -1,8 +1,10 @@
 #pragma once
 // Training checkpoints: RUN_DIR/checkpoints/step-NNNNNNNN/ holding
 //   unet.safetensors        the UNet weights under diffusers keys (+ unet_config.json)
+//   text_encoder.safetensors the text encoder's weights under transformers keys, when it is trained
 //   optimizer.safetensors   AdamW moments as exp_avg.<param>, exp_avg_sq.<param>
-//   ema.safetensors         the fp32 EMA weights under diffusers keys (when the EMA has started)
+//   ema.safetensors         the fp32 EMA weights under diffusers keys (when the EMA has started);
+//                           a trained text encoder's under text_encoder.<transformers key>
 //   rng.safetensors         CPU generator state (and CUDA's when present)
 //   state.json              format + version, step, stream position (data-reader state), skipped
 //                           batches, LR-schedule position, world size
@@ -44,6 +46,7 @@ struct CheckpointContents {
   TrainState state;
   NamedTensors unet;             // diffusers keys
   nlohmann::json unet_config;
+  NamedTensors text_encoder;     // transformers keys; empty unless the text encoder is trained
   NamedTensors exp_avg;          // keyed by parameter name
   NamedTensors exp_avg_sq;
   int64_t optimizer_steps = 0;

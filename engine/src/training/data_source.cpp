@@ -22,16 +22,13 @@ uint64_t mix_seed(uint64_t a, uint64_t b) {
 
 InMemoryDataSource::InMemoryDataSource(TrainingBatch all, bool shuffle, uint64_t seed)
     : all_(std::move(all)), shuffle_(shuffle), seed_(seed) {
-  if (all_.precomputed()) {
-    if (!all_.encoder_hidden_states.defined() || all_.latents.dim() != 4 || all_.encoder_hidden_states.dim() != 3 ||
-        all_.latents.size(0) != all_.encoder_hidden_states.size(0)) {
-      throw Error("in-memory dataset: latents must be [N, C, h, w] and encoder_hidden_states [N, T, D] with the same N");
-    }
-  } else {
-    if (!all_.pixels.defined() || !all_.input_ids.defined() || all_.pixels.dim() != 4 || all_.input_ids.dim() != 2 ||
-        all_.pixels.size(0) != all_.input_ids.size(0)) {
-      throw Error("in-memory dataset: pixels must be [N, 3, H, W] and input_ids [N, T] with the same N");
-    }
+  // Images: precomputed latents or pixels. Text: precomputed hidden states or token ids.
+  const torch::Tensor& image = all_.precomputed() ? all_.latents : all_.pixels;
+  const torch::Tensor& text = all_.encoder_hidden_states.defined() ? all_.encoder_hidden_states : all_.input_ids;
+  if (!image.defined() || image.dim() != 4 || !text.defined() || text.dim() != (all_.encoder_hidden_states.defined() ? 3 : 2) ||
+      image.size(0) != text.size(0)) {
+    throw Error("in-memory dataset: give latents [N, C, h, w] or pixels [N, 3, H, W], and encoder_hidden_states [N, T, D] "
+                "or input_ids [N, T], all with the same N");
   }
   n_ = all_.size();
   if (n_ == 0) throw Error("in-memory dataset is empty");
@@ -57,13 +54,11 @@ TrainingBatch InMemoryDataSource::read(int64_t begin, int64_t count) {
   for (int64_t p = begin; p < begin + count; ++p) idx.push_back(index_at(p));
   const torch::Tensor index = torch::tensor(idx, torch::kInt64);
   TrainingBatch b;
-  if (all_.precomputed()) {
-    b.latents = all_.latents.index_select(0, index);
-    b.encoder_hidden_states = all_.encoder_hidden_states.index_select(0, index);
-  } else {
-    b.pixels = all_.pixels.index_select(0, index);
-    b.input_ids = all_.input_ids.index_select(0, index);
-  }
+  auto take = [&](const torch::Tensor& t) { return t.defined() ? t.index_select(0, index) : torch::Tensor(); };
+  b.latents = take(all_.latents);
+  b.encoder_hidden_states = take(all_.encoder_hidden_states);
+  b.pixels = take(all_.pixels);
+  b.input_ids = take(all_.input_ids);
   return b;
 }
 
@@ -78,7 +73,7 @@ namespace {
 torch::Tensor read_float(const io::SafetensorsFile& f, const std::string& name, int64_t rank) {
   if (!f.contains(name)) {
     throw Error(f.path() + " has no tensor '" + name + "'",
-                "a latents file holds 'latents' [N, C, h, w] and 'encoder_hidden_states' [N, T, D]");
+                "a latents file holds 'latents' [N, C, h, w] and 'encoder_hidden_states' [N, T, D] (or 'input_ids' [N, T])");
   }
   const auto shape = f.shape(name);
   if (static_cast<int64_t>(shape.size()) != rank) {
@@ -189,12 +184,27 @@ std::unique_ptr<DataSource> make_data_source(const RunConfig& c) {
     io::SafetensorsFile f(d.path);
     TrainingBatch all;
     all.latents = read_float(f, "latents", 4);
-    all.encoder_hidden_states = read_float(f, "encoder_hidden_states", 3);
-    if (all.latents.size(0) != all.encoder_hidden_states.size(0)) {
-      throw Error(d.path + ": " + std::to_string(all.latents.size(0)) + " latents but " +
-                  std::to_string(all.encoder_hidden_states.size(0)) + " text states");
+    // Captions as text states, or as token ids for a text encoder trained with the UNet.
+    torch::Tensor text;
+    if (f.contains("encoder_hidden_states") || !f.contains("input_ids")) {
+      text = all.encoder_hidden_states = read_float(f, "encoder_hidden_states", 3);
+    } else {
+      const auto shape = f.shape("input_ids");
+      const std::string dtype = f.dtype("input_ids");
+      if (shape.size() != 2 || (dtype != "I64" && dtype != "I32")) {
+        throw Error(d.path + ": 'input_ids' must be a [N, T] integer tensor (I64 or I32), not " + dtype);
+      }
+      text = all.input_ids = f.get("input_ids").to(torch::kInt64);
+      if (all.input_ids.numel() > 0 && all.input_ids.min().item<int64_t>() < 0) {
+        throw Error(d.path + ": 'input_ids' holds negative token ids");
+      }
     }
-    if (!torch::isfinite(all.latents).all().item<bool>() || !torch::isfinite(all.encoder_hidden_states).all().item<bool>()) {
+    if (all.latents.size(0) != text.size(0)) {
+      throw Error(d.path + ": " + std::to_string(all.latents.size(0)) + " latents but " + std::to_string(text.size(0)) +
+                  " captions");
+    }
+    if (!torch::isfinite(all.latents).all().item<bool>() ||
+        (text.is_floating_point() && !torch::isfinite(text).all().item<bool>())) {
       throw Error(d.path + " holds NaN or infinite values", "recompute the latents");
     }
     // Scale exactly once: files of unscaled VAE latents say so with model.latents_are_scaled: false.

@@ -340,6 +340,7 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
     m.init_from = s.get_path("init_from", base_dir);
     m.pretrained_components = s.get_path("pretrained_components", base_dir);
     m.precomputed_latents = s.get_bool("precomputed_latents", m.precomputed_latents);
+    m.train_text_encoder = s.get_bool("train_text_encoder", m.train_text_encoder);
     m.latent_scale = s.get_double("latent_scale", m.latent_scale, 1e-6, 1e6);
     m.latents_are_scaled = s.get_bool("latents_are_scaled", m.latents_are_scaled);
     m.prediction_type = s.get_string("prediction_type", m.prediction_type, {"epsilon", "v_prediction", "sample"});
@@ -445,6 +446,10 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
     throw Error(what + ": model.precomputed_latents is false but model.pretrained_components is not set",
                 "on-the-fly encoding needs a diffusers folder with vae/, text_encoder/ and tokenizer/");
   }
+  if (c.model.train_text_encoder && c.model.pretrained_components.empty()) {
+    throw Error(what + ": model.train_text_encoder is true but model.pretrained_components is not set",
+                "the text encoder to train (and its tokenizer) come from a diffusers folder's text_encoder/ and tokenizer/");
+  }
   if (c.sampling.interval > 0 && (c.sampling.prompts.empty() || c.model.pretrained_components.empty())) {
     throw Error(what + ": sampling.interval is set but sampling.prompts or model.pretrained_components is missing",
                 "samples need prompts and a diffusers folder for the VAE, text encoder and tokenizer");
@@ -473,6 +478,7 @@ std::string to_yaml(const RunConfig& c) {
   out << YAML::Key << "init_from" << YAML::Value << YAML::DoubleQuoted << c.model.init_from;
   out << YAML::Key << "pretrained_components" << YAML::Value << YAML::DoubleQuoted << c.model.pretrained_components;
   out << YAML::Key << "precomputed_latents" << YAML::Value << c.model.precomputed_latents;
+  out << YAML::Key << "train_text_encoder" << YAML::Value << c.model.train_text_encoder;
   out << YAML::Key << "latent_scale" << YAML::Value << d(c.model.latent_scale);
   out << YAML::Key << "latents_are_scaled" << YAML::Value << c.model.latents_are_scaled;
   out << YAML::Key << "prediction_type" << YAML::Value << c.model.prediction_type;

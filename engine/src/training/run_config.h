@@ -25,6 +25,10 @@ struct ModelSection {
   // and captions on the fly, for the empty-prompt embedding of caption dropout, and for samples.
   std::string pretrained_components;
   bool precomputed_latents = true;   // the dataset holds VAE latents + text hidden states
+  // Train the text encoder of pretrained_components together with the UNet (it starts from the
+  // weights there). The dataset then gives token ids (input_ids), not text hidden states, and
+  // checkpoints and exports carry the trained text encoder.
+  bool train_text_encoder = false;
   double latent_scale = 0.18215;     // applied exactly once, to unscaled VAE latents
   bool latents_are_scaled = true;    // precomputed latents already carry latent_scale
   std::string prediction_type = "epsilon";  // epsilon | v_prediction | sample
@@ -39,7 +43,8 @@ struct ModelSection {
 
 struct DatasetSection {
   // latents_safetensors: one .safetensors file with "latents" [N, C, h, w] and
-  //   "encoder_hidden_states" [N, T, D] (float16/32);
+  //   "encoder_hidden_states" [N, T, D] (float16/32), or "input_ids" [N, T] (int64/32) for a
+  //   text encoder trained with the UNet (model.train_text_encoder);
   // synthetic_latents: deterministic random latents and text states (benchmarks, smoke tests);
   // mds_latents: MDS latent shards with ndarray columns "latents" [C, h, w] and
   //   "encoder_hidden_states" [T, D] (float16/32), in mosaicml-streaming's shuffled order.

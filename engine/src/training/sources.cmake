@@ -10,5 +10,6 @@ target_sources(tessera_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/checkpoint.cpp
   ${CMAKE_CURRENT_LIST_DIR}/trainer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/train_facade.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/autoencoder_training.cpp
 )
 target_link_libraries(tessera_engine PRIVATE yaml-cpp)

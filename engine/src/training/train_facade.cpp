@@ -53,13 +53,17 @@ Status export_checkpoint(const ExportOptions& options) {
     }
     const std::string components = options.components_dir.empty() ? config.model.pretrained_components : options.components_dir;
     training::NamedTensors weights = c.unet;
+    training::NamedTensors text_encoder = c.text_encoder;
     if (options.ema) {
-      // EMA covers the trainable parameters; buffers (if any) come from the model weights.
+      // EMA covers the trainable parameters (a trained text encoder's under "text_encoder.");
+      // buffers (if any) come from the model weights.
       std::map<std::string, torch::Tensor> ema(c.ema.begin(), c.ema.end());
       for (auto& [name, tensor] : weights)
         if (auto it = ema.find(name); it != ema.end()) tensor = it->second;
+      for (auto& [name, tensor] : text_encoder)
+        if (auto it = ema.find("text_encoder." + name); it != ema.end()) tensor = it->second;
     }
-    training::write_diffusers_export(options.out_dir, config, weights, components, options.overwrite);
+    training::write_diffusers_export(options.out_dir, config, weights, components, options.overwrite, text_encoder);
   });
 }
 

@@ -152,7 +152,8 @@ json generation_scheduler_config(const RunConfig& config) {
 
 void write_diffusers_export(const std::string& out_dir, const RunConfig& config,
                             const std::vector<std::pair<std::string, torch::Tensor>>& unet_weights,
-                            const std::string& components_dir, bool overwrite) {
+                            const std::string& components_dir, bool overwrite,
+                            const std::vector<std::pair<std::string, torch::Tensor>>& text_encoder_weights) {
   if (components_dir.empty()) {
     throw Error("exporting a diffusers folder needs the VAE, text encoder and tokenizer",
                 "set model.pretrained_components in the run config, or pass --components DIR");
@@ -165,6 +166,12 @@ void write_diffusers_export(const std::string& out_dir, const RunConfig& config,
   copy_named(unet_weights, names, targets, "the exported weights");
   models::AutoencoderKL vae = models::load_vae(parts.vae_dir());
   models::CLIPTextModel text = models::load_clip_text_model(parts.text_encoder_dir());
+  if (!text_encoder_weights.empty()) {
+    std::vector<std::string> te_names;
+    std::vector<torch::Tensor> te_targets;
+    split_names(module_state(*text), &te_names, &te_targets);
+    copy_named(text_encoder_weights, te_names, te_targets, "the exported text encoder weights");
+  }
   io::DiffusersComponents c;
   c.unet = unet.get();
   c.unet_config = config.model.unet_config;
@@ -190,8 +197,10 @@ struct Trainer::Impl {
   DataSource* data = nullptr;
   models::UNet2DConditionModel unet{nullptr};
   std::unique_ptr<DiffusionObjective> objective;
-  FrozenComponents frozen;
+  FrozenComponents frozen;    // the text encoder is trained (not frozen) with model.train_text_encoder
+  bool train_text = false;
   torch::Tensor empty_text;  // [T, D] caption-dropout replacement
+  torch::Tensor empty_ids;   // [T] the empty prompt's token ids (caption dropout of a trained text encoder)
 
   std::vector<std::string> names;        // trainable parameters, in registration order
   std::vector<torch::Tensor> params;     // the parameters themselves
@@ -220,7 +229,11 @@ struct Trainer::Impl {
   void start_watchdog();
   void stop_watchdog();
   torch::Tensor gather_grads_list();
-  std::pair<torch::Tensor, torch::Tensor> prepare(const TrainingBatch& batch, const std::vector<int64_t>& positions);
+  // The batch's clean latents (scaled), and its text states with the captions `drop` marks
+  // replaced by the empty prompt (a trained text encoder's states carry gradients).
+  torch::Tensor prepare_latents(const TrainingBatch& batch, const std::vector<int64_t>& positions);
+  torch::Tensor prepare_text(const TrainingBatch& batch, const torch::Tensor& drop);
+  NamedTensors text_encoder_state() const;
   void write_samples();
   void run();
 };
@@ -264,7 +277,12 @@ void Trainer::Impl::setup() {
     frozen.tokenizer = std::make_unique<CLIPTokenizer>(CLIPTokenizer::from_folder(parts.tokenizer_dir()));
     frozen.text_encoder = models::load_clip_text_model(parts.text_encoder_dir());
     frozen.text_encoder->to(device);
-    frozen.text_encoder->eval();
+    train_text = config.model.train_text_encoder;
+    if (train_text) {
+      frozen.text_encoder->train();
+    } else {
+      frozen.text_encoder->eval();
+    }
     if (!config.model.precomputed_latents) {
       frozen.vae = models::load_vae(parts.vae_dir());
       frozen.vae->to(device);
@@ -272,7 +290,8 @@ void Trainer::Impl::setup() {
     }
     torch::NoGradGuard no_grad;
     const auto enc = frozen.tokenizer->encode_padded("", frozen.tokenizer->model_max_length());
-    empty_text = frozen.text_encoder->encode(torch::tensor(enc.input_ids, torch::kInt64).unsqueeze(0).to(device))[0];
+    empty_ids = torch::tensor(enc.input_ids, torch::kInt64).to(device);
+    empty_text = frozen.text_encoder->encode(empty_ids.unsqueeze(0))[0];
   }
 
   unet = make_unet(config);
@@ -287,6 +306,11 @@ void Trainer::Impl::setup_optimizer() {
   std::vector<std::pair<std::string, torch::Tensor>> named;
   for (auto& kv : unet->named_parameters(true)) {
     if (kv.value().requires_grad()) named.emplace_back(kv.key(), kv.value());
+  }
+  if (train_text) {
+    for (auto& kv : frozen.text_encoder->named_parameters(true)) {
+      if (kv.value().requires_grad()) named.emplace_back("text_encoder." + kv.key(), kv.value());
+    }
   }
   for (const auto& [k, v] : named) names.push_back(k), params.push_back(v);
   const OptimizerSection& o = config.optimizer;
@@ -312,6 +336,12 @@ void Trainer::Impl::restore(const CheckpointContents& c, bool keep_skipped) {
   std::vector<torch::Tensor> all_targets;
   split_names(module_state(*unet), &all_names, &all_targets);
   copy_named(c.unet, all_names, all_targets, "checkpoint unet.safetensors");
+  if (train_text) {
+    std::vector<std::string> te_names;
+    std::vector<torch::Tensor> te_targets;
+    split_names(module_state(*frozen.text_encoder), &te_names, &te_targets);
+    copy_named(c.text_encoder, te_names, te_targets, "checkpoint text_encoder.safetensors");
+  }
   copy_named(c.exp_avg, names, split_like(adamw->exp_avg(), params), "checkpoint optimizer.safetensors");
   copy_named(c.exp_avg_sq, names, split_like(adamw->exp_avg_sq(), params), "checkpoint optimizer.safetensors");
   adamw->set_step_count(c.optimizer_steps);
@@ -338,6 +368,7 @@ void Trainer::Impl::save_checkpoint() {
     c.state.world_size = env.world_size;
     c.unet = module_state(*unet);
     c.unet_config = config.model.unet_config;
+    c.text_encoder = text_encoder_state();
     c.exp_avg = name_like(names, split_like(adamw->exp_avg(), params));
     c.exp_avg_sq = name_like(names, split_like(adamw->exp_avg_sq(), params));
     c.optimizer_steps = adamw->step_count();
@@ -382,27 +413,62 @@ void Trainer::Impl::stop_watchdog() {
   watchdog.join();
 }
 
-std::pair<torch::Tensor, torch::Tensor> Trainer::Impl::prepare(const TrainingBatch& batch, const std::vector<int64_t>& positions) {
-  torch::NoGradGuard no_grad;
-  torch::Tensor x0, text;
-  if (batch.precomputed()) {
-    x0 = batch.latents.to(device, torch::kFloat32);
-    text = batch.encoder_hidden_states.to(device, torch::kFloat32);
-  } else {
-    if (!frozen.vae || !frozen.text_encoder) {
-      throw Error("the dataset gives images, but no VAE and text encoder are loaded",
-                  "set model.pretrained_components and model.precomputed_latents: false");
-    }
-    const models::DiagonalGaussian posterior = frozen.vae->encode(batch.pixels.to(device, torch::kFloat32));
-    std::vector<torch::Tensor> eps;
-    for (int64_t p : positions) {
-      auto gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(static_cast<uint64_t>(config.seed) ^ 0x7AE5u, static_cast<uint64_t>(p)));
-      eps.push_back(torch::randn(posterior.mean().sizes().slice(1), gen));
-    }
-    x0 = (posterior.mean() + posterior.std() * torch::stack(eps).to(device)) * config.model.latent_scale;
-    text = frozen.text_encoder->encode(batch.input_ids.to(device));
+NamedTensors Trainer::Impl::text_encoder_state() const {
+  return train_text ? module_state(*frozen.text_encoder) : NamedTensors{};
+}
+
+torch::Tensor Trainer::Impl::prepare_text(const TrainingBatch& batch, const torch::Tensor& drop) {
+  const bool any_drop = drop.any().item<bool>();
+  if (train_text && !batch.input_ids.defined()) {
+    throw Error("model.train_text_encoder needs captions as token ids, but the dataset gives text hidden states",
+                "use a dataset with input_ids, or set model.train_text_encoder: false");
   }
-  return {x0, text};
+  if (!train_text) {
+    torch::NoGradGuard no_grad;
+    torch::Tensor text;
+    if (batch.encoder_hidden_states.defined()) {
+      text = batch.encoder_hidden_states.to(device, torch::kFloat32);
+    } else {
+      if (!batch.input_ids.defined() || !frozen.text_encoder) {
+        throw Error("the dataset gives captions as token ids, but no text encoder is loaded",
+                    "set model.pretrained_components to a diffusers folder with text_encoder/ and tokenizer/");
+      }
+      text = frozen.text_encoder->encode(batch.input_ids.to(device, torch::kInt64));
+    }
+    if (!any_drop) return text;
+    const torch::Tensor empty = empty_text.defined() ? empty_text : torch::zeros_like(text[0]);
+    if (empty.sizes() != text.sizes().slice(1)) {
+      throw Error("the empty-prompt embedding has another shape than the dataset's text states",
+                  "model.pretrained_components must hold the text encoder the latents were computed with");
+    }
+    return torch::where(drop.to(device).view({-1, 1, 1}), empty.unsqueeze(0).to(text.dtype()), text);
+  }
+  // A trained text encoder: dropped captions become the empty prompt's ids, then everything is
+  // encoded with gradients.
+  torch::Tensor ids = batch.input_ids.to(device, torch::kInt64);
+  if (ids.size(1) != empty_ids.size(0)) {
+    throw Error("the dataset's token ids are " + std::to_string(ids.size(1)) + " long, the tokenizer pads to " +
+                    std::to_string(empty_ids.size(0)),
+                "tokenize the captions with the tokenizer of model.pretrained_components");
+  }
+  if (any_drop) ids = torch::where(drop.to(device).view({-1, 1}), empty_ids.unsqueeze(0), ids);
+  return frozen.text_encoder->encode(ids);
+}
+
+torch::Tensor Trainer::Impl::prepare_latents(const TrainingBatch& batch, const std::vector<int64_t>& positions) {
+  torch::NoGradGuard no_grad;
+  if (batch.precomputed()) return batch.latents.to(device, torch::kFloat32);
+  if (!frozen.vae) {
+    throw Error("the dataset gives images, but no VAE is loaded",
+                "set model.pretrained_components and model.precomputed_latents: false");
+  }
+  const models::DiagonalGaussian posterior = frozen.vae->encode(batch.pixels.to(device, torch::kFloat32));
+  std::vector<torch::Tensor> eps;
+  for (int64_t p : positions) {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(static_cast<uint64_t>(config.seed) ^ 0x7AE5u, static_cast<uint64_t>(p)));
+    eps.push_back(torch::randn(posterior.mean().sizes().slice(1), gen));
+  }
+  return (posterior.mean() + posterior.std() * torch::stack(eps).to(device)) * config.model.latent_scale;
 }
 
 void Trainer::Impl::write_samples() {
@@ -411,7 +477,8 @@ void Trainer::Impl::write_samples() {
   const fs::path model = samples / ".model";
   std::vector<std::pair<std::string, torch::Tensor>> weights;
   for (auto& [k, v] : module_state(*unet)) weights.emplace_back(k, v.to(torch::kCPU));
-  write_diffusers_export(model.string(), config, weights, config.model.pretrained_components, /*overwrite=*/true);
+  write_diffusers_export(model.string(), config, weights, config.model.pretrained_components, /*overwrite=*/true,
+                         text_encoder_state());
   std::unique_ptr<ImageGenerator> generator;
   if (Status s = ImageGenerator::open(model.string(), &generator); !s.ok()) throw Error("samples: " + s.to_string());
   GenerateOptions o;
@@ -429,6 +496,7 @@ void Trainer::Impl::write_samples() {
   for (const auto& im : images) paths.push_back(im.path);
   metrics->event("sample", {{"step", state.step}, {"images", paths}});
   unet->train();
+  if (train_text) frozen.text_encoder->train();
 }
 
 void Trainer::Impl::run() {
@@ -489,18 +557,10 @@ void Trainer::Impl::run() {
       std::vector<int64_t> positions(static_cast<size_t>(mb));
       for (int64_t i = 0; i < mb; ++i) positions[static_cast<size_t>(i)] = mb_begin + i;
       const TrainingBatch batch = data->read(mb_begin, mb);
-      auto [x0, text] = prepare(batch, positions);
+      const torch::Tensor x0 = prepare_latents(batch, positions);
       const SampleDraws draws = objective->draw(static_cast<uint64_t>(config.seed), positions, x0.sizes().slice(1),
                                                 config.dataset.caption_drop_prob);
-      if (draws.drop.any().item<bool>()) {
-        torch::NoGradGuard no_grad;
-        const torch::Tensor empty = empty_text.defined() ? empty_text : torch::zeros_like(text[0]);
-        if (empty.sizes() != text.sizes().slice(1)) {
-          throw Error("the empty-prompt embedding has another shape than the dataset's text states",
-                      "model.pretrained_components must hold the text encoder the latents were computed with");
-        }
-        text = torch::where(draws.drop.to(device).view({-1, 1, 1}), empty.unsqueeze(0).to(text.dtype()), text);
-      }
+      const torch::Tensor text = prepare_text(batch, draws.drop);
       torch::Tensor losses;
       if (amp) {
         at::autocast::set_enabled(true);

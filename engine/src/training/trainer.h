@@ -76,9 +76,11 @@ models::UNet2DConditionModel make_unet(const RunConfig& config);
 nlohmann::json generation_scheduler_config(const RunConfig& config);
 
 // Writes a diffusers folder at `out_dir`: `unet_weights` (diffusers keys) with the config's
-// UNet architecture, and vae/, text_encoder/, tokenizer/ from `components_dir`.
+// UNet architecture, and vae/, text_encoder/, tokenizer/ from `components_dir` — the text
+// encoder with `text_encoder_weights` (transformers keys) instead when they are given.
 void write_diffusers_export(const std::string& out_dir, const RunConfig& config,
                             const std::vector<std::pair<std::string, torch::Tensor>>& unet_weights,
-                            const std::string& components_dir, bool overwrite);
+                            const std::string& components_dir, bool overwrite,
+                            const std::vector<std::pair<std::string, torch::Tensor>>& text_encoder_weights = {});
 
 }  // namespace tessera::training
