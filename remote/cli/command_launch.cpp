@@ -1,21 +1,12 @@
-// tessera-remote launch: upload the config, check the hosts, start the run, record it.
+// tessera-remote launch: the flags into a RunLaunchRequest; launchRun (the same as the studio's
+// launch dialog) uploads the config, checks the hosts, starts the run and records it.
 
 #include "cli_common.h"
 #include "commands.h"
 
-#include "tessera/remote/command_runner.h"
-#include "tessera/remote/preflight.h"
-#include "tessera/remote/process_launcher.h"
-#include "tessera/remote/sftp_client.h"
-#include "tessera/remote/slurm_launcher.h"
+#include "tessera/remote/run_launch.h"
 
-#include <QCryptographicHash>
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
-
-#include <memory>
-#include <vector>
 
 namespace tessera::remote::cli {
 namespace {
@@ -45,40 +36,6 @@ const char* const kHelp =
     "  --skip-preflight         launch without checking the hosts first\n"
     "  --min-free-gib N         disk space the preflight asks for (default 20)\n";
 
-struct Hosts {
-  std::vector<std::unique_ptr<SshSession>> sessions;
-  std::vector<std::unique_ptr<CommandRunner>> runners;
-  std::vector<CommandRunner*> raw() const {
-    std::vector<CommandRunner*> out;
-    for (auto& r : runners) out.push_back(r.get());
-    return out;
-  }
-};
-
-void connectHosts(const QStringList& destinations, const ConnectOptions& options, Hosts* hosts) {
-  for (const QString& dest : destinations) {
-    SshParameters p = options.base;
-    if (!p.setDestination(dest)) throw UsageError(QStringLiteral("invalid host '%1'").arg(dest));
-    if (!options.base.user.isEmpty() && !dest.contains(QLatin1Char('@'))) p.user = options.base.user;
-    auto session = std::make_unique<SshSession>(p);
-    session->setUnknownHostKeyHandler(options.acceptUnknownHostKey);
-    if (!session->connectToHost()) throw Failure(QStringLiteral("%1: %2").arg(dest, session->errorString()));
-    hosts->runners.push_back(std::make_unique<SshRunner>(*session));
-    hosts->sessions.push_back(std::move(session));
-  }
-}
-
-void uploadConfig(const QString& local, const QString& remote, Hosts& hosts, const QStringList& destinations) {
-  for (size_t i = 0; i < hosts.sessions.size(); ++i) {
-    SftpClient sftp(*hosts.sessions[i]);
-    if (!sftp.open()) throw Failure(QStringLiteral("%1: %2").arg(destinations.value(int(i)), sftp.errorString()));
-    const int slash = remote.lastIndexOf(QLatin1Char('/'));
-    if (slash > 0 && !sftp.makePath(remote.left(slash))) throw Failure(sftp.errorString());
-    const auto r = sftp.upload(local, remote);
-    if (!r.ok) throw Failure(QStringLiteral("cannot upload the config to %1: %2").arg(destinations.value(int(i)), r.error));
-  }
-}
-
 }  // namespace
 
 int runLaunch(const QStringList& args) {
@@ -102,13 +59,15 @@ int runLaunch(const QStringList& args) {
   const QString runDir = f.value(QStringLiteral("run-dir"));
   const QString config = f.value(QStringLiteral("config"));
   if (runDir.isEmpty() || config.isEmpty()) throw UsageError(QStringLiteral("launch needs --run-dir and --config"));
-  QFile configFile(config);
-  if (!configFile.open(QIODevice::ReadOnly)) throw Failure(QStringLiteral("cannot read %1: %2").arg(config, configFile.errorString()));
-  const QString configHash = QString::fromLatin1(QCryptographicHash::hash(configFile.readAll(), QCryptographicHash::Sha256).toHex());
   const QStringList destinations = f.values(QStringLiteral("host"));
   if (kind == QLatin1String("ssh") && destinations.isEmpty()) throw UsageError(QStringLiteral("--launcher ssh needs at least one --host"));
   if (kind == QLatin1String("local") && !destinations.isEmpty()) throw UsageError(QStringLiteral("--launcher local takes no --host"));
   if (kind == QLatin1String("slurm") && destinations.size() > 1) throw UsageError(QStringLiteral("--launcher slurm takes one --host (the login node)"));
+
+  for (const QString& dest : destinations) {
+    SshParameters p;
+    if (!p.setDestination(dest)) throw UsageError(QStringLiteral("invalid host '%1'").arg(dest));
+  }
 
   LaunchSpec spec;
   spec.runName = f.value(QStringLiteral("name"), QFileInfo(config).completeBaseName());
@@ -117,7 +76,6 @@ int runLaunch(const QStringList& args) {
   spec.gpusPerHost = f.intValue(QStringLiteral("ranks-per-host"), 1, 1, 256);
   spec.masterAddr = f.value(QStringLiteral("master-addr"));
   spec.masterPort = f.intValue(QStringLiteral("master-port"), 29500, 1, 65535);
-  spec.configHash = configHash;
   for (const QString& kv : f.values(QStringLiteral("env"))) {
     const int eq = kv.indexOf(QLatin1Char('='));
     if (eq <= 0) throw UsageError(QStringLiteral("--env expects NAME=VALUE, got '%1'").arg(kv));
@@ -128,50 +86,23 @@ int runLaunch(const QStringList& args) {
   spec.account = f.value(QStringLiteral("account"));
   spec.timeLimit = f.value(QStringLiteral("time"));
   spec.extraSbatchLines = f.values(QStringLiteral("sbatch-line"));
-  const QString remoteConfig = runDir + QStringLiteral("/config.yaml");
-  spec.arguments = trainArguments(remoteConfig, runDir);
 
-  const ConnectOptions options = connectOptions(f);
-  Hosts hosts;
-  if (destinations.isEmpty()) {
-    hosts.runners.push_back(std::make_unique<LocalRunner>(options.localEnvironment));
-    if (!QDir().mkpath(runDir)) throw Failure(QStringLiteral("cannot create %1").arg(runDir));
-    const QString target = QDir(runDir).filePath(QStringLiteral("config.yaml"));
-    if (QFileInfo(target).canonicalFilePath() != QFileInfo(config).canonicalFilePath()) {
-      QFile::remove(target);
-      if (!QFile::copy(config, target)) throw Failure(QStringLiteral("cannot copy %1 to %2").arg(config, target));
-    }
-  } else {
-    connectHosts(destinations, options, &hosts);
-    uploadConfig(config, remoteConfig, hosts, destinations);
-  }
-
-  if (!f.has(QStringLiteral("skip-preflight"))) {
-    PreflightOptions p;
-    p.tesseraPath = spec.tesseraPath;
-    p.runDir = runDir;
-    p.gpusPerHost = f.has(QStringLiteral("cpu")) ? 0 : spec.gpusPerHost;
-    p.minFreeBytes = qint64(f.intValue(QStringLiteral("min-free-gib"), 20, 0, 1 << 20)) << 30;
-    p.rendezvousPort = spec.masterPort;
-    p.masterAddr = spec.masterAddr;
-    // Slurm picks the nodes later: only the login host's tessera and disk can be checked now.
-    if (kind == QLatin1String("slurm")) p.gpusPerHost = 0;
-    const PreflightReport report = runPreflight(hosts.raw(), p);
-    std::fputs(qPrintable(report.toText() + QLatin1Char('\n')), stderr);
-    if (!report.ok()) throw Failure(QStringLiteral("preflight failed; fix the above or pass --skip-preflight"));
-  }
-
-  std::unique_ptr<Launcher> launcher;
-  if (kind == QLatin1String("slurm"))
-    launcher = std::make_unique<SlurmLauncher>(*hosts.runners.front());
-  else
-    launcher = std::make_unique<ProcessLauncher>(kind, hosts.raw());
-  RunRecord record;
-  QString error;
-  if (!launcher->launch(spec, &record, &error)) throw Failure(error);
-  if (!destinations.isEmpty()) record.hosts = destinations;  // as typed: how to reach them again
+  RunLaunchRequest request;
+  request.launcher = kind;
+  request.hosts = destinations;
+  request.configPath = config;
+  request.spec = spec;
+  request.preflight = !f.has(QStringLiteral("skip-preflight"));
+  request.cpu = f.has(QStringLiteral("cpu"));
+  request.minFreeBytes = qint64(f.intValue(QStringLiteral("min-free-gib"), 20, 0, 1 << 20)) << 30;
+  request.connect = connectOptions(f);
+  RunLaunchObserver observer;
+  observer.preflight = [](const PreflightReport& report) { std::fputs(qPrintable(report.toText() + QLatin1Char('\n')), stderr); };
   RunRegistry reg = registry(f);
-  if (!reg.save(record, &error)) throw Failure(QStringLiteral("the run started but cannot be recorded: %1").arg(error));
+  const RunLaunchResult result = launchRun(request, reg, observer);
+  if (result.preflightFailed) throw Failure(QStringLiteral("preflight failed; fix the above or pass --skip-preflight"));
+  if (!result.ok) throw Failure(result.error);
+  const RunRecord& record = result.record;
   printLine(record.id);
   return 0;
 }
