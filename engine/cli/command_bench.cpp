@@ -6,6 +6,7 @@
 #include "commands.h"
 
 #include "tessera/bench.h"
+#include "tessera/bench_data.h"
 #include "tessera/runtime.h"
 
 #include <spawn.h>
@@ -205,6 +206,79 @@ void print_table(const bench::MachineInfo& m, const std::vector<bench::BenchResu
   }
 }
 
+bool is_data_benchmark(const std::string& name) { return name == "decode-resize" || name == "latent-read"; }
+
+// decode-resize and latent-read run in this process (they measure throughput, not peak memory);
+// single-threaded work unless --threads says otherwise.
+int run_data_benchmarks(const ParsedArgs& args, const std::vector<std::string>& what, int repeat, int warmup) {
+  std::vector<bench::DataBenchResult> results;
+  for (const auto& w : what) {
+    if (w == "decode-resize") {
+      if (!args.has("images")) throw UsageError("decode-resize needs --images DIR (scripts/bench-data.sh makes a set)");
+      std::vector<int> sides;
+      for (const auto& text : args.get_all("side")) {
+        try {
+          sides.push_back(std::stoi(text));
+        } catch (const std::exception&) {
+          throw UsageError("--side needs a number of pixels, got '" + text + "'");
+        }
+      }
+      if (sides.empty()) sides = {256, 512};
+      for (int side : sides) {
+        if (!args.has("json")) std::cerr << "tessera: running decode-resize at " << side << " px ...\n";
+        bench::DataBenchResult r;
+        if (Status s = bench::bench_decode_resize(args.get("images"), side, repeat, warmup, &r); !s.ok()) {
+          std::cerr << "tessera: " << s.to_string() << "\n";
+          return 1;
+        }
+        results.push_back(std::move(r));
+      }
+    } else {
+      if (!args.has("latent-dir")) throw UsageError("latent-read needs --latent-dir DIR (written with synthetic latents when empty)");
+      if (!args.has("json")) std::cerr << "tessera: running latent-read ...\n";
+      bench::DataBenchResult r;
+      const std::string reader = args.get("reader", "source");
+      if (reader != "source" && reader != "streaming") throw UsageError("--reader must be source or streaming");
+      if (reader == "streaming") {
+        if (Status s = bench::bench_latent_stream(args.get("latent-dir"), static_cast<int>(args.get_int("batch", 16, 1, 65536)),
+                                                  !args.has("no-shuffle"), repeat, warmup, &r);
+            !s.ok()) {
+          std::cerr << "tessera: " << s.to_string() << "\n";
+          return 1;
+        }
+        results.push_back(std::move(r));
+        continue;
+      }
+      const Status s = bench::bench_latent_read(args.get("latent-dir"), static_cast<int>(args.get_int("samples", 4096, 1, 10000000)),
+                                                static_cast<int>(args.get_int("resolution", 256, 8, 4096)),
+                                                static_cast<int>(args.get_int("batch", 16, 1, 65536)), !args.has("no-shuffle"),
+                                                repeat, warmup, &r);
+      if (!s.ok()) {
+        std::cerr << "tessera: " << s.to_string() << "\n";
+        return 1;
+      }
+      results.push_back(std::move(r));
+    }
+  }
+  const bench::MachineInfo m = bench::machine_info();
+  if (args.has("json")) {
+    std::string out = "{\"machine\":" + bench::to_json(m) + ",\"repeat\":" + std::to_string(repeat) + ",\"results\":[";
+    for (size_t i = 0; i < results.size(); ++i) out += (i ? "," : "") + bench::to_json(results[i]);
+    std::cout << out << "]}\n";
+    return 0;
+  }
+  std::cout << "machine: " << (m.cpu.empty() ? "unknown CPU" : m.cpu) << ", " << m.cores << " cores, " << m.threads
+            << " threads, " << m.kernel << "\nmedian of " << repeat << " pass(es) after " << warmup << " warm-up\n\n";
+  std::cout << padded("benchmark", 18) << padded("items/s", 10) << padded("median s", 9) << padded("cpu s", 8) << "what\n";
+  for (const auto& r : results) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f", r.items_per_second);
+    std::cout << padded(r.name, 18) << padded(rate, 10) << padded(seconds_text(r.median_seconds), 9)
+              << padded(seconds_text(r.cpu_seconds), 8) << r.description << (r.note.empty() ? "" : " [" + r.note + "]") << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 Command make_bench_command() {
@@ -212,7 +286,10 @@ Command make_bench_command() {
   c.name = "bench";
   c.usage =
       "tessera bench <unet-step|generate|vae-decode|unet-load|all>... [--repeat N] [--warmup N] [--json]\n"
-      "              [--tiny] [--cache-dir DIR]";
+      "              [--tiny] [--cache-dir DIR]\n"
+      "tessera bench decode-resize --images DIR [--side N]...   (images/s; per core with --threads 1)\n"
+      "tessera bench latent-read --latent-dir DIR [--samples N] [--resolution N] [--batch N] [--no-shuffle]\n"
+      "                          [--reader source|streaming]";
   c.summary = "time a UNet step, a 512 px generation, a VAE decode and UNet loading (random SD2-base weights)";
   c.flags = {
       {"repeat", "N", "measured runs per benchmark; the median is reported (default 3)"},
@@ -221,6 +298,14 @@ Command make_bench_command() {
       {"tiny", "", "a tiny model of the same family instead of full-size SD2-base (a quick check)"},
       {"cache-dir", "DIR",
        "unet-load: folder for the random UNet weight file, written once (default $TMPDIR/tessera-bench)"},
+      {"images", "DIR", "decode-resize: folder of image files (JPEG, PNG, WebP), read into memory first"},
+      {"side", "N", "decode-resize: output side in pixels (repeatable; default 256 and 512)", true},
+      {"latent-dir", "DIR", "latent-read: latent shard folder; synthetic SD2-sized shards are written there when it has none"},
+      {"samples", "N", "latent-read: synthetic samples to write (default 4096)"},
+      {"resolution", "N", "latent-read: image size the synthetic latents stand for (default 256: latents 4x32x32)"},
+      {"batch", "N", "latent-read: samples per read, as a training microbatch (default 16)"},
+      {"no-shuffle", "", "latent-read: read in stored order instead of training's shuffled order"},
+      {"reader", "KIND", "latent-read: source (training's mds_latents DataSource, default) or streaming (shards::StreamingReader)"},
       {"child", "", "(internal) run one benchmark in this process and print its JSON"},
       {"child-prepare", "", "(internal) write the unet-load weight file"},
       {"child-load", "DIR", "(internal) load a UNet folder once"},
@@ -231,6 +316,13 @@ Command make_bench_command() {
     const int repeat = static_cast<int>(args.get_int("repeat", 3, 1, 1000));
     const int warmup = static_cast<int>(args.get_int("warmup", 1, 0, 100));
     std::vector<std::string> what;
+    const auto& words = args.positionals();
+    if (std::any_of(words.begin(), words.end(), is_data_benchmark)) {
+      if (!std::all_of(words.begin(), words.end(), is_data_benchmark)) {
+        throw UsageError("run decode-resize / latent-read separately from the model benchmarks");
+      }
+      return run_data_benchmarks(args, words, repeat, warmup);
+    }
     for (const auto& p : args.positionals()) {
       if (p == "all") {
         for (const auto& n : bench::benchmark_names()) what.push_back(n);

@@ -2,7 +2,7 @@
 // scaling factor and the text states the text encoder's output (fp16 tolerance); a run killed
 // with SIGKILL at random moments and rerun, and a run split over two ranks, end with the same
 // bytes as one uninterrupted run; training's mds_latents source reads the shards without scaling
-// them again, and `tessera train` runs on them.
+// them again, and `tessera train` runs on them. Also runs the data-path benchmarks once.
 
 #include "test_support.h"
 
@@ -284,6 +284,27 @@ trainer:
     const auto other = tessera::test::run(binary("tessera"), latents_args(images_, partial, {"--resolution", "32"}), 300000);
     QCOMPARE(other.exitCode, 1);
     QVERIFY2(other.err.contains("other settings (resolution, latent_shape)"), other.err.constData());
+  }
+
+  // The data-path benchmarks run on small inputs (the timings themselves are docs/PERFORMANCE.md's).
+  void dataBenchmarksRun() {
+    const auto read = tessera::test::run(binary("tessera"), {"--threads", "1", "bench", "latent-read", "--latent-dir", reference_,
+                                                             "--batch", "4", "--repeat", "1", "--warmup", "0", "--json"});
+    QVERIFY2(read.exitCode == 0, read.err.constData());
+    QVERIFY2(read.out.contains("\"name\":\"latent-read\"") && read.out.contains("\"items\":22"), read.out.constData());
+    const QString images = dir_.path() + "/bench-images";
+    QVERIFY(QDir().mkpath(images));
+    for (int i : {0, 1, 2}) {
+      QFile f(images + QStringLiteral("/%1.img").arg(i));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      const std::string bytes = image_bytes(i);
+      f.write(bytes.data(), qint64(bytes.size()));
+    }
+    const auto resize = tessera::test::run(binary("tessera"), {"--threads", "1", "bench", "decode-resize", "--images", images,
+                                                               "--side", "16", "--repeat", "1", "--warmup", "0"});
+    QVERIFY2(resize.exitCode == 0 && resize.out.contains("decode-resize-16"), resize.err.constData());
+    const auto missing = tessera::test::run(binary("tessera"), {"bench", "decode-resize"});
+    QCOMPARE(missing.exitCode, 2);
   }
 
   void twoRanksWriteWhatOneRankWrites() {
