@@ -2,7 +2,8 @@
 # The data-path benchmarks of docs/PERFORMANCE.md, one core each (--threads 1, OMP_NUM_THREADS=1):
 #   decode + centre crop + Lanczos resize to 256 and 512 px, Tessera against Pillow (Debian's
 #   python3-pil, same files, same run; Pillow with and without draft()), and latent-shard reading
-#   through training's mds_latents source (synthetic SD2 @256 latents: 4x32x32 + 77x1024 fp16).
+#   through training's mds_latents source and through shards::StreamingReader (synthetic SD2 @256
+#   latents: 4x32x32 + 77x1024 fp16).
 # Usage: scripts/bench-data.sh [BUILD_DIR] [IMAGE_COUNT]   (default ./build, 300 images)
 #   Images go to $TESSERA_BENCH_CACHE/images (default /tmp/tessera-bench-data), generated once
 #   (deterministic); latent shards to .../latents-256 (~700 MB for 4096 samples, written once).
@@ -32,4 +33,7 @@ done
 # Shuffled over 11 shards of 64 MiB: slow while the source caches only 4 shards, so one pass.
 "$TESSERA" --threads 1 bench latent-read --latent-dir "$CACHE/latents-256" --samples 4096 --resolution 256 --repeat 1 --warmup 0
 "$TESSERA" --threads 1 bench latent-read --latent-dir "$CACHE/latents-256" --no-shuffle --repeat "$REPEAT" --warmup 1
+# The same shards through shards::StreamingReader (its shard cache and prefetch), shuffled and not.
+"$TESSERA" --threads 1 bench latent-read --reader streaming --latent-dir "$CACHE/latents-256" --repeat "$REPEAT" --warmup 1
+"$TESSERA" --threads 1 bench latent-read --reader streaming --latent-dir "$CACHE/latents-256" --no-shuffle --repeat "$REPEAT" --warmup 1
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
