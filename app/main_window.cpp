@@ -4,6 +4,7 @@
 #include "pages/generate_page.h"
 #include "pages/placeholder_page.h"
 #include "pages/runs_page.h"
+#include "pages/train_page.h"
 
 #include "tessera/runtime.h"
 
@@ -52,13 +53,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                  "near-duplicates, and write MDS shards for training."),
                               this),
           tr("Datasets"), QStyle::SP_DirIcon);
-  addPage(new PlaceholderPage(tr("Train"),
-                              tr("Edit a run configuration from the SD2-base presets, estimate its cost "
-                                 "and time, and launch it locally, on SSH hosts or through Slurm."),
-                              this),
-          tr("Train"), QStyle::SP_MediaPlay);
-  addPage(new RunsPage(tessera::remote::RunRegistry::defaultFolder(), this), tr("Runs"),
-          QStyle::SP_FileDialogDetailedView);
+  auto* train = new TrainPage(this);
+  addPage(train, tr("Train"), QStyle::SP_MediaPlay);
+  auto* runs = new RunsPage(tessera::remote::RunRegistry::defaultFolder(), this);
+  addPage(runs, tr("Runs"), QStyle::SP_FileDialogDetailedView);
+  // A run launched from the Train page shows up on the Runs page at once.
+  connect(train, &TrainPage::runLaunched, runs, &RunsPage::reload);
   addPage(new GeneratePage(this), tr("Generate"), QStyle::SP_DesktopIcon);
   addPage(new PlaceholderPage(tr("Evaluate"),
                               tr("Compare two checkpoints blind on a prompt set such as DrawBench and "
