@@ -10,6 +10,135 @@
     </message>
 </context>
 <context>
+    <name>CostEstimator</name>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="42"/>
+        <source>GPUs the run uses in all (nodes × GPUs per node).</source>
+        <translation>GPUs, die der Lauf insgesamt nutzt (Knoten × GPUs pro Knoten).</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="49"/>
+        <source>What one GPU costs per hour (the reference run: $2 per A100-hour).</source>
+        <translation>Was eine GPU pro Stunde kostet (der Referenzlauf: 2 $ pro A100-Stunde).</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="53"/>
+        <source>Reference A100</source>
+        <translation>Referenz A100</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="54"/>
+        <source>Typed in</source>
+        <translation>Eingegeben</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="55"/>
+        <source>Measured by a run</source>
+        <translation>Von einem Lauf gemessen</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="56"/>
+        <source>Reference: mosaicml/diffusion&apos;s A100 figures (137.5 images/s per GPU at 256 px and 36 at 512 px on 8 GPUs; 90.6 and 35.9 on 128), for the config&apos;s image size and these GPUs.</source>
+        <translation>Referenz: die A100-Werte von mosaicml/diffusion (137,5 Bilder/s pro GPU bei 256 px und 36 bei 512 px auf 8 GPUs; 90,6 und 35,9 auf 128), für die Bildgröße der Konfiguration und diese GPUs.</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="62"/>
+        <source> images/s per GPU</source>
+        <translation> Bilder/s pro GPU</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="63"/>
+        <source>From a run…</source>
+        <translation>Aus einem Lauf…</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="65"/>
+        <source>Take the throughput an earlier run on this machine measured (its metrics.jsonl).</source>
+        <translation>Den Durchsatz übernehmen, den ein früherer Lauf auf diesem Rechner gemessen hat (seine metrics.jsonl).</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="74"/>
+        <source>Time that is not training steps: evaluation, checkpoints, restarts. The reference run spent about 18 % more than its throughput alone gives.</source>
+        <translation>Zeit, die nicht aus Trainingsschritten besteht: Auswertung, Checkpoints, Neustarts. Der Referenzlauf brauchte etwa 18 % mehr, als sein Durchsatz allein ergibt.</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="80"/>
+        <source> GPU-hours</source>
+        <translation> GPU-Stunden</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="81"/>
+        <source>Work billed on top, such as precomputing the latents (the reference: 3,784 A100-hours).</source>
+        <translation>Zusätzlich abgerechnete Arbeit, etwa das Vorberechnen der Latents (die Referenz: 3.784 A100-Stunden).</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="86"/>
+        <source>GPUs</source>
+        <translation>GPUs</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="87"/>
+        <source>Price per GPU-hour</source>
+        <translation>Preis pro GPU-Stunde</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="88"/>
+        <source>Throughput</source>
+        <translation>Durchsatz</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="89"/>
+        <source>Overhead</source>
+        <translation>Zuschlag</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="90"/>
+        <source>Extra GPU-hours</source>
+        <translation>Zusätzliche GPU-Stunden</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="152"/>
+        <source>Enter a throughput (images/s per GPU) to estimate time and cost.</source>
+        <translation>Einen Durchsatz (Bilder/s pro GPU) eingeben, um Zeit und Kosten zu schätzen.</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="153"/>
+        <source>Fill in steps and global batch to estimate time and cost.</source>
+        <translation>Schritte und globale Batchgröße ausfüllen, um Zeit und Kosten zu schätzen.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/widgets/cost_estimator.cpp" line="155"/>
+        <source>%1 images · %2 h (%3 days) on %n GPU(s) · %4 GPU-hours · %5</source>
+        <translation>
+            <numerusform>%1 Bilder · %2 h (%3 Tage) auf %n GPU · %4 GPU-Stunden · %5</numerusform>
+            <numerusform>%1 Bilder · %2 h (%3 Tage) auf %n GPUs · %4 GPU-Stunden · %5</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="158"/>
+        <source>Throughput measured by %1.</source>
+        <translation>Durchsatz gemessen von %1.</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="186"/>
+        <source>%1 has no measured throughput yet (no images_per_s in %2).</source>
+        <translation>%1 hat noch keinen gemessenen Durchsatz (kein images_per_s in %2).</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/widgets/cost_estimator.cpp" line="210"/>
+        <source>%1 (%n rank(s))</source>
+        <translation>
+            <numerusform>%1 (%n Rang)</numerusform>
+            <numerusform>%1 (%n Ränge)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/cost_estimator.cpp" line="213"/>
+        <source>No local run with metrics yet</source>
+        <translation>Noch kein lokaler Lauf mit Metriken</translation>
+    </message>
+</context>
+<context>
     <name>GalleryModel</name>
     <message>
         <location filename="../app/models/gallery_model.cpp" line="19"/>
@@ -376,6 +505,371 @@
     </message>
 </context>
 <context>
+    <name>LaunchDialog</name>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="89"/>
+        <source>Launch %1</source>
+        <translation>%1 starten</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="97"/>
+        <source>Run name</source>
+        <translation>Name des Laufs</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="99"/>
+        <source>Config</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="104"/>
+        <source>&amp;This machine</source>
+        <translation>&amp;Dieser Rechner</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="105"/>
+        <source>&amp;SSH hosts</source>
+        <translation>&amp;SSH-Hosts</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="106"/>
+        <source>S&amp;lurm</source>
+        <translation>S&amp;lurm</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="112"/>
+        <source>The tessera binary on the machines that train (a name on their PATH, or a full path).</source>
+        <translation>Das tessera-Programm auf den trainierenden Rechnern (ein Name in ihrem PATH oder ein vollständiger Pfad).</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="114"/>
+        <source>Check the hosts first</source>
+        <translation>Zuerst die Hosts prüfen</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="116"/>
+        <source>The tessera binary, free GPUs, disk space and the rendezvous port, before anything starts.</source>
+        <translation>Das tessera-Programm, freie GPUs, Speicherplatz und den Rendezvous-Port, bevor etwas startet.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="120"/>
+        <source> GiB free disk</source>
+        <translation> GiB freier Speicher</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="124"/>
+        <source>tessera binary</source>
+        <translation>tessera-Programm</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="150"/>
+        <source>Launch</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="155"/>
+        <source>Close; while launching: stop before the run starts (Esc).</source>
+        <translation>Schließen; während des Startens: vor dem Start des Laufs abbrechen (Esc).</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="186"/>
+        <source>The run folder on this machine: config, metrics, checkpoints and samples go there.</source>
+        <translation>Der Ordner des Laufs auf diesem Rechner: Konfiguration, Metriken, Checkpoints und Beispielbilder landen dort.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="187"/>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="189"/>
+        <source>Choose the run folder</source>
+        <translation>Ordner des Laufs wählen</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="198"/>
+        <source>Processes to start, one per GPU (Gloo between them on a CPU).</source>
+        <translation>Zu startende Prozesse, einer pro GPU (Gloo zwischen ihnen auf einer CPU).</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="199"/>
+        <source>Train on the CPU (no GPU check)</source>
+        <translation>Auf der CPU trainieren (keine GPU-Prüfung)</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="201"/>
+        <source>Run folder</source>
+        <translation>Ordner des Laufs</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="203"/>
+        <source>Processes</source>
+        <translation>Prozesse</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="213"/>
+        <source>One host per line: [user@]host[:port] or an ~/.ssh/config alias; the first is the rendezvous host</source>
+        <translation>Ein Host pro Zeile: [user@]host[:port] oder ein Alias aus ~/.ssh/config; der erste ist der Rendezvous-Host</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="222"/>
+        <source>The run folder on the hosts (absolute, or relative to the login folder); the same path on each.</source>
+        <translation>Der Ordner des Laufs auf den Hosts (absolut oder relativ zum Login-Ordner); auf jedem derselbe Pfad.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="227"/>
+        <source>Hosts</source>
+        <translation>Hosts</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="229"/>
+        <source>GPUs per host</source>
+        <translation>GPUs pro Host</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="230"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="280"/>
+        <source>Run folder there</source>
+        <translation>Ordner des Laufs dort</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="232"/>
+        <source>Rendezvous port</source>
+        <translation>Rendezvous-Port</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="241"/>
+        <source>The login node ([user@]host[:port]); empty: sbatch on this machine</source>
+        <translation>Der Login-Knoten ([user@]host[:port]); leer: sbatch auf diesem Rechner</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="251"/>
+        <source>[D-]HH:MM:SS; empty: the partition&apos;s limit</source>
+        <translation>[T-]HH:MM:SS; leer: das Limit der Partition</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="259"/>
+        <source>Extra lines, each a whole #SBATCH line, e.g. #SBATCH --exclusive</source>
+        <translation>Zusätzliche Zeilen, jede eine ganze #SBATCH-Zeile, z. B. #SBATCH --exclusive</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="264"/>
+        <source>The run folder on the cluster&apos;s shared file system.</source>
+        <translation>Der Ordner des Laufs im gemeinsamen Dateisystem des Clusters.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="270"/>
+        <source>The batch script that will be submitted.</source>
+        <translation>Das Batch-Skript, das eingereicht wird.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="271"/>
+        <source>Login host</source>
+        <translation>Login-Host</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="273"/>
+        <source>Nodes</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="274"/>
+        <source>GPUs per node</source>
+        <translation>GPUs pro Knoten</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="275"/>
+        <source>Time limit</source>
+        <translation>Zeitlimit</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="276"/>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="277"/>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="278"/>
+        <source>Extra #SBATCH lines</source>
+        <translation>Zusätzliche #SBATCH-Zeilen</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="282"/>
+        <source>Batch script</source>
+        <translation>Batch-Skript</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="352"/>
+        <source>No script: %1</source>
+        <translation>Kein Skript: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/dialogs/launch_dialog.cpp" line="362"/>
+        <source>The global batch (%1) does not divide into microbatch %2 × %n rank(s): change the batch or the GPUs, or the run stops at its start.</source>
+        <translation>
+            <numerusform>Die globale Batchgröße (%1) ist nicht durch Mikrobatch %2 × %n Rang teilbar: Batchgröße oder GPUs ändern, sonst bricht der Lauf beim Start ab.</numerusform>
+            <numerusform>Die globale Batchgröße (%1) ist nicht durch Mikrobatch %2 × %n Ränge teilbar: Batchgröße oder GPUs ändern, sonst bricht der Lauf beim Start ab.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="384"/>
+        <source>&apos;%1&apos; is not a host: write [user@]host[:port] or an alias from ~/.ssh/config.</source>
+        <translation>„%1“ ist kein Host: [user@]host[:port] oder einen Alias aus ~/.ssh/config schreiben.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="389"/>
+        <source>Enter the run folder.</source>
+        <translation>Den Ordner des Laufs eingeben.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="390"/>
+        <source>The run folder cannot span lines.</source>
+        <translation>Der Ordner des Laufs darf nicht über mehrere Zeilen gehen.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="393"/>
+        <source>Give the run a name.</source>
+        <translation>Dem Lauf einen Namen geben.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="399"/>
+        <source>%1 is a file, not a folder.</source>
+        <translation>%1 ist eine Datei, kein Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="405"/>
+        <source>Enter at least one host.</source>
+        <translation>Mindestens einen Host eingeben.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="413"/>
+        <source>The time limit must read [D-]HH:MM:SS, e.g. 2-00:00:00.</source>
+        <translation>Das Zeitlimit muss [T-]HH:MM:SS lauten, z. B. 2-00:00:00.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="415"/>
+        <source>The partition may hold letters, digits and . _ , - only.</source>
+        <translation>Die Partition darf nur Buchstaben, Ziffern und . _ , - enthalten.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="417"/>
+        <source>The account may hold letters, digits and . _ - only.</source>
+        <translation>Das Konto darf nur Buchstaben, Ziffern und . _ - enthalten.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="420"/>
+        <source>Each extra line must start with &apos;#SBATCH &apos;: %1</source>
+        <translation>Jede zusätzliche Zeile muss mit „#SBATCH “ beginnen: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="441"/>
+        <source>Unknown host key</source>
+        <translation>Unbekannter Host-Schlüssel</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="442"/>
+        <source>The host presents a key that is not in %1:
+
+%2 %3
+
+Trust it and add it to known_hosts? Compare the fingerprint with the one your administrator gave you.</source>
+        <translation>Der Host zeigt einen Schlüssel, der nicht in %1 steht:
+
+%2 %3
+
+Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdruck mit dem, den Ihnen Ihr Administrator gegeben hat.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="453"/>
+        <source>Key passphrase</source>
+        <translation>Passphrase des Schlüssels</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="463"/>
+        <source>Nothing started: correct the fields marked in red.</source>
+        <translation>Nichts gestartet: die rot markierten Felder korrigieren.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="468"/>
+        <source>Nothing started: %1</source>
+        <translation>Nichts gestartet: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="497"/>
+        <source>Starting…</source>
+        <translation>Starte…</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="506"/>
+        <source>Copying the config into the run folder…</source>
+        <translation>Kopiere die Konfiguration in den Ordner des Laufs…</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="507"/>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="508"/>
+        <source>Uploading the config to %1…</source>
+        <translation>Lade die Konfiguration auf %1 hoch…</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="509"/>
+        <source>Checking the hosts (tessera, GPUs, disk, rendezvous)…</source>
+        <translation>Prüfe die Hosts (tessera, GPUs, Speicher, Rendezvous)…</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="510"/>
+        <source>Starting the run…</source>
+        <translation>Starte den Lauf…</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="511"/>
+        <source>Recording the run…</source>
+        <translation>Trage den Lauf ein…</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="523"/>
+        <source>Run %1 started; follow it on the Runs page (Ctrl+3).</source>
+        <translation>Lauf %1 gestartet; auf der Seite „Läufe“ verfolgen (Strg+3).</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="526"/>
+        <source>Cancelled; nothing was started.</source>
+        <translation>Abgebrochen; nichts wurde gestartet.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="528"/>
+        <source>The host checks failed (see below): fix them, or untick the checks to launch anyway.</source>
+        <translation>Die Prüfung der Hosts ist fehlgeschlagen (siehe unten): die Fehler beheben oder die Prüfung abwählen, um trotzdem zu starten.</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="530"/>
+        <source>Not started: %1</source>
+        <translation>Nicht gestartet: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="541"/>
+        <source>Cancelling before the next stage…</source>
+        <translation>Breche vor dem nächsten Schritt ab…</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="561"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="561"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+</context>
+<context>
     <name>LocalGenerator</name>
     <message>
         <location filename="../app/workers/local_generator.cpp" line="68"/>
@@ -404,34 +898,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/main_window.cpp" line="31"/>
+        <location filename="../app/main_window.cpp" line="32"/>
         <source>Tessera Studio</source>
         <translation>Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="49"/>
-        <location filename="../app/main_window.cpp" line="54"/>
+        <location filename="../app/main_window.cpp" line="50"/>
+        <location filename="../app/main_window.cpp" line="55"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="50"/>
+        <location filename="../app/main_window.cpp" line="51"/>
         <source>Import image folders or CSV/JSONL manifests into a catalog, review thumbnails and captions, filter by size, aspect, score, language and near-duplicates, and write MDS shards for training.</source>
         <translation>Bildordner oder CSV/JSONL-Manifeste in einen Katalog importieren, Vorschaubilder und Bildunterschriften prüfen, nach Größe, Seitenverhältnis, Bewertung, Sprache und Beinahe-Duplikaten filtern und MDS-Shards für das Training schreiben.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="55"/>
-        <location filename="../app/main_window.cpp" line="59"/>
+        <location filename="../app/main_window.cpp" line="57"/>
         <source>Train</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="56"/>
         <source>Edit a run configuration from the SD2-base presets, estimate its cost and time, and launch it locally, on SSH hosts or through Slurm.</source>
-        <translation>Eine Laufkonfiguration aus den SD2-base-Vorlagen bearbeiten, Kosten und Dauer abschätzen und sie lokal, auf SSH-Hosts oder über Slurm starten.</translation>
+        <translation type="vanished">Eine Laufkonfiguration aus den SD2-base-Vorlagen bearbeiten, Kosten und Dauer abschätzen und sie lokal, auf SSH-Hosts oder über Slurm starten.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="60"/>
+        <location filename="../app/main_window.cpp" line="59"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
@@ -629,6 +1121,442 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Den Fingerabdruck mit dem verg
         <location filename="../app/pages/runs_page.cpp" line="271"/>
         <source>Stop every process of %1 on every host?</source>
         <translation>Jeden Prozess von %1 auf jedem Host beenden?</translation>
+    </message>
+</context>
+<context>
+    <name>TrainPage</name>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="64"/>
+        <source> steps</source>
+        <translation> Schritte</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="97"/>
+        <source>Cost and time</source>
+        <translation>Kosten und Zeit</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="102"/>
+        <source>Engine check</source>
+        <translation>Prüfung durch die Engine</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="104"/>
+        <location filename="../app/pages/train_page.cpp" line="442"/>
+        <source>Check asks the engine whether it can train this config (Ctrl+K).</source>
+        <translation>„Prüfen“ fragt die Engine, ob sie diese Konfiguration trainieren kann (Strg+K).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="110"/>
+        <source>Check</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="112"/>
+        <source>Have the engine read the config and build its UNet (Ctrl+K).</source>
+        <translation>Die Engine die Konfiguration lesen und ihr UNet bauen lassen (Strg+K).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="113"/>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="115"/>
+        <source>Save the config (Ctrl+S; Save as: Ctrl+Shift+S).</source>
+        <translation>Die Konfiguration speichern (Strg+S; Speichern unter: Strg+Umschalt+S).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="116"/>
+        <source>Launch…</source>
+        <translation>Starten…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="118"/>
+        <source>Save and launch the run here, on SSH hosts or through Slurm (Ctrl+Return).</source>
+        <translation>Speichern und den Lauf hier, auf SSH-Hosts oder über Slurm starten (Strg+Eingabe).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="178"/>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="183"/>
+        <source>Choose a preset…</source>
+        <translation>Eine Vorlage wählen…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="186"/>
+        <source>Start from a preset: SD2-base stage 1 (256 px), stage 2 (512 px), or a tiny demo that trains in seconds on a CPU.</source>
+        <translation>Von einer Vorlage ausgehen: SD2-base Stufe 1 (256 px), Stufe 2 (512 px) oder eine winzige Demo, die in Sekunden auf einer CPU trainiert.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="188"/>
+        <source>Open…</source>
+        <translation>Öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="189"/>
+        <source>Open a run config (YAML) (Ctrl+O).</source>
+        <translation>Eine Laufkonfiguration (YAML) öffnen (Strg+O).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="190"/>
+        <source>Save as…</source>
+        <translation>Speichern unter…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="206"/>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="210"/>
+        <source>The run&apos;s name: shown on the Runs page and in the run&apos;s files.</source>
+        <translation>Der Name des Laufs: angezeigt auf der Seite „Läufe“ und in den Dateien des Laufs.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="219"/>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="224"/>
+        <source>Global batch: images per optimizer step over all GPUs (microbatch × accumulation × GPUs).</source>
+        <translation>Globale Batchgröße: Bilder pro Optimiererschritt über alle GPUs (Mikrobatch × Akkumulation × GPUs).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="228"/>
+        <source>Images per GPU per forward/backward pass; lower it when memory runs out.</source>
+        <translation>Bilder pro GPU und Vorwärts-/Rückwärtsdurchlauf; verringern, wenn der Speicher nicht reicht.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="231"/>
+        <source>Optimizer steps (max_duration); the reference: 550,000 at 256 px, then 850,000 at 512 px.</source>
+        <translation>Optimiererschritte (max_duration); die Referenz: 550.000 bei 256 px, dann 850.000 bei 512 px.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="232"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="234"/>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="235"/>
+        <source>Image size</source>
+        <translation>Bildgröße</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="237"/>
+        <source>Global batch</source>
+        <translation>Globale Batchgröße</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="238"/>
+        <source>Microbatch per GPU</source>
+        <translation>Mikrobatch pro GPU</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="240"/>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="242"/>
+        <source>Optimizer</source>
+        <translation>Optimierer</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="246"/>
+        <source>AdamW learning rate, e.g. 1e-4.</source>
+        <translation>Lernrate von AdamW, z. B. 1e-4.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="254"/>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="256"/>
+        <source>Weight decay</source>
+        <translation>Weight Decay</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="258"/>
+        <source>Schedule</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="259"/>
+        <source>Warm-up</source>
+        <translation>Aufwärmen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="262"/>
+        <source>EMA of the weights</source>
+        <translation>EMA der Gewichte</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="269"/>
+        <source>The first step that updates the EMA (the reference: 800,000, the last 50k of stage 2).</source>
+        <translation>Der erste Schritt, der die EMA aktualisiert (die Referenz: 800.000, die letzten 50k von Stufe 2).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="271"/>
+        <source>Smoothing</source>
+        <translation>Glättung</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="272"/>
+        <source>Start</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="275"/>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="279"/>
+        <source>amp_bf16 and amp_fp16 need CUDA; fp32 works everywhere.</source>
+        <translation>amp_bf16 und amp_fp16 brauchen CUDA; fp32 läuft überall.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="286"/>
+        <location filename="../app/pages/train_page.cpp" line="312"/>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="293"/>
+        <source>Prediction</source>
+        <translation>Vorhersage</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="294"/>
+        <source>Precision</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="295"/>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="296"/>
+        <source>Start from</source>
+        <translation>Ausgehen von</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="296"/>
+        <source>Nothing: train from scratch</source>
+        <translation>Nichts: von Grund auf trainieren</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="297"/>
+        <source>Choose weights to start from</source>
+        <translation>Gewichte wählen, von denen ausgegangen wird</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="298"/>
+        <source>VAE and text encoder</source>
+        <translation>VAE und Text-Encoder</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="299"/>
+        <source>A diffusers folder (vae/, text_encoder/, tokenizer/)</source>
+        <translation>Ein diffusers-Ordner (vae/, text_encoder/, tokenizer/)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="300"/>
+        <source>Choose the diffusers folder with the VAE and text encoder</source>
+        <translation>Den diffusers-Ordner mit VAE und Text-Encoder wählen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="302"/>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="306"/>
+        <source>mds_latents: latent shards (MDS); latents_safetensors: one .safetensors file; synthetic_latents: random data for smoke tests.</source>
+        <translation>mds_latents: Latent-Shards (MDS); latents_safetensors: eine .safetensors-Datei; synthetic_latents: Zufallsdaten für Rauchtests.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="311"/>
+        <source>The shards folder or file, as the training machines see it</source>
+        <translation>Der Shard-Ordner oder die Datei, wie die trainierenden Rechner sie sehen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="313"/>
+        <source>Choose the dataset</source>
+        <translation>Den Datensatz wählen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="317"/>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="318"/>
+        <source>Path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="321"/>
+        <source>Checkpoints</source>
+        <translation>Checkpoints</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="324"/>
+        <source>Only at the end</source>
+        <translation>Nur am Ende</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="328"/>
+        <source>Save every</source>
+        <translation>Speichern alle</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="329"/>
+        <source>Keep the last</source>
+        <translation>Die letzten behalten</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="452"/>
+        <source>Cannot read the preset %1: %2</source>
+        <translation>Die Vorlage %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="469"/>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="496"/>
+        <source>Not saved: correct the fields marked in red.</source>
+        <translation>Nicht gespeichert: die rot markierten Felder korrigieren.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="502"/>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="525"/>
+        <source>Save the run config</source>
+        <translation>Die Laufkonfiguration speichern</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="525"/>
+        <location filename="../app/pages/train_page.cpp" line="531"/>
+        <source>Run configs (*.yaml *.yml)</source>
+        <translation>Laufkonfigurationen (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="531"/>
+        <source>Open a run config</source>
+        <translation>Eine Laufkonfiguration öffnen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="539"/>
+        <source>Discard the changes?</source>
+        <translation>Änderungen verwerfen?</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="540"/>
+        <source>The config has unsaved changes. Load the preset %1 instead?</source>
+        <translation>Die Konfiguration hat ungespeicherte Änderungen. Stattdessen die Vorlage %1 laden?</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="563"/>
+        <source>Preset %1, not saved yet</source>
+        <translation>Vorlage %1, noch nicht gespeichert</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="565"/>
+        <source>%1 (modified)</source>
+        <translation>%1 (geändert)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="583"/>
+        <source>Give the run a name.</source>
+        <translation>Dem Lauf einen Namen geben.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="585"/>
+        <source>The image size must be a multiple of 8 (the VAE&apos;s factor): try %1.</source>
+        <translation>Die Bildgröße muss ein Vielfaches von 8 sein (der Faktor des VAE): %1 versuchen.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="589"/>
+        <source>The global batch (%1) must be a multiple of the microbatch (%2): the difference is made up by accumulation and GPUs.</source>
+        <translation>Die globale Batchgröße (%1) muss ein Vielfaches des Mikrobatches (%2) sein: den Rest machen Akkumulation und GPUs aus.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="595"/>
+        <source>Enter the learning rate as a number, e.g. 1e-4.</source>
+        <translation>Die Lernrate als Zahl eingeben, z. B. 1e-4.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="596"/>
+        <source>The learning rate must be above 0 and at most 10.</source>
+        <translation>Die Lernrate muss über 0 und höchstens 10 sein.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="600"/>
+        <source>The weight decay must be a number from 0 to 10, e.g. 0.01.</source>
+        <translation>Der Weight Decay muss eine Zahl von 0 bis 10 sein, z. B. 0.01.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="603"/>
+        <source>The warm-up (%1 steps) is longer than the run (%2 steps).</source>
+        <translation>Das Aufwärmen (%1 Schritte) ist länger als der Lauf (%2 Schritte).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="609"/>
+        <source>The smoothing must be a number from 0 to 1, e.g. 0.9999.</source>
+        <translation>Die Glättung muss eine Zahl von 0 bis 1 sein, z. B. 0.9999.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="611"/>
+        <source>The EMA starts at step %1, after the run&apos;s last step (%2): it would never be updated.</source>
+        <translation>Die EMA beginnt bei Schritt %1, nach dem letzten Schritt des Laufs (%2): sie würde nie aktualisiert.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="618"/>
+        <source>Enter where the data is (as the training machines see it), or choose synthetic_latents.</source>
+        <translation>Eingeben, wo die Daten liegen (wie die trainierenden Rechner sie sehen), oder synthetic_latents wählen.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="636"/>
+        <source>Correct the fields marked in red first.</source>
+        <translation>Zuerst die rot markierten Felder korrigieren.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="643"/>
+        <source>Cannot write a temporary copy of the config: %1</source>
+        <translation>Eine temporäre Kopie der Konfiguration kann nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="658"/>
+        <source>The engine accepts the config: %1.</source>
+        <translation>Die Engine akzeptiert die Konfiguration: %1.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="660"/>
+        <source>The engine refuses the config: %1</source>
+        <translation>Die Engine lehnt die Konfiguration ab: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="666"/>
+        <source>Checking (the engine builds the UNet; a large one takes a few seconds)…</source>
+        <translation>Prüfe (die Engine baut das UNet; ein großes dauert einige Sekunden)…</translation>
     </message>
 </context>
 </TS>

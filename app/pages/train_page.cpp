@@ -7,6 +7,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -29,6 +30,8 @@
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <limits>
 #include <memory>
 
 // Outside any namespace: the resource initialiser of the static UI library must be called by
@@ -58,7 +61,7 @@ QSpinBox* stepsSpin(const QString& name, QWidget* parent, int minimum) {
   spin->setObjectName(name);
   spin->setRange(minimum, 2000000000);
   spin->setGroupSeparatorShown(true);
-  spin->setSuffix(QObject::tr(" steps", "TrainPage"));
+  spin->setSuffix(QCoreApplication::translate("TrainPage", " steps"));
   return spin;
 }
 
@@ -480,9 +483,9 @@ RunConfigDocument TrainPage::document() const {
   RunConfigDocument doc = m_doc;
   for (const Field& f : m_fields) {
     const QString text = f.get();
-    // Keys the file had are always written; keys it left out only once they differ from what
-    // was shown, so an untouched config keeps its own defaults and its key set.
-    if (doc.has(f.key) || text != f.loaded) doc.setValue(f.key, text);
+    // Only what was edited is written: an untouched key keeps its own text (a seed beyond the
+    // spin box's range, "1.0e-4", a duration without "ba"), and a key the file left out stays out.
+    if (text != f.loaded) doc.setValue(f.key, text);
   }
   return doc;
 }

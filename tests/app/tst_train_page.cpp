@@ -134,6 +134,24 @@ class TestTrainPage : public QObject {
     QVERIFY(!page.isModified());
   }
 
+  // A value the form cannot show exactly (a seed beyond its spin box) survives an untouched save.
+  void untouchedKeysKeepTheirOwnText() {
+    const QString path = m_tmp.filePath(QStringLiteral("big-seed.yaml"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QFile preset(TrainPage::presetPath(QStringLiteral("tiny-demo")));
+    QVERIFY(preset.open(QIODevice::ReadOnly));
+    file.write(preset.readAll().replace("seed: 17", "seed: 5000000000"));
+    file.close();
+    TrainPage page;
+    QVERIFY(page.openConfig(path));
+    child<QSpinBox>(&page, "steps")->setValue(25);
+    QVERIFY(page.saveConfig(path));
+    const auto c = tessera::training::load_run_config(path.toStdString());
+    QCOMPARE(c.seed, int64_t(5000000000));
+    QCOMPARE(c.trainer.max_duration, 25);
+  }
+
   void wrongFieldsAreRefusedWhereTheyAreTyped() {
     TrainPage page;
     QVERIFY(page.loadPreset(QStringLiteral("sd2-base-256")));
