@@ -1558,5 +1558,10 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Den Fingerabdruck mit dem verg
         <source>Checking (the engine builds the UNet; a large one takes a few seconds)…</source>
         <translation>Prüfe (die Engine baut das UNet; ein großes dauert einige Sekunden)…</translation>
     </message>
+    <message>
+        <location filename="../app/pages/train_page.cpp" line="676"/>
+        <source>Nothing launched: correct the fields marked in red.</source>
+        <translation>Nichts gestartet: die rot markierten Felder korrigieren.</translation>
+    </message>
 </context>
 </TS>

@@ -671,6 +671,11 @@ bool TrainPage::checkWithEngine() {
 // ---- launch ---------------------------------------------------------------------------------
 
 void TrainPage::launch() {
+  m_checkedOnce = true;
+  if (!validate()) {  // an opened file is checked too, not only an edited one
+    showFieldError(m_generalError, tr("Nothing launched: correct the fields marked in red."));
+    return;
+  }
   if (m_modified || m_path.isEmpty()) {
     if (!save()) return;
   }

@@ -310,6 +310,33 @@ class TestTrainPage : public QObject {
     QVERIFY(metrics.readAll().contains("\"step\":4"));
   }
 
+  // Cancel right after Launch: the host checks are still running, so nothing starts or is recorded,
+  // and Esc (reject) while launching closes the dialog only once the worker is done.
+  void cancelBeforeTheRunStarts() {
+    TrainPage page;
+    const QString config = tinyConfig(page, QStringLiteral("cancel.yaml"), 4);
+    const QString registryFolder = m_tmp.filePath(QStringLiteral("registry-cancel"));
+    LaunchDialog dialog(config, QStringLiteral("cancelled"));
+    dialog.setRegistryFolder(registryFolder);
+    dialog.setTarget(LaunchDialog::Local);
+    child<QLineEdit>(&dialog, "localRunDir")->setText(m_tmp.filePath(QStringLiteral("runs/cancelled")));
+    child<QCheckBox>(&dialog, "localCpu")->setChecked(true);
+    child<QLineEdit>(&dialog, "tesseraPath")->setText(tessera::test::binary(QStringLiteral("tessera")));
+    child<QCheckBox>(&dialog, "preflight")->setChecked(true);
+    child<QSpinBox>(&dialog, "minFreeGiB")->setValue(0);
+    dialog.show();
+    QSignalSpy finished(&dialog, &LaunchDialog::launchFinished);
+    QVERIFY(dialog.launch());
+    dialog.reject();  // Esc while launching: cancel, close when done
+    QVERIFY(dialog.isVisible());
+    QVERIFY(finished.wait(60000));
+    QVERIFY(!finished.first().at(0).toBool());
+    QVERIFY2(finished.first().at(1).toString().contains(QStringLiteral("Cancelled")), qPrintable(finished.first().at(1).toString()));
+    QVERIFY(!dialog.isVisible());
+    QVERIFY(RunRegistry(registryFolder).list().empty());
+    QVERIFY(!QFile::exists(m_tmp.filePath(QStringLiteral("runs/cancelled/ranks"))));
+  }
+
   void sshAndSlurmFieldsAreCheckedAndQuoted() {
     QSettings().clear();
     const QString config = presetCopy(QStringLiteral("tiny-demo"));
