@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "about_dialog.h"
+#include "pages/evaluate_page.h"
 #include "pages/generate_page.h"
 #include "pages/placeholder_page.h"
 #include "pages/runs_page.h"
@@ -60,11 +61,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   // A run launched from the Train page shows up on the Runs page at once.
   connect(train, &TrainPage::runLaunched, runs, &RunsPage::reload);
   addPage(new GeneratePage(this), tr("Generate"), QStyle::SP_DesktopIcon);
-  addPage(new PlaceholderPage(tr("Evaluate"),
-                              tr("Compare two checkpoints blind on a prompt set such as DrawBench and "
-                                 "record which images people prefer."),
-                              this),
-          tr("Evaluate"), QStyle::SP_DialogApplyButton);
+  addPage(new EvaluatePage(this), tr("Evaluate"), QStyle::SP_DialogApplyButton);
 
   connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
     if (row < 0) return;

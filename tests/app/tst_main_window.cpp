@@ -1,6 +1,7 @@
 // The studio's main window: its pages, navigation, shortcuts, and honest placeholders.
 
 #include "main_window.h"
+#include "pages/evaluate_page.h"
 #include "pages/generate_page.h"
 #include "pages/placeholder_page.h"
 
@@ -29,9 +30,10 @@ class TestMainWindow : public QObject {
                                   QStringLiteral("Generate"), QStringLiteral("Evaluate")};
     QCOMPARE(w.pageCount(), expected.size());
     for (int i = 0; i < expected.size(); ++i) QCOMPARE(w.pageTitle(i), expected[i]);
-    // Generate is a working page, not a placeholder.
+    // Generate and Evaluate are working pages, not placeholders.
     auto* pages = w.findChild<QStackedWidget*>(QStringLiteral("pages"));
     QVERIFY(qobject_cast<GeneratePage*>(pages->widget(3)) != nullptr);
+    QVERIFY(qobject_cast<EvaluatePage*>(pages->widget(4)) != nullptr);  // and so is Evaluate
   }
 
   void clickingNavigationSwitchesPages() {
