@@ -3,6 +3,7 @@
 // (tests/data/mds, see its README), the same samples re-written byte for byte, and damaged or
 // crafted sets refused with an error naming the file.
 
+#include "shards/half_convert.h"
 #include "shards/mds_encoding.h"
 #include "shards/mds_format.h"
 #include "shards/mds_hash.h"
@@ -24,6 +25,8 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <numeric>
+#include <random>
 
 using namespace tessera::shards;
 namespace fs = std::filesystem;
@@ -186,6 +189,64 @@ class TestMds : public QObject {
     QCOMPARE(QString::fromStdString(hash_hex("xxh64", abc, 3)), QStringLiteral("44bc2cf5ad770999"));
     QCOMPARE(QString::fromStdString(hash_hex("xxh32", abc, 3)), QStringLiteral("32d153ff"));
     QCOMPARE(QString::fromStdString(hash_hex("xxh128", abc, 3)), QStringLiteral("06b05ab6733a618578af5f94892f3950"));
+    // Streamed in uneven chunks: the same digests as in one piece.
+    std::string data(300001, '\0');
+    std::mt19937 rng(7);
+    for (char& c : data) c = static_cast<char>(rng());
+    const auto* p = reinterpret_cast<const uint8_t*>(data.data());
+    for (const auto& algo : supported_hashes()) {
+      HashStream h(algo);
+      for (size_t pos = 0, step = 1; pos < data.size(); pos += step, step = step * 3 + 1) {
+        h.update(p + pos, std::min(step, data.size() - pos));
+      }
+      QCOMPARE(QString::fromStdString(h.hex()), QString::fromStdString(hash_hex(algo, p, data.size())));
+    }
+    QVERIFY(error_of([] { HashStream h("crc32"); }).find("unsupported") != std::string::npos);
+  }
+
+  // Every fp16 bit pattern converts exactly (as half_to_double, the reference numpy agrees
+  // with), at odd alignments and lengths (the F16C path's 8-value blocks and the scalar tail),
+  // and the finite check flags exactly the infinities and NaNs.
+  void halfToFloatIsExact() {
+    std::string src(2 * 65536 + 1, '\0');
+    for (uint32_t h = 0; h < 65536; ++h) {
+      src[1 + 2 * h] = static_cast<char>(h & 0xFF);
+      src[2 + 2 * h] = static_cast<char>(h >> 8);
+    }
+    const auto* bytes = reinterpret_cast<const uint8_t*>(src.data()) + 1;  // unaligned
+    std::vector<float> out(65536), scalar(65536);
+    QVERIFY(!half_to_float_finite(bytes, 65536, out.data()));
+    QVERIFY(!half_to_float_finite_scalar(bytes, 65536, scalar.data()));
+    QCOMPARE(std::memcmp(out.data(), scalar.data(), 4 * 65536), 0);  // F16C and the scalar loop agree bit for bit
+    for (uint32_t h = 0; h < 65536; ++h) {
+      const double want = half_to_double(static_cast<uint16_t>(h));
+      if (std::isnan(want)) {
+        QVERIFY2(std::isnan(out[h]), std::to_string(h).c_str());
+      } else {
+        QVERIFY2(out[h] == static_cast<float>(want) && std::signbit(out[h]) == std::signbit(want), std::to_string(h).c_str());
+      }
+    }
+    // Finite runs pass; one infinity or NaN anywhere (block or tail) fails the run.
+    QVERIFY(half_to_float_finite(bytes, 0x7C00, out.data()));                  // +0 .. 65504
+    QVERIFY(half_to_float_finite(bytes + 2 * 0x8000, 0x7C00, out.data()));     // -0 .. -65504
+    for (const size_t len : {size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{23}}) {
+      for (size_t at = 0; at < len; ++at) {
+        std::vector<uint16_t> v(len, 0x3C00);  // 1.0
+        v[at] = at % 2 ? 0x7C00 : 0xFE01;      // +inf, a negative NaN
+        std::vector<float> f(len);
+        QVERIFY(!half_to_float_finite(reinterpret_cast<const uint8_t*>(v.data()), len, f.data()));
+        v[at] = 0x7BFF;  // 65504
+        QVERIFY(half_to_float_finite(reinterpret_cast<const uint8_t*>(v.data()), len, f.data()));
+        QCOMPARE(f[at], 65504.0f);
+      }
+    }
+    const float good[3] = {1.0f, -0.0f, 3.4e38f};
+    float copy[3];
+    QVERIFY(float_copy_finite(reinterpret_cast<const uint8_t*>(good), 3, copy));
+    QCOMPARE(std::memcmp(good, copy, sizeof good), 0);
+    const float bad[2] = {1.0f, std::numeric_limits<float>::infinity()};
+    QVERIFY(!float_copy_finite(reinterpret_cast<const uint8_t*>(bad), 2, copy));
+    qInfo("F16C: %s", half_convert_uses_f16c() ? "yes" : "no");
   }
 
   void readsStreamingShardsSampleExact_data() {
@@ -210,6 +271,35 @@ class TestMds : public QObject {
     }
     QCOMPARE(k, expected.size());
     QCOMPARE(ds.locate(k - 1).first, ds.num_shards() - 1);
+  }
+
+  // Samples read by offset with one shard open at a time, the shards visited out of order (each
+  // reopened several times), equal those of the whole-shard reading that the fixture checks.
+  void readsByOffsetWithFewOpenShards_data() { readsStreamingShardsSampleExact_data(); }
+  void readsByOffsetWithFewOpenShards() {
+    QFETCH(QString, set);
+    const std::string name = set.toStdString();
+    const auto expected = lines(slurp(data_dir() + "/" + name + ".expected.jsonl"));
+    MdsReadOptions o;
+    o.open_shards = 1;
+    o.decompressed_cache_bytes = 1;  // only the shard in use
+    MdsDataset ds(data_dir() + "/" + name, o);
+    std::vector<uint64_t> order(ds.num_samples());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = (i * 7 + 3) % order.size();
+    QVERIFY(std::gcd(size_t{7}, order.size()) == 1);
+    std::string scratch;
+    for (int round = 0; round < 2; ++round) {
+      for (const uint64_t g : order) {
+        const auto [shard, index] = ds.locate(g);
+        const auto s = ds.load_shard(shard);
+        QCOMPARE(s->in_memory(), name == "zstd");
+        const std::string owned = s->sample(index).to_json().dump();
+        const std::string scratched = s->sample(index, scratch).to_json().dump();
+        QCOMPARE(QString::fromStdString(canonical(owned)), QString::fromStdString(canonical(expected[g])));
+        QCOMPARE(scratched, owned);
+      }
+    }
+    QVERIFY(!error_of([&] { (void)ds.load_shard(0)->sample(1000000); }).empty());
   }
 
   void typedAccessors() {
@@ -331,6 +421,22 @@ class TestMds : public QObject {
     std::string e = error_of([&] { (void)flipped.load_shard(2); });
     QVERIFY2(e.find("shard.00002.mds") != std::string::npos && e.find("hash mismatch") != std::string::npos, e.c_str());
     QVERIFY(error_of([&] { (void)flipped.load_shard(1); }).empty());
+    // Hashes are checked once per shard that passes, but a shard that failed fails every time.
+    e = error_of([&] { (void)flipped.load_shard(2); });
+    QVERIFY2(e.find("shard.00002.mds") != std::string::npos && e.find("hash mismatch") != std::string::npos, e.c_str());
+    // A shard cut short after the set was opened: its size is checked on every open.
+    {
+      MdsReadOptions one;
+      one.open_shards = 1;
+      copy_set("plain", d + "/later");
+      MdsDataset later(d + "/later", one);
+      QVERIFY(error_of([&] { (void)later.load_shard(3)->sample(0); }).empty());
+      (void)later.load_shard(0);  // closes shard 3
+      const std::string whole = slurp(d + "/later/shard.00003.mds");
+      spit(d + "/later/shard.00003.mds", whole.substr(0, whole.size() - 5));
+      e = error_of([&] { (void)later.load_shard(3); });
+      QVERIFY2(e.find("shard.00003.mds") != std::string::npos && e.find("truncated") != std::string::npos, e.c_str());
+    }
     // Truncated: found when the set is opened.
     copy_set("plain", d + "/cut");
     shard = slurp(d + "/cut/shard.00003.mds");

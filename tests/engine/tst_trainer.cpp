@@ -329,6 +329,22 @@ class TestTrainer : public QObject {
     const auto epoch = source->read(0, 12);
     QVERIFY(torch::equal(std::get<0>(epoch.latents.flatten(1).sum(1).sort()), std::get<0>(latents.to(torch::kFloat).flatten(1).sum(1).sort())));
     QVERIFY(torch::equal(source->read(5, 1).encoder_hidden_states, epoch.encoder_hidden_states.slice(0, 5, 6)));
+    // Stored order: bit for bit LibTorch's fp16 -> fp32 conversion (and the latent scaling), also
+    // for a batch that crosses shards and the epoch boundary.
+    {
+      RunConfig stored_config = c;
+      stored_config.dataset.shuffle = false;
+      const auto stored = make_data_source(stored_config);
+      torch::Tensor want = latents.to(torch::kFloat);
+      if (!c.model.latents_are_scaled) want.mul_(c.model.latent_scale);
+      const auto all = stored->read(0, 12);
+      QVERIFY(torch::equal(all.latents, want));
+      QVERIFY(torch::equal(all.encoder_hidden_states, text.to(torch::kFloat)));
+      const auto wrap = stored->read(10, 4);
+      const auto rows = torch::tensor({10, 11, 0, 1}, torch::kLong);
+      QVERIFY(torch::equal(wrap.latents, want.index_select(0, rows)));
+      QVERIFY(torch::equal(wrap.encoder_hidden_states, text.to(torch::kFloat).index_select(0, rows)));
+    }
     c.trainer.max_duration = 2;
     const auto w = run(c, dir.path() + "/run");
     for (const auto& kv : w) QVERIFY(torch::isfinite(kv.second).all().item<bool>());

@@ -1,6 +1,7 @@
 // libFuzzer target for the MDS readers (engine/src/shards/mds_format.cpp, mds_encoding.cpp,
-// mds_hash.cpp): index.json parsing, shard layout parsing, sample splitting, column decoding and
-// zstd decompression with its size cap. Any input must either be accepted or rejected with
+// mds_hash.cpp): index.json parsing, shard layout parsing (whole, and from the head alone as
+// reading by offset does), sample splitting, column decoding and zstd decompression with its size
+// cap. Any input must either be accepted or rejected with
 // tessera::Error: no crash, no sanitizer report, no other exception. What is accepted must satisfy
 // the format's invariants, and an accepted index must survive writing and re-reading.
 //
@@ -60,6 +61,17 @@ void read_shard(const uint8_t* data, size_t size, MdsShardInfo info) {
   check(layout.offsets.size() == size_t{layout.samples} + 1);
   check(layout.offsets.back() == size);
   check(layout.offsets.front() >= 4 + 4 * (uint64_t{layout.samples} + 1));
+  // Reading by offset parses only the head (up to offsets[0]): same layout; a shorter head is
+  // refused with tessera::Error, never read past.
+  const MdsShardLayout head = parse_mds_shard_head(data, layout.offsets.front(), size, info, "fuzz-head");
+  check(head.offsets == layout.offsets && head.config_json == layout.config_json);
+  if (layout.offsets.front() > 8) {
+    const size_t cut = 8 + (size % (layout.offsets.front() - 8));
+    try {
+      check(parse_mds_shard_head(data, cut, size, info, "fuzz-cut").offsets == layout.offsets);
+    } catch (const tessera::Error&) {
+    }
+  }
   for (uint32_t i = 0; i < layout.samples; ++i) {
     check(layout.offsets[i] <= layout.offsets[i + 1]);
     const uint8_t* s = data + layout.offsets[i];

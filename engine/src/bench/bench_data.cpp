@@ -5,6 +5,7 @@
 
 #include "image/image_decode.h"
 #include "image/resize.h"
+#include "shards/half_convert.h"
 #include "shards/mds_reader.h"
 #include "shards/mds_writer.h"
 #include "shards/streaming_reader.h"
@@ -173,7 +174,8 @@ Status bench_latent_stream(const std::string& dir, int batch, bool shuffle, int 
     reader.start_epoch(0);
     r.items = reader.epoch_size();
     r.description = "shards::StreamingReader (1 loader thread) over " + std::to_string(r.items) +
-                    " samples, fp16 columns converted into a preallocated float32 batch of " + std::to_string(batch) +
+                    " samples, fp16 columns converted (F16C: " + (shards::half_convert_uses_f16c() ? "yes" : "no") +
+                    ") into a preallocated float32 batch of " + std::to_string(batch) +
                     (shuffle ? ", shuffled" : ", stored order");
     uint64_t epoch = 0;
     double sum = 0;
@@ -183,23 +185,31 @@ Status bench_latent_stream(const std::string& dir, int batch, bool shuffle, int 
       int64_t k = 0;
       while (auto sample = reader.next()) {
         const shards::MdsSampleView view = sample->view();
-        const shards::NdArray l = view.ndarray("latents");
-        const shards::NdArray t = view.ndarray("encoder_hidden_states");
+        const auto& info = sample->shard->info();
+        auto column = [&](const char* name) {
+          const auto& names = info.column_names;
+          const size_t c = static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+          if (c == names.size()) throw Error(dir + ": no column " + name);
+          return shards::decode_ndarray_view(info.encodings[c], view.payload(c).data, view.payload(c).size);
+        };
+        const shards::NdArrayView l = column("latents");
+        const shards::NdArrayView t = column("encoder_hidden_states");
         if (l.dtype != "float16" || t.dtype != "float16") throw Error(dir + ": latent columns are not float16");
-        const std::vector<int64_t> ls(l.shape.begin(), l.shape.end()), ts(t.shape.begin(), t.shape.end());
         if (!latents.defined()) {
           std::vector<int64_t> lb{batch}, tb{batch};
-          lb.insert(lb.end(), ls.begin(), ls.end());
-          tb.insert(tb.end(), ts.begin(), ts.end());
+          lb.insert(lb.end(), l.shape.begin(), l.shape.end());
+          tb.insert(tb.end(), t.shape.begin(), t.shape.end());
           latents = torch::empty(lb);
           text = torch::empty(tb);
         }
-        latents[k].copy_(torch::from_blob(const_cast<char*>(l.data.data()), ls, torch::kFloat16));
-        text[k].copy_(torch::from_blob(const_cast<char*>(t.data.data()), ts, torch::kFloat16));
+        const int64_t ln = latents.numel() / batch, tn = text.numel() / batch;
+        if (static_cast<int64_t>(l.size) != 2 * ln || static_cast<int64_t>(t.size) != 2 * tn) {
+          throw Error(dir + ": latent samples differ in shape");
+        }
+        const bool finite = shards::half_to_float_finite(l.data, static_cast<size_t>(ln), latents.data_ptr<float>() + k * ln) &
+                            shards::half_to_float_finite(t.data, static_cast<size_t>(tn), text.data_ptr<float>() + k * tn);
+        if (!finite) throw Error(dir + ": a latent sample holds NaN or infinity");
         if (++k == batch) {
-          if (!torch::isfinite(latents).all().item<bool>() || !torch::isfinite(text).all().item<bool>()) {
-            throw Error(dir + ": a latent sample holds NaN or infinity");
-          }
           sum += latents.data_ptr<float>()[0];
           k = 0;
         }

@@ -348,8 +348,8 @@ std::string encode_mds_value(const MdsEncoding& enc, const MdsValue& v, const st
   bad_value(column, "unsupported encoding");
 }
 
-NdArray decode_ndarray(const MdsEncoding& enc, const uint8_t* data, size_t size) {
-  NdArray a;
+NdArrayView decode_ndarray_view(const MdsEncoding& enc, const uint8_t* data, size_t size) {
+  NdArrayView a;
   size_t i = 0;
   if (!enc.nd_dtype.empty()) {
     a.dtype = enc.nd_dtype;
@@ -377,7 +377,17 @@ NdArray decode_ndarray(const MdsEncoding& enc, const uint8_t* data, size_t size)
   }
   const auto bytes = array_bytes(a.shape, ndarray_itemsize(a.dtype));
   if (!bytes || *bytes != size - i) bad_payload(enc, "value bytes do not match the shape and dtype");
-  a.data.assign(reinterpret_cast<const char*>(data + i), size - i);
+  a.data = data + i;
+  a.size = size - i;
+  return a;
+}
+
+NdArray decode_ndarray(const MdsEncoding& enc, const uint8_t* data, size_t size) {
+  NdArrayView v = decode_ndarray_view(enc, data, size);
+  NdArray a;
+  a.dtype = std::move(v.dtype);
+  a.shape = std::move(v.shape);
+  a.data.assign(reinterpret_cast<const char*>(v.data), v.size);
   return a;
 }
 
@@ -436,7 +446,7 @@ nlohmann::ordered_json mds_payload_to_json(const MdsEncoding& enc, const uint8_t
       return parsed;
     }
     case K::kNdArray:
-      (void)decode_ndarray(enc, data, size);
+      (void)decode_ndarray_view(enc, data, size);
       return sha1_hex(data, size);
     case K::kPil: {
       if (size < 12) bad_payload(enc, "shorter than its 12-byte header");

@@ -61,6 +61,15 @@ std::string encode_mds_value(const MdsEncoding& encoding, const MdsValue& value,
 // Decodes an ndarray payload (bounds-checked). Throws tessera::Error when malformed.
 NdArray decode_ndarray(const MdsEncoding& encoding, const uint8_t* data, size_t size);
 
+// The same without copying the values: dtype, shape and where the values lie in `data`.
+struct NdArrayView {
+  std::string dtype;
+  std::vector<uint64_t> shape;
+  const uint8_t* data = nullptr;
+  size_t size = 0;  // bytes
+};
+NdArrayView decode_ndarray_view(const MdsEncoding& encoding, const uint8_t* data, size_t size);
+
 // The payload as a JSON value, for `--dump` and tests: numbers and text as values (str_int
 // beyond 64 bits and str_decimal as strings, json as the parsed value), binary columns as the
 // lowercase SHA-1 hex of the payload. Throws tessera::Error when the payload is malformed (wrong

@@ -210,14 +210,21 @@ std::string mds_index_json(const MdsIndex& index) {
 }
 
 MdsShardLayout parse_mds_shard(const uint8_t* data, size_t size, const MdsShardInfo& info, const std::string& origin) {
-  if (size < 8) fail(origin, "shorter than an MDS shard header (truncated?)");
+  return parse_mds_shard_head(data, size, size, info, origin);
+}
+
+MdsShardLayout parse_mds_shard_head(const uint8_t* data, size_t head_size, uint64_t size, const MdsShardInfo& info,
+                                    const std::string& origin) {
+  if (size < 8 || head_size < 8) fail(origin, "shorter than an MDS shard header (truncated?)");
   if (size > kMaxShardBytes) fail(origin, "larger than an MDS shard can be");
+  if (head_size > size) fail(origin, "head is larger than the shard");
   MdsShardLayout l;
   l.samples = read_u32(data);
   if (l.samples != info.samples)
     fail(origin, "holds " + std::to_string(l.samples) + " samples, the index says " + std::to_string(info.samples));
   const uint64_t header = 4 + 4 * (uint64_t{l.samples} + 1);
   if (header > size) fail(origin, "offset table runs past the end of the file (truncated?)");
+  if (header > head_size) fail(origin, "offset table not read (head too short)");
   l.offsets.resize(l.samples + 1);
   for (uint32_t i = 0; i <= l.samples; ++i) l.offsets[i] = read_u32(data + 4 + 4 * uint64_t{i});
   if (l.offsets[0] < header) fail(origin, "first sample starts inside the offset table");
@@ -226,6 +233,7 @@ MdsShardLayout parse_mds_shard(const uint8_t* data, size_t size, const MdsShardI
   if (l.offsets[l.samples] != size)
     fail(origin, "last offset " + std::to_string(l.offsets[l.samples]) + " is not the file size " + std::to_string(size) +
                      " (truncated or padded)");
+  if (l.offsets[0] > head_size) fail(origin, "shard config not read (head too short)");
   const uint8_t* cfg = data + header;
   const size_t cfg_size = l.offsets[0] - header;
   const json config = parse_json(cfg, cfg_size, origin, "shard config");

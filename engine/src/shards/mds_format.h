@@ -73,6 +73,13 @@ struct MdsShardLayout {
 // columns agree with the index, last offset = size.
 MdsShardLayout parse_mds_shard(const uint8_t* data, size_t size, const MdsShardInfo& info, const std::string& origin);
 
+// The same checks from the shard's head alone, for reading samples by offset from a file:
+// `head` holds the file's first `head_size` bytes, which must cover the offset table and the
+// config (offsets[0] bytes: read 4 bytes for n, then 4 * (n + 1), then up to offsets[0]);
+// `file_size` is the whole file's size. parse_mds_shard is this with the whole shard as head.
+MdsShardLayout parse_mds_shard_head(const uint8_t* head, size_t head_size, uint64_t file_size, const MdsShardInfo& info,
+                                    const std::string& origin);
+
 // A column payload inside a sample.
 struct MdsSpan {
   const uint8_t* data = nullptr;

@@ -79,6 +79,77 @@ std::string hash_hex(const std::string& algo, const uint8_t* data, size_t size) 
 
 std::string sha1_hex(const uint8_t* data, size_t size) { return hash_hex("sha1", data, size); }
 
+struct HashStream::State {
+  std::string algo;
+  EVP_MD_CTX* evp = nullptr;
+  XXH32_state_t* x32 = nullptr;
+  XXH64_state_t* x64 = nullptr;
+  XXH3_state_t* x3 = nullptr;
+  ~State() {
+    if (evp) EVP_MD_CTX_free(evp);
+    if (x32) XXH32_freeState(x32);
+    if (x64) XXH64_freeState(x64);
+    if (x3) XXH3_freeState(x3);
+  }
+};
+
+HashStream::HashStream(const std::string& algo) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.algo = algo;
+  bool ok = false;
+  if (const EVP_MD* md = evp_for(algo)) {
+    s.evp = EVP_MD_CTX_new();
+    ok = s.evp && EVP_DigestInit_ex(s.evp, md, nullptr) == 1;
+  } else if (algo == "xxh32") {
+    s.x32 = XXH32_createState();
+    ok = s.x32 && XXH32_reset(s.x32, 0) == XXH_OK;
+  } else if (algo == "xxh64") {
+    s.x64 = XXH64_createState();
+    ok = s.x64 && XXH64_reset(s.x64, 0) == XXH_OK;
+  } else if (algo == "xxh3_64") {
+    s.x3 = XXH3_createState();
+    ok = s.x3 && XXH3_64bits_reset(s.x3) == XXH_OK;
+  } else if (algo == "xxh3_128" || algo == "xxh128") {
+    s.x3 = XXH3_createState();
+    ok = s.x3 && XXH3_128bits_reset(s.x3) == XXH_OK;
+  } else {
+    throw Error("unsupported hash '" + algo + "'", "use sha1, xxh3_64, xxh64, md5, sha256 or another hashlib/xxhash name");
+  }
+  if (!ok) throw Error("cannot start a " + algo + " hash", "check the OpenSSL installation");
+}
+
+HashStream::~HashStream() = default;
+
+void HashStream::update(const uint8_t* data, size_t size) {
+  State& s = *state_;
+  if (s.evp) {
+    if (EVP_DigestUpdate(s.evp, data, size) != 1) throw Error("hashing with " + s.algo + " failed (OpenSSL)", "");
+  } else if (s.x32) {
+    (void)XXH32_update(s.x32, data, size);
+  } else if (s.x64) {
+    (void)XXH64_update(s.x64, data, size);
+  } else if (s.algo == "xxh3_64") {
+    (void)XXH3_64bits_update(s.x3, data, size);
+  } else {
+    (void)XXH3_128bits_update(s.x3, data, size);
+  }
+}
+
+std::string HashStream::hex() {
+  State& s = *state_;
+  if (s.evp) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_DigestFinal_ex(s.evp, out, &n) != 1) throw Error("hashing with " + s.algo + " failed (OpenSSL)", "");
+    return to_hex(out, n);
+  }
+  if (s.x32) return u64_hex(XXH32_digest(s.x32), 8);
+  if (s.x64) return u64_hex(XXH64_digest(s.x64), 16);
+  if (s.algo == "xxh3_64") return u64_hex(XXH3_64bits_digest(s.x3), 16);
+  const XXH128_hash_t h = XXH3_128bits_digest(s.x3);
+  return u64_hex(h.high64, 16) + u64_hex(h.low64, 16);
+}
+
 int parse_compression(const std::string& c) {
   const size_t colon = c.find(':');
   const std::string family = c.substr(0, colon);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,22 @@ const std::vector<std::string>& supported_hashes();
 // Lowercase hex digest of `algo` over the data. Throws tessera::Error for an unknown name.
 std::string hash_hex(const std::string& algo, const uint8_t* data, size_t size);
 std::string sha1_hex(const uint8_t* data, size_t size);
+
+// The same digests computed incrementally, for hashing a file in chunks without holding it in
+// memory: feed update() the data in order, then hex() gives what hash_hex() gives for the whole.
+class HashStream {
+ public:
+  explicit HashStream(const std::string& algo);  // throws tessera::Error for an unknown name
+  ~HashStream();
+  HashStream(const HashStream&) = delete;
+  HashStream& operator=(const HashStream&) = delete;
+  void update(const uint8_t* data, size_t size);
+  std::string hex();  // once, after the last update()
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Compression names streaming writes: "zstd" or "zstd:L" (L 1..22); other families
 // (br, bz2, gz, snappy) are recognised and refused with a clear message.

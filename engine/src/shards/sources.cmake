@@ -9,6 +9,7 @@ pkg_check_modules(TESSERA_XXHASH REQUIRED IMPORTED_TARGET GLOBAL libxxhash)
 add_library(tessera_shards STATIC
   ${CMAKE_CURRENT_LIST_DIR}/python_json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mds_hash.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/half_convert.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mds_encoding.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mds_format.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mds_writer.cpp

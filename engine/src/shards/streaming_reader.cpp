@@ -164,7 +164,8 @@ void StreamingReader::worker() {
       s.sample = ref.sample;
       s.shard = shard(ref.stream, shard_index);
       s.index = in_shard;
-      (void)s.shard->sample(in_shard);  // split and bounds-check now, off the consumer's thread
+      // Read (by offset), split and bounds-check now, off the consumer's thread.
+      s.loaded = std::make_shared<const MdsSampleView>(s.shard->sample(in_shard));
     } catch (...) {
       loaded.error = std::current_exception();
     }

@@ -1,8 +1,9 @@
 #pragma once
 // The reader training uses: several MDS shard sets (streams) mixed, in the deterministic epoch
-// order of streaming_order.h, this rank's slice of it, with worker threads that load and verify
-// shards (hashes, layout) and split samples ahead of the consumer, in order. Mid-epoch resume from
-// a small state. Torch-free.
+// order of streaming_order.h, this rank's slice of it, with worker threads that open shards
+// (hashes checked once per shard, offset table on every open: see mds_reader.h), read each sample
+// by offset and split it ahead of the consumer, in order. Mid-epoch resume from a small state.
+// Torch-free.
 //
 //   StreamingReaderOptions o;  o.rank = rank;  o.world = world;  o.shuffle.num_canonical_nodes = 8;
 //   StreamingReader reader({{"/data/256/a"}, {"/data/256/b", 0.25}}, o);   // second: proportion 0.25
@@ -53,7 +54,9 @@ struct StreamingReaderOptions {
   uint32_t world = 1;
   unsigned threads = 2;       // loader threads
   size_t prefetch = 256;      // samples loaded ahead of the consumer
-  size_t shard_cache = 8;     // decompressed shards kept in memory
+  size_t shard_cache = 8;     // shards kept by the reader (behind it, each stream's MdsDataset
+                              // keeps up to MdsReadOptions::open_shards open files and
+                              // decompressed_cache_bytes of decompressed shards)
   bool verify_hashes = true;
   uint32_t initial_physical_nodes = 1;
 };
@@ -64,7 +67,8 @@ struct StreamingSample {
   uint64_t sample = 0;    // index within its stream
   std::shared_ptr<const MdsShard> shard;
   size_t index = 0;       // index within the shard
-  MdsSampleView view() const { return shard->sample(index); }
+  std::shared_ptr<const MdsSampleView> loaded;  // read and split by a loader thread
+  MdsSampleView view() const { return loaded ? *loaded : shard->sample(index); }
 };
 
 class StreamingReader {
