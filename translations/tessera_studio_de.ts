@@ -139,6 +139,461 @@
     </message>
 </context>
 <context>
+    <name>EvaluatePage</name>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="122"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="124"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="464"/>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="122"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="124"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="225"/>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="136"/>
+        <source>Compare two models blind: both generate every prompt of a prompt set with the same seed, you vote on each pair without knowing which model made which image, and the models are revealed with their preference rates at the end.</source>
+        <translation>Zwei Modelle blind vergleichen: Beide erzeugen jeden Prompt eines Prompt-Satzes mit demselben Seed, Sie stimmen über jedes Paar ab, ohne zu wissen, welches Modell welches Bild erzeugt hat, und am Ende werden die Modelle mit ihren Präferenzraten aufgedeckt.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="149"/>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="157"/>
+        <source>a diffusers model folder (with model_index.json)</source>
+        <translation>ein diffusers-Modellordner (mit model_index.json)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="163"/>
+        <source>Choose a model folder</source>
+        <translation>Modellordner wählen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="166"/>
+        <source>Model &amp;A:</source>
+        <translation>Modell &amp;A:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="167"/>
+        <source>Model &amp;B:</source>
+        <translation>Modell &amp;B:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="169"/>
+        <source>CSV with Prompt and Category columns, e.g. DrawBench</source>
+        <translation>CSV mit den Spalten Prompt und Category, z. B. DrawBench</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="171"/>
+        <source>&amp;Prompt set:</source>
+        <translation>&amp;Prompt-Satz:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="172"/>
+        <source>Choose a prompt set</source>
+        <translation>Prompt-Satz wählen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="173"/>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="182"/>
+        <source>where images and votes are kept (an existing evaluation is resumed)</source>
+        <translation>wo Bilder und Stimmen abgelegt werden (eine vorhandene Evaluierung wird fortgesetzt)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="184"/>
+        <source>Evaluation &amp;folder:</source>
+        <translation>Evaluierungs&amp;ordner:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="185"/>
+        <source>Choose an evaluation folder</source>
+        <translation>Evaluierungsordner wählen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="192"/>
+        <source>&amp;Steps:</source>
+        <translation>&amp;Schritte:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="198"/>
+        <source>&amp;Guidance:</source>
+        <translation>&amp;Guidance:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="208"/>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="211"/>
+        <source>Si&amp;ze (w × h):</source>
+        <translation>Grö&amp;ße (B × H):</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="214"/>
+        <source>Prompt i uses this seed + i, the same for both models.</source>
+        <translation>Prompt i verwendet diesen Seed + i, für beide Modelle gleich.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="221"/>
+        <source>S&amp;eed:</source>
+        <translation>S&amp;eed:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="228"/>
+        <source>Generate the missing images of both models, then vote.</source>
+        <translation>Die fehlenden Bilder beider Modelle erzeugen, dann abstimmen.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="229"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="231"/>
+        <source>Stop generating (Esc); images already made are kept and Resume goes on from there.</source>
+        <translation>Erzeugung anhalten (Esc); fertige Bilder bleiben erhalten und „Fortsetzen“ macht dort weiter.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="239"/>
+        <source>%v of %m images</source>
+        <translation>%v von %m Bildern</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="277"/>
+        <source>Left</source>
+        <translation>Links</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="278"/>
+        <source>Right</source>
+        <translation>Rechts</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="286"/>
+        <source>Left is better</source>
+        <translation>Links ist besser</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="286"/>
+        <source>Right is better</source>
+        <translation>Rechts ist besser</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="286"/>
+        <source>Tie</source>
+        <translation>Unentschieden</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="296"/>
+        <source>%1 (key %2)</source>
+        <translation>%1 (Taste %2)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="303"/>
+        <source>Image quality: which image looks better?</source>
+        <translation>Bildqualität: Welches Bild sieht besser aus?</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="304"/>
+        <source>Prompt alignment: which image matches the prompt better?</source>
+        <translation>Prompt-Treue: Welches Bild passt besser zum Prompt?</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="309"/>
+        <source>← Previous</source>
+        <translation>← Zurück</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="311"/>
+        <source>Back to the previous pair to change a vote (Left arrow).</source>
+        <translation>Zurück zum vorigen Paar, um eine Stimme zu ändern (Pfeil links).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="313"/>
+        <source>Next →</source>
+        <translation>Weiter →</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="315"/>
+        <source>The next pair (Right arrow). A pair is done once both questions have a vote.</source>
+        <translation>Das nächste Paar (Pfeil rechts). Ein Paar ist fertig, sobald beide Fragen eine Stimme haben.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="319"/>
+        <source>Which model made which image stays hidden until every pair has its votes. Votes are saved as you cast them.</source>
+        <translation>Welches Modell welches Bild erzeugt hat, bleibt verborgen, bis jedes Paar seine Stimmen hat. Stimmen werden sofort gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="339"/>
+        <source>Preference rate = (wins + ties / 2) / votes: a tie counts as half a win for each model. Error bars: 95% Wilson score interval. The dashed line is 50% (no preference).</source>
+        <translation>Präferenzrate = (Siege + Unentschieden / 2) / Stimmen: Ein Unentschieden zählt für jedes Modell als halber Sieg. Fehlerbalken: 95-%-Wilson-Konfidenzintervall. Die gestrichelte Linie liegt bei 50 % (keine Präferenz).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <source>Criterion</source>
+        <translation>Kriterium</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <source>Category</source>
+        <translation>Kategorie</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <source>Votes</source>
+        <translation>Stimmen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <source>A wins / ties / B wins</source>
+        <translation>A siegt / unentschieden / B siegt</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="358"/>
+        <source>Model A</source>
+        <translation>Modell A</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="358"/>
+        <source>Model B</source>
+        <translation>Modell B</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="358"/>
+        <source>95% CI (A)</source>
+        <translation>95-%-KI (A)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="363"/>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="365"/>
+        <source>Write votes.csv (every vote) and summary.csv (rates and intervals) into a folder.</source>
+        <translation>votes.csv (jede Stimme) und summary.csv (Raten und Intervalle) in einen Ordner schreiben.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="367"/>
+        <source>Export into folder</source>
+        <translation>In Ordner exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="370"/>
+        <source>New evaluation</source>
+        <translation>Neue Evaluierung</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="399"/>
+        <source>1 prompt</source>
+        <translation>1 Prompt</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="399"/>
+        <source>%1 prompts</source>
+        <translation>%1 Prompts</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="400"/>
+        <source>1 category</source>
+        <translation>1 Kategorie</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="400"/>
+        <source>%1 categories</source>
+        <translation>%1 Kategorien</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="408"/>
+        <source>Choose a model folder.</source>
+        <translation>Wählen Sie einen Modellordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="409"/>
+        <source>%1 is not a folder.</source>
+        <translation>%1 ist kein Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="411"/>
+        <source>%1 has no model_index.json: choose a diffusers model folder.</source>
+        <translation>%1 hat keine model_index.json: Wählen Sie einen diffusers-Modellordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="416"/>
+        <source>Choose a CSV file with Prompt and Category columns.</source>
+        <translation>Wählen Sie eine CSV-Datei mit den Spalten Prompt und Category.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="424"/>
+        <source>The seed must be a whole number from 0 to 18446744073709551615.</source>
+        <translation>Der Seed muss eine ganze Zahl von 0 bis 18446744073709551615 sein.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="428"/>
+        <source>Choose a folder for the images and votes.</source>
+        <translation>Wählen Sie einen Ordner für die Bilder und Stimmen.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="429"/>
+        <source>%1 is a file, not a folder.</source>
+        <translation>%1 ist eine Datei, kein Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="431"/>
+        <source>%1 already holds other files: choose an empty or new folder.</source>
+        <translation>%1 enthält bereits andere Dateien: Wählen Sie einen leeren oder neuen Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="479"/>
+        <source>An unfinished evaluation is in this folder: Resume generates the images still missing.</source>
+        <translation>In diesem Ordner liegt eine unfertige Evaluierung: „Fortsetzen“ erzeugt die noch fehlenden Bilder.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="494"/>
+        <source>Loading model %1…</source>
+        <translation>Modell %1 wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="503"/>
+        <source>Every image is ready.</source>
+        <translation>Alle Bilder sind fertig.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="512"/>
+        <source>Cannot load model %1: %2</source>
+        <translation>Modell %1 kann nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="531"/>
+        <source>The model is not loaded.</source>
+        <translation>Das Modell ist nicht geladen.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="536"/>
+        <source>Generating the images of model %1…</source>
+        <translation>Die Bilder von Modell %1 werden erzeugt…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="541"/>
+        <source>Model %1, prompt %2 of %3: step %4 of %5</source>
+        <translation>Modell %1, Prompt %2 von %3: Schritt %4 von %5</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="557"/>
+        <source>Cannot move %1 to %2.</source>
+        <translation>%1 kann nicht nach %2 verschoben werden.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="561"/>
+        <source>Generating prompt %1 failed: %2</source>
+        <translation>Erzeugung von Prompt %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="580"/>
+        <source>Cancelled: the images made so far are kept; Resume goes on from there.</source>
+        <translation>Abgebrochen: Die bisher erzeugten Bilder bleiben erhalten; „Fortsetzen“ macht dort weiter.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="601"/>
+        <source>Pair %1 of %2 · %3 voted</source>
+        <translation>Paar %1 von %2 · %3 bewertet</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="602"/>
+        <source>“%1”  (%2)</source>
+        <translation>„%1“  (%2)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="653"/>
+        <source>A: %1</source>
+        <translation>A: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="654"/>
+        <source>B: %1</source>
+        <translation>B: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="655"/>
+        <source>Every pair has its votes. Model A was %1; model B was %2.</source>
+        <translation>Jedes Paar hat seine Stimmen. Modell A war %1, Modell B war %2.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="659"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="664"/>
+        <source>Image quality</source>
+        <translation>Bildqualität</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="660"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="664"/>
+        <source>Prompt alignment</source>
+        <translation>Prompt-Treue</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="665"/>
+        <source>Overall</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="682"/>
+        <source>Wrote votes.csv and summary.csv to %1.</source>
+        <translation>votes.csv und summary.csv nach %1 geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="683"/>
+        <source>Cannot create %1.</source>
+        <translation>%1 kann nicht angelegt werden.</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationSession</name>
+    <message>
+        <location filename="../app/models/evaluation_session.cpp" line="25"/>
+        <source>Cannot create the folder %1.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <location filename="../app/models/evaluation_session.cpp" line="45"/>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/models/evaluation_session.cpp" line="52"/>
+        <source>%1 is not an evaluation session this version can read.</source>
+        <translation>%1 ist keine Evaluierungssitzung, die diese Version lesen kann.</translation>
+    </message>
+    <message>
+        <location filename="../app/models/evaluation_session.cpp" line="78"/>
+        <source>%1 holds no prompts.</source>
+        <translation>%1 enthält keine Prompts.</translation>
+    </message>
+    <message>
+        <location filename="../app/models/evaluation_session.cpp" line="113"/>
+        <source>Cannot save the evaluation to %1: %2</source>
+        <translation>Die Evaluierung kann nicht in %1 gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/models/evaluation_session.cpp" line="196"/>
+        <location filename="../app/models/evaluation_session.cpp" line="210"/>
+        <location filename="../app/models/evaluation_session.cpp" line="219"/>
+        <location filename="../app/models/evaluation_session.cpp" line="235"/>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>GalleryModel</name>
     <message>
         <location filename="../app/models/gallery_model.cpp" line="19"/>
@@ -898,23 +1353,23 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/main_window.cpp" line="32"/>
+        <location filename="../app/main_window.cpp" line="33"/>
         <source>Tessera Studio</source>
         <translation>Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="50"/>
-        <location filename="../app/main_window.cpp" line="55"/>
+        <location filename="../app/main_window.cpp" line="51"/>
+        <location filename="../app/main_window.cpp" line="56"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="51"/>
+        <location filename="../app/main_window.cpp" line="52"/>
         <source>Import image folders or CSV/JSONL manifests into a catalog, review thumbnails and captions, filter by size, aspect, score, language and near-duplicates, and write MDS shards for training.</source>
         <translation>Bildordner oder CSV/JSONL-Manifeste in einen Katalog importieren, Vorschaubilder und Bildunterschriften prüfen, nach Größe, Seitenverhältnis, Bewertung, Sprache und Beinahe-Duplikaten filtern und MDS-Shards für das Training schreiben.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="57"/>
+        <location filename="../app/main_window.cpp" line="58"/>
         <source>Train</source>
         <translation>Training</translation>
     </message>
@@ -923,7 +1378,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Eine Laufkonfiguration aus den SD2-base-Vorlagen bearbeiten, Kosten und Dauer abschätzen und sie lokal, auf SSH-Hosts oder über Slurm starten.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="59"/>
+        <location filename="../app/main_window.cpp" line="60"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
@@ -932,7 +1387,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Läufe auf dem Cluster verfolgen: Verlust-, Lernraten- und Durchsatzkurven in Echtzeit, Protokolle, Beispielbilder sobald sie eintreffen, abbrechen, wieder verbinden und Checkpoints abholen.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="62"/>
+        <location filename="../app/main_window.cpp" line="63"/>
         <source>Generate</source>
         <translation>Generieren</translation>
     </message>
@@ -941,23 +1396,21 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Bilder aus einem Checkpoint oder diffusers-Ordner auf diesem Rechner erzeugen: Prompt, negativer Prompt, Sampler, Schritte, Guidance, Seed, Größe, img2img und eine Galerie, die die Parameter jedes Bildes festhält.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="63"/>
-        <location filename="../app/main_window.cpp" line="67"/>
+        <location filename="../app/main_window.cpp" line="64"/>
         <source>Evaluate</source>
         <translation>Bewerten</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="64"/>
         <source>Compare two checkpoints blind on a prompt set such as DrawBench and record which images people prefer.</source>
-        <translation>Zwei Checkpoints blind auf einem Prompt-Satz wie DrawBench vergleichen und festhalten, welche Bilder bevorzugt werden.</translation>
+        <translation type="vanished">Zwei Checkpoints blind auf einem Prompt-Satz wie DrawBench vergleichen und festhalten, welche Bilder bevorzugt werden.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="79"/>
+        <location filename="../app/main_window.cpp" line="76"/>
         <source>LibTorch %1 · %2 · %3 CPU threads</source>
         <translation>LibTorch %1 · %2 · %3 CPU-Threads</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/main_window.cpp" line="81"/>
+        <location filename="../app/main_window.cpp" line="78"/>
         <source>%n CUDA device(s)</source>
         <translation>
             <numerusform>%n CUDA-Gerät</numerusform>
@@ -965,42 +1418,42 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         </translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="81"/>
+        <location filename="../app/main_window.cpp" line="78"/>
         <source>CPU only</source>
         <translation>nur CPU</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="100"/>
+        <location filename="../app/main_window.cpp" line="97"/>
         <source>%1 (Ctrl+%2)</source>
         <translation>%1 (Strg+%2)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="104"/>
+        <location filename="../app/main_window.cpp" line="101"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="105"/>
+        <location filename="../app/main_window.cpp" line="102"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="109"/>
+        <location filename="../app/main_window.cpp" line="106"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="115"/>
+        <location filename="../app/main_window.cpp" line="112"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="116"/>
+        <location filename="../app/main_window.cpp" line="113"/>
         <source>&amp;About Tessera Studio</source>
         <translation>Ü&amp;ber Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="117"/>
+        <location filename="../app/main_window.cpp" line="114"/>
         <source>About &amp;Qt</source>
         <translation>Über &amp;Qt</translation>
     </message>
@@ -1011,6 +1464,77 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <location filename="../app/pages/placeholder_page.cpp" line="17"/>
         <source>Not implemented yet.</source>
         <translation>Noch nicht umgesetzt.</translation>
+    </message>
+</context>
+<context>
+    <name>PreferenceChart</name>
+    <message>
+        <location filename="../app/widgets/preference_chart.cpp" line="51"/>
+        <source>Overall</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/preference_chart.cpp" line="52"/>
+        <source>n = %1</source>
+        <translation>n = %1</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/preference_chart.cpp" line="65"/>
+        <source>preference rate (95% CI)</source>
+        <translation>Präferenzrate (95-%-KI)</translation>
+    </message>
+</context>
+<context>
+    <name>PromptCsv</name>
+    <message>
+        <location filename="../app/models/prompt_set.cpp" line="67"/>
+        <source>Line %1: a quote inside an unquoted field; put the whole field in quotes and double the quote (&quot;&quot;).</source>
+        <translation>Zeile %1: Anführungszeichen in einem Feld ohne Anführungszeichen; setzen Sie das ganze Feld in Anführungszeichen und verdoppeln Sie das Zeichen (&quot;&quot;).</translation>
+    </message>
+    <message>
+        <location filename="../app/models/prompt_set.cpp" line="77"/>
+        <source>Line %1: text after a closing quote; a quoted field must end at a comma or the end of the line.</source>
+        <translation>Zeile %1: Text nach dem schließenden Anführungszeichen; ein Feld in Anführungszeichen muss an einem Komma oder am Zeilenende enden.</translation>
+    </message>
+    <message>
+        <location filename="../app/models/prompt_set.cpp" line="86"/>
+        <source>Line %1: a quoted field is never closed.</source>
+        <translation>Zeile %1: Ein Feld in Anführungszeichen wird nie geschlossen.</translation>
+    </message>
+    <message>
+        <location filename="../app/models/prompt_set.cpp" line="99"/>
+        <source>The file is empty: it needs a header row with Prompt and Category columns.</source>
+        <translation>Die Datei ist leer: Sie braucht eine Kopfzeile mit den Spalten Prompt und Category.</translation>
+    </message>
+    <message>
+        <location filename="../app/models/prompt_set.cpp" line="111"/>
+        <source>Line %1: the header row must name a Prompt and a Category column (found: %2).</source>
+        <translation>Zeile %1: Die Kopfzeile muss eine Spalte Prompt und eine Spalte Category nennen (gefunden: %2).</translation>
+    </message>
+    <message>
+        <location filename="../app/models/prompt_set.cpp" line="119"/>
+        <source>Line %1: %2 fields where the header has %3.</source>
+        <translation>Zeile %1: %2 Felder, die Kopfzeile hat aber %3.</translation>
+    </message>
+    <message>
+        <location filename="../app/models/prompt_set.cpp" line="125"/>
+        <source>Line %1: the prompt is empty.</source>
+        <translation>Zeile %1: Der Prompt ist leer.</translation>
+    </message>
+    <message>
+        <location filename="../app/models/prompt_set.cpp" line="129"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location filename="../app/models/prompt_set.cpp" line="132"/>
+        <source>The file has a header row but no prompts.</source>
+        <translation>Die Datei hat eine Kopfzeile, aber keine Prompts.</translation>
+    </message>
+    <message>
+        <location filename="../app/models/prompt_set.cpp" line="140"/>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
 </context>
 <context>
