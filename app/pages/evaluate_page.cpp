@@ -460,6 +460,7 @@ bool EvaluatePage::start() {
       return false;
     }
   }
+  showSessionSettings();
   saveSettings();
   m_startButton->setText(tr("Resume"));
   continueGeneration();
@@ -473,10 +474,24 @@ void EvaluatePage::openSessionIn(const QString& folder) {
     m_status->setText(error);
     return;
   }
+  showSessionSettings();
   updateProgress();
   if (m_session.isComplete()) showResults();
   else if (m_session.imagesComplete()) showVoting(m_session.firstUnvoted());
   else m_status->setText(tr("An unfinished evaluation is in this folder: Resume generates the images still missing."));
+}
+
+void EvaluatePage::showSessionSettings() {
+  // A resumed evaluation runs with its own models and settings: the form shows those, not what was typed.
+  const EvaluationSettings& s = m_session.settings();
+  m_modelA->setText(s.modelA);
+  m_modelB->setText(s.modelB);
+  m_promptFile->setText(s.promptFile);
+  m_steps->setValue(s.steps);
+  m_width->setValue(s.width);
+  m_height->setValue(s.height);
+  m_guidance->setValue(s.guidance);
+  m_seed->setText(QString::number(s.seed));
 }
 
 void EvaluatePage::continueGeneration() {

@@ -64,6 +64,7 @@ class EvaluatePage : public QWidget {
   void showFieldError(QLabel* label, const QString& message);
   void checkPromptFile();
   void openSessionIn(const QString& folder);  // at start-up: resume what the folder holds
+  void showSessionSettings();
   void continueGeneration();
   void handleModelLoaded(bool ok, const QString& message);
   void handleProgress(quint64 id, int promptIndex, int promptCount, int step, int steps);

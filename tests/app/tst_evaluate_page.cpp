@@ -392,6 +392,10 @@ class TestEvaluatePage : public QObject {
     page = makePage();
     QCOMPARE(page->view(), EvaluatePage::View::Setup);
     QCOMPARE(child<QPushButton>(page.get(), "startButton")->text(), QStringLiteral("Resume"));
+    // The form shows the evaluation's own settings, whatever was typed since.
+    QCOMPARE(child<QLineEdit>(page.get(), "modelA")->text(), QDir::cleanPath(model));
+    QCOMPARE(child<QSpinBox>(page.get(), "steps")->value(), 2);
+    child<QSpinBox>(page.get(), "steps")->setValue(7);
     QVERIFY(child<QLabel>(page.get(), "statusLabel")->text().contains(QStringLiteral("unfinished")));
     QSignalSpy resumed(page.get(), &EvaluatePage::generationFinished);
     QTest::mouseClick(child<QPushButton>(page.get(), "startButton"), Qt::LeftButton);
@@ -399,6 +403,8 @@ class TestEvaluatePage : public QObject {
     QVERIFY(resumed.first().first().toBool());
     QCOMPARE(page->view(), EvaluatePage::View::Vote);
     QCOMPARE(QFileInfo(first).lastModified(), firstWritten);  // kept, not generated again
+    QCOMPARE(page->session().settings().steps, 2);  // the typed 7 did not change a running evaluation
+    QCOMPARE(child<QSpinBox>(page.get(), "steps")->value(), 2);
     for (int i = 0; i < 3; ++i) {
       const QImage ia(page->session().imagePath(0, i));
       const QImage ib(page->session().imagePath(1, i));
