@@ -143,7 +143,7 @@
     <message>
         <location filename="../app/pages/evaluate_page.cpp" line="122"/>
         <location filename="../app/pages/evaluate_page.cpp" line="124"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="464"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="465"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
@@ -455,104 +455,104 @@
         <translation>%1 enthält bereits andere Dateien: Wählen Sie einen leeren oder neuen Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="479"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="481"/>
         <source>An unfinished evaluation is in this folder: Resume generates the images still missing.</source>
         <translation>In diesem Ordner liegt eine unfertige Evaluierung: „Fortsetzen“ erzeugt die noch fehlenden Bilder.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="494"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="509"/>
         <source>Loading model %1…</source>
         <translation>Modell %1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="503"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="518"/>
         <source>Every image is ready.</source>
         <translation>Alle Bilder sind fertig.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="512"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="527"/>
         <source>Cannot load model %1: %2</source>
         <translation>Modell %1 kann nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="531"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="546"/>
         <source>The model is not loaded.</source>
         <translation>Das Modell ist nicht geladen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="536"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="551"/>
         <source>Generating the images of model %1…</source>
         <translation>Die Bilder von Modell %1 werden erzeugt…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="541"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="556"/>
         <source>Model %1, prompt %2 of %3: step %4 of %5</source>
         <translation>Modell %1, Prompt %2 von %3: Schritt %4 von %5</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="557"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="572"/>
         <source>Cannot move %1 to %2.</source>
         <translation>%1 kann nicht nach %2 verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="561"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="576"/>
         <source>Generating prompt %1 failed: %2</source>
         <translation>Erzeugung von Prompt %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="580"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="595"/>
         <source>Cancelled: the images made so far are kept; Resume goes on from there.</source>
         <translation>Abgebrochen: Die bisher erzeugten Bilder bleiben erhalten; „Fortsetzen“ macht dort weiter.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="601"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="616"/>
         <source>Pair %1 of %2 · %3 voted</source>
         <translation>Paar %1 von %2 · %3 bewertet</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="602"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="617"/>
         <source>“%1”  (%2)</source>
         <translation>„%1“  (%2)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="653"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="668"/>
         <source>A: %1</source>
         <translation>A: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="654"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="669"/>
         <source>B: %1</source>
         <translation>B: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="655"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="670"/>
         <source>Every pair has its votes. Model A was %1; model B was %2.</source>
         <translation>Jedes Paar hat seine Stimmen. Modell A war %1, Modell B war %2.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="659"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="664"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="674"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="679"/>
         <source>Image quality</source>
         <translation>Bildqualität</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="660"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="664"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="675"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="679"/>
         <source>Prompt alignment</source>
         <translation>Prompt-Treue</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="665"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="680"/>
         <source>Overall</source>
         <translation>Gesamt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="682"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="697"/>
         <source>Wrote votes.csv and summary.csv to %1.</source>
         <translation>votes.csv und summary.csv nach %1 geschrieben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="683"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="698"/>
         <source>Cannot create %1.</source>
         <translation>%1 kann nicht angelegt werden.</translation>
     </message>
