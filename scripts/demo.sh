@@ -4,4 +4,4 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup-common.sh"
 install_packages
 build_tessera
 log "running the demo project"
-exec "$BUILD_DIR/bin/tessera" demo --work-dir "$BUILD_DIR/demo-project" "$@"
+exec "$BUILD_DIR/bin/tessera" demo --out "$BUILD_DIR/demo-project" "$@"

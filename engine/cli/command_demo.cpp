@@ -26,12 +26,25 @@ int int_flag(const ParsedArgs& args, const char* name, int fallback, int lo) {
   throw UsageError(std::string("--") + name + " must be an integer >= " + std::to_string(lo) + ", not '" + v + "'");
 }
 
+double double_flag(const ParsedArgs& args, const char* name, double fallback, double lo, double hi) {
+  if (!args.has(name)) return fallback;
+  const std::string v = args.get(name, "");
+  try {
+    size_t used = 0;
+    const double x = std::stod(v, &used);
+    if (used == v.size() && x >= lo && x <= hi) return x;
+  } catch (const std::exception&) {
+  }
+  throw UsageError(std::string("--") + name + " must be a number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                   ", not '" + v + "'");
+}
+
 }  // namespace
 
 Command make_demo_command() {
   Command c;
   c.name = "demo";
-  c.usage = "tessera demo [--out DIR] [--unet-steps N] [--vae-steps N] [--images N] [--seed N]";
+  c.usage = "tessera demo [--out DIR] [--unet-steps N] [--vae-steps N] [--images N] [--seed N] [--evaluate MODEL]";
   c.summary = "the demo project: synthetic shapes -> tokenizer, VAE, UNet from scratch -> images of unseen prompts";
   c.flags = {{"out", "DIR", "where the demo writes everything (default: ./tessera-demo)"},
              {"work-dir", "DIR", "the same as --out"},
@@ -39,15 +52,21 @@ Command make_demo_command() {
              {"vae-steps", "N", "VAE training steps (default 600)"},
              {"images", "N", "training images (default 1500)"},
              {"sample-steps", "N", "sampling steps of the evaluation images (default 25)"},
-             {"seed", "N", "seed of the dataset, the split and the initialisation (default 7)"}};
+             {"guidance", "F", "classifier-free guidance of the evaluation images (default 4)"},
+             {"sample-seed", "N", "seed of the first evaluation caption (default 1000)"},
+             {"seed", "N", "seed of the dataset, the split and the initialisation (default 7)"},
+             {"evaluate", "MODEL", "only generate the held-out captions with this diffusers folder and judge them"}};
   c.run = [](const ParsedArgs& args) {
     std::signal(SIGINT, on_sigint);
     DemoOptions options;
     options.work_dir = args.get("out", args.get("work-dir", "tessera-demo"));
+    options.evaluate_model = args.get("evaluate", "");
     options.sizes.unet_steps = int_flag(args, "unet-steps", options.sizes.unet_steps, 1);
     options.sizes.vae_steps = int_flag(args, "vae-steps", options.sizes.vae_steps, 1);
     options.sizes.train_images = int_flag(args, "images", options.sizes.train_images, 1);
     options.sizes.sample_steps = int_flag(args, "sample-steps", options.sizes.sample_steps, 1);
+    options.sizes.guidance = double_flag(args, "guidance", options.sizes.guidance, 0.0, 100.0);
+    options.sizes.sample_seed = static_cast<uint64_t>(int_flag(args, "sample-seed", 1000, 0));
     options.seed = static_cast<uint64_t>(int_flag(args, "seed", static_cast<int>(options.seed), 0));
     options.log = [](const std::string& line) { std::cout << line << std::endl; };
     options.cancelled = [] { return g_interrupted != 0; };

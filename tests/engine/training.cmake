@@ -12,3 +12,7 @@ add_dependencies(tst_cli_train tessera)
 # The demo project's parts (BPE vocabulary, shapes and their judge, autoencoder training) and its
 # stages end to end at toy sizes.
 tessera_add_test(tst_demo SOURCES tst_demo.cpp LABELS unit TORCH)
+# The demo project at full size (about a quarter of an hour on 2 cores): its model must follow
+# held-out captions.
+tessera_add_test(tst_demo_quality SOURCES ${PROJECT_SOURCE_DIR}/tests/cli/tst_demo_quality.cpp LABELS long TIMEOUT 3000)
+add_dependencies(tst_demo_quality tessera)

@@ -8,6 +8,7 @@
 
 #include "tessera/error.h"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -48,10 +49,15 @@ struct DemoSizes {
   int sample_steps = 25;
   double guidance = 4.0;
   int seeds_per_prompt = 2;
+  uint64_t sample_seed = 1000;  // the first held-out caption's seed; caption k uses sample_seed + k
 };
 
 struct DemoOptions {
   std::string work_dir;                          // where the demo writes everything (created)
+  // When set, only the held-out captions are generated with this diffusers folder and judged
+  // (into work_dir/samples, grid.png, evaluation.json): to judge an earlier demo model, or another
+  // model trained on the same kind of captions.
+  std::string evaluate_model;
   DemoSizes sizes;
   uint64_t seed = 7;
   std::function<void(const std::string&)> log;   // one line per call; may be empty

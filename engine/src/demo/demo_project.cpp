@@ -160,6 +160,14 @@ class DemoRun {
   void run() {
     const auto t0 = Clock::now();
     stage("runtime", [&] { return runtime_stage(); });
+    if (!o_.evaluate_model.empty()) {
+      split_ = demo::split_shape_prompts(o_.seed, o_.sizes.held_out_fraction);
+      r_.model_dir = o_.evaluate_model;
+      stage("generate", [&] { return generate_stage(); });
+      stage("evaluate", [&] { return evaluate_stage(); });
+      r_.total_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      return;
+    }
     stage("blas", [&] { return blas_stage(); });
     stage("dataset", [&] { return dataset_stage(); });
     stage("tokenizer", [&] { return tokenizer_stage(); });
@@ -416,7 +424,7 @@ class DemoRun {
     g.steps = o_.sizes.sample_steps;
     g.guidance = o_.sizes.guidance;
     g.batch = o_.sizes.seeds_per_prompt;
-    g.seed = 1000;
+    g.seed = o_.sizes.sample_seed;
     g.out_dir = (dir_ / "samples").string();
     fs::remove_all(g.out_dir);
     const Status s = generator->generate(g, [&](const GenerateProgress&) { return !(o_.cancelled && o_.cancelled()); }, &images_);
@@ -427,19 +435,24 @@ class DemoRun {
   }
 
   std::string evaluate_stage() {
+    // The grid: prompts side by side, 7 to a band, each prompt's seeds one under the other.
     const int size = o_.sizes.image_size;
     const int cell = size * 4 + 4;  // nearest-neighbour x4 and a 4-pixel gutter
-    const int cols = o_.sizes.seeds_per_prompt;
-    const int rows = static_cast<int>(split_.held_out.size());
-    image::Image grid{cols * cell + 4, rows * cell + 4, 3, {}};
+    const int seeds = o_.sizes.seeds_per_prompt;
+    const int prompts = static_cast<int>(split_.held_out.size());
+    const int per_band = std::min(prompts, 7);
+    const int bands = (prompts + per_band - 1) / per_band;
+    image::Image grid{per_band * cell + 4, bands * (seeds * cell + 8) + 4, 3, {}};
     grid.pixels.assign(static_cast<size_t>(grid.width) * grid.height * 3, 128);
     json items = json::array();
     int colour = 0, background = 0, shape = 0;
     std::string grid_text;
     for (size_t k = 0; k < images_.size(); ++k) {
       const GeneratedImage& g = images_[k];
-      const int row = static_cast<int>(k) / cols, col = g.index;
-      const demo::ShapePrompt& p = split_.held_out[static_cast<size_t>(row)];
+      const int prompt = static_cast<int>(k) / seeds;
+      const int band = prompt / per_band, column = prompt % per_band;
+      const int top = band * (seeds * cell + 8) + g.index * cell, left = column * cell;
+      const demo::ShapePrompt& p = split_.held_out[static_cast<size_t>(prompt)];
       const image::Image im = image::read_png(g.path);
       if (im.width != size || im.height != size || im.channels != 3) throw Error(g.path + " is not a " + std::to_string(size) + " px RGB image");
       const demo::ShapeJudgement j = demo::judge_shape_image(im.pixels.data(), size, p);
@@ -452,9 +465,11 @@ class DemoRun {
       for (int y = 0; y < size * 4; ++y)
         for (int x = 0; x < size * 4; ++x)
           for (int c = 0; c < 3; ++c)
-            grid.pixels[(static_cast<size_t>(row * cell + 4 + y) * grid.width + col * cell + 4 + x) * 3 + c] =
+            grid.pixels[(static_cast<size_t>(top + 4 + y) * grid.width + left + 4 + x) * 3 + c] =
                 im.pixels[(static_cast<size_t>(y / 4) * size + x / 4) * 3 + c];
-      if (col == 0) grid_text += "row " + std::to_string(row + 1) + ": " + p.caption() + "\n";
+      if (g.index == 0) {
+        grid_text += "band " + std::to_string(band + 1) + ", column " + std::to_string(column + 1) + ": " + p.caption() + "\n";
+      }
     }
     const int n = static_cast<int>(images_.size());
     r_.judged_images = n;
@@ -464,13 +479,13 @@ class DemoRun {
     r_.grid_png = (dir_ / "grid.png").string();
     image::write_png(r_.grid_png, grid, {{"Description", grid_text}});
     std::ofstream((dir_ / "grid.txt").string()) << grid_text;
-    const json evaluation = {{"held_out_prompts", rows}, {"images", n}, {"colour_accuracy", r_.colour_accuracy},
+    const json evaluation = {{"held_out_prompts", prompts}, {"images", n}, {"colour_accuracy", r_.colour_accuracy},
                              {"background_accuracy", r_.background_accuracy}, {"shape_accuracy", r_.shape_accuracy},
                              {"judgements", items}};
     std::ofstream((dir_ / "evaluation.json").string()) << evaluation.dump(2) << "\n";
     return "held-out prompts followed: object colour " + fmt("%.0f%%", 100 * r_.colour_accuracy) + ", background " +
            fmt("%.0f%%", 100 * r_.background_accuracy) + ", shape " + fmt("%.0f%%", 100 * r_.shape_accuracy) + " of " +
-           std::to_string(n) + " images; grid.png (rows in grid.txt), evaluation.json";
+           std::to_string(n) + " images; grid.png (captions in grid.txt), evaluation.json";
   }
 
   const DemoOptions& o_;
