@@ -2,6 +2,7 @@
 
 #include "about_dialog.h"
 #include "pages/evaluate_page.h"
+#include "pages/datasets_page.h"
 #include "pages/generate_page.h"
 #include "pages/placeholder_page.h"
 #include "pages/runs_page.h"
@@ -48,12 +49,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   layout->addWidget(m_pages, 1);
   setCentralWidget(central);
 
-  addPage(new PlaceholderPage(tr("Datasets"),
-                              tr("Import image folders or CSV/JSONL manifests into a catalog, review "
-                                 "thumbnails and captions, filter by size, aspect, score, language and "
-                                 "near-duplicates, and write MDS shards for training."),
-                              this),
-          tr("Datasets"), QStyle::SP_DirIcon);
+  addPage(new DatasetsPage(this), tr("Datasets"), QStyle::SP_DirIcon);
   auto* train = new TrainPage(this);
   addPage(train, tr("Train"), QStyle::SP_MediaPlay);
   auto* runs = new RunsPage(tessera::remote::RunRegistry::defaultFolder(), this);
