@@ -10,6 +10,35 @@
     </message>
 </context>
 <context>
+    <name>CatalogModel</name>
+    <message>
+        <location filename="../app/models/catalog_model.cpp" line="118"/>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <location filename="../app/models/catalog_model.cpp" line="139"/>
+        <source>%1
+%2 × %3 px
+%4</source>
+        <translation>%1
+%2 × %3 px
+%4</translation>
+    </message>
+    <message>
+        <location filename="../app/models/catalog_model.cpp" line="140"/>
+        <source>
+dropped by %1: %2</source>
+        <translation>
+aussortiert von %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/models/catalog_model.cpp" line="159"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
     <name>CostEstimator</name>
     <message>
         <location filename="../app/widgets/cost_estimator.cpp" line="42"/>
@@ -136,6 +165,527 @@
         <location filename="../app/widgets/cost_estimator.cpp" line="213"/>
         <source>No local run with metrics yet</source>
         <translation>Noch kein lokaler Lauf mit Metriken</translation>
+    </message>
+</context>
+<context>
+    <name>DatasetsPage</name>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="66"/>
+        <source>caption of image %1</source>
+        <translation>Bildunterschrift von Bild %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="103"/>
+        <source>Files the last import could not use, and why</source>
+        <translation>Dateien, die der letzte Import nicht verwenden konnte, und warum</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="112"/>
+        <source>Caption</source>
+        <translation>Bildunterschrift</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="113"/>
+        <source>Filters</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="114"/>
+        <source>Statistics</source>
+        <translation>Statistik</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="115"/>
+        <source>Shards</source>
+        <translation>Shards</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="127"/>
+        <source>Cannot read the catalog: %1</source>
+        <translation>Der Katalog kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="149"/>
+        <source>A catalog file, e.g. ~/datasets/cats.db (created by the first import)</source>
+        <translation>Eine Katalogdatei, z. B. ~/datasets/cats.db (der erste Import legt sie an)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="150"/>
+        <location filename="../app/pages/datasets_page.cpp" line="351"/>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="151"/>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="156"/>
+        <source>Catalog:</source>
+        <translation>Katalog:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="164"/>
+        <source>An image folder (captions from .txt sidecars), or a .csv or .jsonl manifest</source>
+        <translation>Ein Bildordner (Bildunterschriften aus .txt-Begleitdateien) oder ein .csv- oder .jsonl-Manifest</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="165"/>
+        <source>Folder…</source>
+        <translation>Ordner…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="166"/>
+        <source>Manifest…</source>
+        <translation>Manifest…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="167"/>
+        <source>Import</source>
+        <translation>Importieren</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="169"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="171"/>
+        <source>Stop the import; what was imported so far is kept, and importing again resumes.</source>
+        <translation>Den Import anhalten; was schon importiert ist, bleibt, und ein neuer Import setzt dort fort.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="177"/>
+        <source>Import:</source>
+        <translation>Import:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="203"/>
+        <location filename="../app/pages/datasets_page.cpp" line="695"/>
+        <source>Select an image in the grid.</source>
+        <translation>Wählen Sie ein Bild im Raster.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="209"/>
+        <source>The caption used for training</source>
+        <translation>Die Bildunterschrift, mit der trainiert wird</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="215"/>
+        <source>Save caption</source>
+        <translation>Bildunterschrift speichern</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="217"/>
+        <source>Write the caption to the catalog (the original stays there too)</source>
+        <translation>Die Bildunterschrift in den Katalog schreiben (das Original bleibt dort ebenfalls)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="218"/>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="220"/>
+        <source>Redo</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="236"/>
+        <source>Undo %1</source>
+        <translation>%1 rückgängig machen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="238"/>
+        <source>Redo %1</source>
+        <translation>%1 wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="250"/>
+        <location filename="../app/pages/datasets_page.cpp" line="257"/>
+        <location filename="../app/pages/datasets_page.cpp" line="262"/>
+        <location filename="../app/pages/datasets_page.cpp" line="271"/>
+        <location filename="../app/pages/datasets_page.cpp" line="282"/>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="251"/>
+        <location filename="../app/pages/datasets_page.cpp" line="362"/>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="252"/>
+        <source>Drop images whose smaller side is below this (the reference recipe: 256, then 512)</source>
+        <translation>Bilder aussortieren, deren kürzere Seite darunter liegt (das Referenzrezept: 256, dann 512)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="265"/>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="272"/>
+        <source>Drop images whose manifest&apos;s aesthetic score is below this, or missing</source>
+        <translation>Bilder aussortieren, deren Ästhetik-Wert im Manifest darunter liegt oder fehlt</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="273"/>
+        <source>English captions only</source>
+        <translation>Nur englische Bildunterschriften</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="275"/>
+        <source>Drop empty captions</source>
+        <translation>Leere Bildunterschriften aussortieren</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="277"/>
+        <source>Drop repeated captions</source>
+        <translation>Wiederholte Bildunterschriften aussortieren</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="283"/>
+        <source>Drop images whose perceptual hash is within this many bits of a larger kept image</source>
+        <translation>Bilder aussortieren, deren Wahrnehmungs-Hash höchstens so viele Bits von einem größeren behaltenen Bild abweicht</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="284"/>
+        <location filename="../app/pages/datasets_page.cpp" line="375"/>
+        <source>Smaller side at least:</source>
+        <translation>Kürzere Seite mindestens:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="285"/>
+        <source>Aspect (width / height):</source>
+        <translation>Seitenverhältnis (Breite / Höhe):</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="286"/>
+        <source>Aesthetic score at least:</source>
+        <translation>Ästhetik-Wert mindestens:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="290"/>
+        <source>Near-duplicates (pHash distance):</source>
+        <translation>Beinahe-Duplikate (pHash-Abstand):</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="293"/>
+        <source>Apply as I change them</source>
+        <translation>Beim Ändern sofort anwenden</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="296"/>
+        <source>Apply filters</source>
+        <translation>Filter anwenden</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="298"/>
+        <source>Record which images these settings drop (earlier decisions are replaced)</source>
+        <translation>Festhalten, welche Bilder diese Einstellungen aussortieren (frühere Entscheidungen werden ersetzt)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="329"/>
+        <source>Smaller side (px)</source>
+        <translation>Kürzere Seite (px)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="331"/>
+        <source>Aspect ratio (width / height)</source>
+        <translation>Seitenverhältnis (Breite / Höhe)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="350"/>
+        <source>An empty or new folder</source>
+        <translation>Ein leerer oder neuer Ordner</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="355"/>
+        <source>Folder for the shards</source>
+        <translation>Ordner für die Shards</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="361"/>
+        <source>any</source>
+        <translation>beliebig</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="367"/>
+        <source>keep the original files</source>
+        <translation>Originaldateien behalten</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="368"/>
+        <source> px square</source>
+        <translation> px quadratisch</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="371"/>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="372"/>
+        <source>zstd</source>
+        <translation>zstd</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="373"/>
+        <source>zstd, level 7</source>
+        <translation>zstd, Stufe 7</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="374"/>
+        <source>Output folder:</source>
+        <translation>Ausgabeordner:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="376"/>
+        <source>Centre-crop and resize to:</source>
+        <translation>Mittig zuschneiden und skalieren auf:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="377"/>
+        <source>Compression:</source>
+        <translation>Kompression:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="379"/>
+        <source>Write shards</source>
+        <translation>Shards schreiben</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="381"/>
+        <source>Write the kept images as an MDS shard set (mosaicml-streaming format)</source>
+        <translation>Die behaltenen Bilder als MDS-Shard-Satz schreiben (Format von mosaicml-streaming)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="429"/>
+        <source>Give a catalog file to open, or a new one to create.</source>
+        <translation>Geben Sie eine Katalogdatei zum Öffnen an oder eine neue zum Anlegen.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="438"/>
+        <source>New catalog: the first import creates %1.</source>
+        <translation>Neuer Katalog: der erste Import legt %1 an.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="449"/>
+        <source>Reading the catalog…</source>
+        <translation>Katalog wird gelesen…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="456"/>
+        <source>Cannot open the catalog: %1</source>
+        <translation>Der Katalog kann nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="471"/>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="472"/>
+        <source>%1 images, %2 kept, %3 dropped; %4 files could not be imported.
+Formats: %5</source>
+        <translation>%1 Bilder, %2 behalten, %3 aussortiert; %4 Dateien konnten nicht importiert werden.
+Formate: %5</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="477"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/pages/datasets_page.cpp" line="480"/>
+        <source>%1: %n image(s), %2 kept.</source>
+        <translation>
+            <numerusform>%1: %n Bild, %2 behalten.</numerusform>
+            <numerusform>%1: %n Bilder, %2 behalten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="497"/>
+        <source>Choose a folder or a manifest to import.</source>
+        <translation>Wählen Sie einen Ordner oder ein Manifest zum Importieren.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="498"/>
+        <source>%1 does not exist.</source>
+        <translation>%1 existiert nicht.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="511"/>
+        <source>Importing %1…</source>
+        <translation>%1 wird importiert…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="538"/>
+        <location filename="../app/pages/datasets_page.cpp" line="674"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="544"/>
+        <source>%1 added, %2 re-read, %3 unchanged, %4 updated, %5 could not be imported.</source>
+        <translation>%1 hinzugefügt, %2 neu gelesen, %3 unverändert, %4 aktualisiert, %5 konnten nicht importiert werden.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="550"/>
+        <source>Import cancelled: %1 Import again to resume.</source>
+        <translation>Import abgebrochen: %1 Ein neuer Import setzt fort.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="552"/>
+        <source>Import failed: %1</source>
+        <translation>Import fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="568"/>
+        <source>Cancelling after the current image…</source>
+        <translation>Abbruch nach dem aktuellen Bild…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="595"/>
+        <source>Applying the filters…</source>
+        <translation>Filter werden angewendet…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="600"/>
+        <source>Cannot apply the filters: %1</source>
+        <translation>Die Filter können nicht angewendet werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="604"/>
+        <source>smaller side</source>
+        <translation>kürzere Seite</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="605"/>
+        <source>aspect ratio</source>
+        <translation>Seitenverhältnis</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="606"/>
+        <source>aesthetic score</source>
+        <translation>Ästhetik-Wert</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="607"/>
+        <source>not English</source>
+        <translation>nicht Englisch</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="608"/>
+        <source>empty caption</source>
+        <translation>leere Bildunterschrift</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="609"/>
+        <source>repeated caption</source>
+        <translation>wiederholte Bildunterschrift</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="610"/>
+        <source>near-duplicate</source>
+        <translation>Beinahe-Duplikat</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="612"/>
+        <source>%1 of %2 images kept.</source>
+        <translation>%1 von %2 Bildern behalten.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="615"/>
+        <source>%1: %2 dropped</source>
+        <translation>%1: %2 aussortiert</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="628"/>
+        <source>Choose a folder for the shards.</source>
+        <translation>Wählen Sie einen Ordner für die Shards.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="642"/>
+        <source>Writing shards to %1…</source>
+        <translation>Shards werden nach %1 geschrieben…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="669"/>
+        <source>%1 images in %2 shard(s), %3 MiB; %4 skipped.</source>
+        <translation>%1 Bilder in %2 Shard(s), %3 MiB; %4 übersprungen.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="676"/>
+        <source>Writing the shards was cancelled.</source>
+        <translation>Das Schreiben der Shards wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="678"/>
+        <source>Cannot write the shards: %1</source>
+        <translation>Die Shards können nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="695"/>
+        <source>Reading…</source>
+        <translation>Wird gelesen…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="701"/>
+        <source>%1
+%2 × %3 px, %4, %5 KiB</source>
+        <translation>%1
+%2 × %3 px, %4, %5 KiB</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="707"/>
+        <source>
+Dropped — %1</source>
+        <translation>
+Aussortiert — %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="712"/>
+        <source>Original: %1</source>
+        <translation>Original: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="731"/>
+        <source>Cannot save the caption: %1</source>
+        <translation>Die Bildunterschrift kann nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="739"/>
+        <source>Caption of image %1 saved.</source>
+        <translation>Bildunterschrift von Bild %1 gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="744"/>
+        <source>Open or create a catalog</source>
+        <translation>Katalog öffnen oder anlegen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="745"/>
+        <source>Catalogs (*.db *.sqlite);;All files (*)</source>
+        <translation>Kataloge (*.db *.sqlite);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="753"/>
+        <source>Image folder to import</source>
+        <translation>Zu importierender Bildordner</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="754"/>
+        <source>Manifest to import</source>
+        <translation>Zu importierendes Manifest</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="755"/>
+        <source>Manifests (*.csv *.jsonl);;All files (*)</source>
+        <translation>Manifeste (*.csv *.jsonl);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>
@@ -960,6 +1510,24 @@
     </message>
 </context>
 <context>
+    <name>HistogramPlot</name>
+    <message>
+        <location filename="../app/widgets/histogram_plot.cpp" line="25"/>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/histogram_plot.cpp" line="30"/>
+        <source>kept</source>
+        <translation>behalten</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/histogram_plot.cpp" line="34"/>
+        <source>images</source>
+        <translation>Bilder</translation>
+    </message>
+</context>
+<context>
     <name>LaunchDialog</name>
     <message>
         <location filename="../app/dialogs/launch_dialog.cpp" line="89"/>
@@ -1353,23 +1921,21 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/main_window.cpp" line="33"/>
+        <location filename="../app/main_window.cpp" line="34"/>
         <source>Tessera Studio</source>
         <translation>Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="51"/>
-        <location filename="../app/main_window.cpp" line="56"/>
+        <location filename="../app/main_window.cpp" line="52"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="52"/>
         <source>Import image folders or CSV/JSONL manifests into a catalog, review thumbnails and captions, filter by size, aspect, score, language and near-duplicates, and write MDS shards for training.</source>
-        <translation>Bildordner oder CSV/JSONL-Manifeste in einen Katalog importieren, Vorschaubilder und Bildunterschriften prüfen, nach Größe, Seitenverhältnis, Bewertung, Sprache und Beinahe-Duplikaten filtern und MDS-Shards für das Training schreiben.</translation>
+        <translation type="vanished">Bildordner oder CSV/JSONL-Manifeste in einen Katalog importieren, Vorschaubilder und Bildunterschriften prüfen, nach Größe, Seitenverhältnis, Bewertung, Sprache und Beinahe-Duplikaten filtern und MDS-Shards für das Training schreiben.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="58"/>
+        <location filename="../app/main_window.cpp" line="54"/>
         <source>Train</source>
         <translation>Training</translation>
     </message>
@@ -1378,7 +1944,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Eine Laufkonfiguration aus den SD2-base-Vorlagen bearbeiten, Kosten und Dauer abschätzen und sie lokal, auf SSH-Hosts oder über Slurm starten.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="60"/>
+        <location filename="../app/main_window.cpp" line="56"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
@@ -1387,7 +1953,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Läufe auf dem Cluster verfolgen: Verlust-, Lernraten- und Durchsatzkurven in Echtzeit, Protokolle, Beispielbilder sobald sie eintreffen, abbrechen, wieder verbinden und Checkpoints abholen.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="63"/>
+        <location filename="../app/main_window.cpp" line="59"/>
         <source>Generate</source>
         <translation>Generieren</translation>
     </message>
@@ -1396,7 +1962,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Bilder aus einem Checkpoint oder diffusers-Ordner auf diesem Rechner erzeugen: Prompt, negativer Prompt, Sampler, Schritte, Guidance, Seed, Größe, img2img und eine Galerie, die die Parameter jedes Bildes festhält.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="64"/>
+        <location filename="../app/main_window.cpp" line="60"/>
         <source>Evaluate</source>
         <translation>Bewerten</translation>
     </message>
@@ -1405,12 +1971,12 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Zwei Checkpoints blind auf einem Prompt-Satz wie DrawBench vergleichen und festhalten, welche Bilder bevorzugt werden.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="76"/>
+        <location filename="../app/main_window.cpp" line="72"/>
         <source>LibTorch %1 · %2 · %3 CPU threads</source>
         <translation>LibTorch %1 · %2 · %3 CPU-Threads</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/main_window.cpp" line="78"/>
+        <location filename="../app/main_window.cpp" line="74"/>
         <source>%n CUDA device(s)</source>
         <translation>
             <numerusform>%n CUDA-Gerät</numerusform>
@@ -1418,42 +1984,42 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         </translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="78"/>
+        <location filename="../app/main_window.cpp" line="74"/>
         <source>CPU only</source>
         <translation>nur CPU</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="97"/>
+        <location filename="../app/main_window.cpp" line="93"/>
         <source>%1 (Ctrl+%2)</source>
         <translation>%1 (Strg+%2)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="101"/>
+        <location filename="../app/main_window.cpp" line="97"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="102"/>
+        <location filename="../app/main_window.cpp" line="98"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="106"/>
+        <location filename="../app/main_window.cpp" line="102"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="112"/>
+        <location filename="../app/main_window.cpp" line="108"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="113"/>
+        <location filename="../app/main_window.cpp" line="109"/>
         <source>&amp;About Tessera Studio</source>
         <translation>Ü&amp;ber Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="114"/>
+        <location filename="../app/main_window.cpp" line="110"/>
         <source>About &amp;Qt</source>
         <translation>Über &amp;Qt</translation>
     </message>
