@@ -411,6 +411,23 @@ class TestEvaluatePage : public QObject {
       QVERIFY(!ia.isNull());
       QCOMPARE(ia.convertToFormat(QImage::Format_RGB888), ib.convertToFormat(QImage::Format_RGB888));
     }
+
+    // Votes by mouse, and going back to change one.
+    const bool aLeft0 = page->session().items()[0].aOnLeft;
+    QTest::mouseClick(child<QPushButton>(page.get(), "qualityRight"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page.get(), "alignmentTie"), Qt::LeftButton);
+    QCOMPARE(page->currentIndex(), 1);
+    QCOMPARE(page->session().items()[0].quality, aLeft0 ? Vote::B : Vote::A);
+    QTest::mouseClick(child<QPushButton>(page.get(), "previousButton"), Qt::LeftButton);
+    QCOMPARE(page->currentIndex(), 0);
+    QVERIFY(child<QPushButton>(page.get(), "qualityRight")->isChecked());  // the buttons show the votes cast
+    QVERIFY(child<QPushButton>(page.get(), "alignmentTie")->isChecked());
+    QVERIFY(!child<QPushButton>(page.get(), "qualityLeft")->isChecked());
+    key(page.get(), Qt::Key_1);
+    QCOMPARE(page->session().items()[0].quality, aLeft0 ? Vote::A : Vote::B);
+    QCOMPARE(page->session().items()[0].alignment, Vote::Tie);
+    QCOMPARE(page->currentIndex(), 1);  // on to the next pair without votes
+    QCOMPARE(page->session().votedCount(), 1);
     QVERIFY(!QFileInfo::exists(folder + QStringLiteral("/pending")));  // no leftovers once every image is in
   }
 };
