@@ -27,9 +27,9 @@ QString AboutDialog::versionReport() {
   lines << QStringLiteral("Tessera Studio %1").arg(QString::fromStdString(info.tessera_version))
         << QStringLiteral("Qt %1").arg(QString::fromLatin1(qVersion()))
         << QStringLiteral("LibTorch %1").arg(QString::fromStdString(info.torch_version))
-        << QStringLiteral("CUDA: %1").arg(info.cuda_available ? QStringLiteral("%1 device(s)").arg(info.cuda_devices.size())
-                                                              : QStringLiteral("not available"))
-        << QStringLiteral("CPU threads: %1 of %2").arg(info.intra_op_threads).arg(info.hardware_threads)
+        << tr("CUDA: %1").arg(info.cuda_available ? tr("%n device(s)", nullptr, int(info.cuda_devices.size()))
+                                                  : tr("not available"))
+        << tr("CPU threads: %1 of %2").arg(info.intra_op_threads).arg(info.hardware_threads)
         << QStringLiteral("BLAS: %1").arg(QString::fromStdString(info.blas))
         << tessera::remote::libsshVersion()
         << QStringLiteral("QCustomPlot %1").arg(QStringLiteral(QCUSTOMPLOT_VERSION_STR));

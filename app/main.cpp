@@ -1,15 +1,13 @@
 // tessera-studio: curate datasets, configure and launch training, watch runs, generate images.
 
+#include "language.h"
 #include "main_window.h"
 
 #include "tessera/runtime.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
-#include <QLocale>
 #include <QTimer>
-#include <QTranslator>
 
 #include <cstdio>
 
@@ -23,21 +21,19 @@ int main(int argc, char** argv) {
   QApplication::setApplicationVersion(QStringLiteral(TESSERA_VERSION));
   QApplication::setDesktopFileName(QStringLiteral("tessera-studio"));
 
-  QTranslator translator;
-  if (translator.load(QLocale(), QStringLiteral("tessera_studio"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
-    QApplication::installTranslator(&translator);
-  }
+  // The language chosen in Settings > Language (default: the system's), before any string is made.
+  Language::install(&app, Language::current());
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Train and run your own image models."));
+  parser.setApplicationDescription(QCoreApplication::translate("main", "Train and run your own image models."));
   parser.addHelpOption();
   parser.addVersionOption();
   QCommandLineOption smokeTest(QStringLiteral("smoke-test"),
-                               QStringLiteral("Show the main window, then quit (for start-up checks)."));
-  QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("CPU threads for local generation (default: all cores)."),
+                               QCoreApplication::translate("main", "Show the main window, then quit (for start-up checks)."));
+  QCommandLineOption threads(QStringLiteral("threads"), QCoreApplication::translate("main", "CPU threads for local generation (default: all cores)."),
                              QStringLiteral("N"));
   QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                QStringLiteral("With --smoke-test: save a PNG of the main window to FILE before quitting."),
+                                QCoreApplication::translate("main", "With --smoke-test: save a PNG of the main window to FILE before quitting."),
                                 QStringLiteral("FILE"));
   parser.addOption(smokeTest);
   parser.addOption(screenshot);

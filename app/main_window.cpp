@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "about_dialog.h"
+#include "language.h"
 #include "pages/evaluate_page.h"
 #include "pages/datasets_page.h"
 #include "pages/generate_page.h"
@@ -11,6 +12,7 @@
 #include "tessera/runtime.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QHBoxLayout>
@@ -104,6 +106,29 @@ void MainWindow::createMenus() {
     QAction* go = view->addAction(pageTitle(i), this, [this, i] { showPage(i); });
     go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
   }
+
+  // The interface language: stored now, applied at the next start (translators are installed
+  // before any window exists, so every string comes out in one language).
+  QMenu* settingsMenu = menuBar()->addMenu(tr("&Settings"));
+  QMenu* language = settingsMenu->addMenu(tr("&Language"));
+  language->setObjectName(QStringLiteral("languageMenu"));
+  auto* languages = new QActionGroup(language);
+  const QString chosen = Language::current();
+  for (const QString& code : Language::codes()) {
+    QAction* choice = language->addAction(Language::displayName(code));
+    choice->setObjectName(QStringLiteral("language_%1").arg(code.isEmpty() ? QStringLiteral("system") : code));
+    choice->setCheckable(true);
+    choice->setChecked(code == chosen);
+    languages->addAction(choice);
+    connect(choice, &QAction::triggered, this, [this, code] {
+      Language::setCurrent(code);
+      statusBar()->showMessage(tr("The language changes to %1 when Tessera Studio is restarted.")
+                                   .arg(Language::displayName(code)),
+                               15000);
+    });
+  }
+  language->addSeparator();
+  language->addAction(tr("Takes effect after a restart"))->setEnabled(false);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Tessera Studio"), this, &MainWindow::handleAbout);

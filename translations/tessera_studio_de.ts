@@ -8,6 +8,37 @@
         <source>About Tessera Studio</source>
         <translation>Über Tessera Studio</translation>
     </message>
+    <message>
+        <location filename="../app/about_dialog.cpp" line="30"/>
+        <source>CUDA: %1</source>
+        <translation>CUDA: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/about_dialog.cpp" line="30"/>
+        <source>%n device(s)</source>
+        <translation>
+            <numerusform>%n Gerät</numerusform>
+            <numerusform>%n Geräte</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/about_dialog.cpp" line="31"/>
+        <source>not available</source>
+        <translation>nicht verfügbar</translation>
+    </message>
+    <message>
+        <location filename="../app/about_dialog.cpp" line="32"/>
+        <source>CPU threads: %1 of %2</source>
+        <translation>CPU-Threads: %1 von %2</translation>
+    </message>
+</context>
+<context>
+    <name>CaptionEditCommand</name>
+    <message>
+        <location filename="../app/models/caption_edit_command.h" line="20"/>
+        <source>caption of image %1</source>
+        <translation>Bildunterschrift von Bild %1</translation>
+    </message>
 </context>
 <context>
     <name>CatalogModel</name>
@@ -170,337 +201,341 @@ aussortiert von %1: %2</translation>
 <context>
     <name>DatasetsPage</name>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="66"/>
         <source>caption of image %1</source>
-        <translation>Bildunterschrift von Bild %1</translation>
+        <translation type="vanished">Bildunterschrift von Bild %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="103"/>
+        <location filename="../app/pages/datasets_page.cpp" line="86"/>
         <source>Files the last import could not use, and why</source>
         <translation>Dateien, die der letzte Import nicht verwenden konnte, und warum</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="112"/>
+        <location filename="../app/pages/datasets_page.cpp" line="95"/>
         <source>Caption</source>
         <translation>Bildunterschrift</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="113"/>
+        <location filename="../app/pages/datasets_page.cpp" line="96"/>
         <source>Filters</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="114"/>
+        <location filename="../app/pages/datasets_page.cpp" line="97"/>
         <source>Statistics</source>
         <translation>Statistik</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="115"/>
+        <location filename="../app/pages/datasets_page.cpp" line="100"/>
+        <source>Duplicates</source>
+        <translation>Duplikate</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="101"/>
         <source>Shards</source>
         <translation>Shards</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="127"/>
+        <location filename="../app/pages/datasets_page.cpp" line="113"/>
         <source>Cannot read the catalog: %1</source>
         <translation>Der Katalog kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="149"/>
+        <location filename="../app/pages/datasets_page.cpp" line="135"/>
         <source>A catalog file, e.g. ~/datasets/cats.db (created by the first import)</source>
         <translation>Eine Katalogdatei, z. B. ~/datasets/cats.db (der erste Import legt sie an)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="150"/>
-        <location filename="../app/pages/datasets_page.cpp" line="351"/>
+        <location filename="../app/pages/datasets_page.cpp" line="136"/>
+        <location filename="../app/pages/datasets_page.cpp" line="337"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="151"/>
+        <location filename="../app/pages/datasets_page.cpp" line="137"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="156"/>
+        <location filename="../app/pages/datasets_page.cpp" line="142"/>
         <source>Catalog:</source>
         <translation>Katalog:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="164"/>
+        <location filename="../app/pages/datasets_page.cpp" line="150"/>
         <source>An image folder (captions from .txt sidecars), or a .csv or .jsonl manifest</source>
         <translation>Ein Bildordner (Bildunterschriften aus .txt-Begleitdateien) oder ein .csv- oder .jsonl-Manifest</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="165"/>
+        <location filename="../app/pages/datasets_page.cpp" line="151"/>
         <source>Folder…</source>
         <translation>Ordner…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="166"/>
+        <location filename="../app/pages/datasets_page.cpp" line="152"/>
         <source>Manifest…</source>
         <translation>Manifest…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="167"/>
+        <location filename="../app/pages/datasets_page.cpp" line="153"/>
         <source>Import</source>
         <translation>Importieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="169"/>
+        <location filename="../app/pages/datasets_page.cpp" line="155"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="171"/>
+        <location filename="../app/pages/datasets_page.cpp" line="157"/>
         <source>Stop the import; what was imported so far is kept, and importing again resumes.</source>
         <translation>Den Import anhalten; was schon importiert ist, bleibt, und ein neuer Import setzt dort fort.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="177"/>
+        <location filename="../app/pages/datasets_page.cpp" line="163"/>
         <source>Import:</source>
         <translation>Import:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="203"/>
-        <location filename="../app/pages/datasets_page.cpp" line="695"/>
+        <location filename="../app/pages/datasets_page.cpp" line="189"/>
+        <location filename="../app/pages/datasets_page.cpp" line="684"/>
         <source>Select an image in the grid.</source>
         <translation>Wählen Sie ein Bild im Raster.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="209"/>
+        <location filename="../app/pages/datasets_page.cpp" line="195"/>
         <source>The caption used for training</source>
         <translation>Die Bildunterschrift, mit der trainiert wird</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="215"/>
+        <location filename="../app/pages/datasets_page.cpp" line="201"/>
         <source>Save caption</source>
         <translation>Bildunterschrift speichern</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="217"/>
+        <location filename="../app/pages/datasets_page.cpp" line="203"/>
         <source>Write the caption to the catalog (the original stays there too)</source>
         <translation>Die Bildunterschrift in den Katalog schreiben (das Original bleibt dort ebenfalls)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="218"/>
+        <location filename="../app/pages/datasets_page.cpp" line="204"/>
         <source>Undo</source>
         <translation>Rückgängig</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="220"/>
+        <location filename="../app/pages/datasets_page.cpp" line="206"/>
         <source>Redo</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="236"/>
+        <location filename="../app/pages/datasets_page.cpp" line="222"/>
         <source>Undo %1</source>
         <translation>%1 rückgängig machen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="238"/>
+        <location filename="../app/pages/datasets_page.cpp" line="224"/>
         <source>Redo %1</source>
         <translation>%1 wiederholen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="250"/>
+        <location filename="../app/pages/datasets_page.cpp" line="236"/>
+        <location filename="../app/pages/datasets_page.cpp" line="243"/>
+        <location filename="../app/pages/datasets_page.cpp" line="248"/>
         <location filename="../app/pages/datasets_page.cpp" line="257"/>
-        <location filename="../app/pages/datasets_page.cpp" line="262"/>
-        <location filename="../app/pages/datasets_page.cpp" line="271"/>
-        <location filename="../app/pages/datasets_page.cpp" line="282"/>
+        <location filename="../app/pages/datasets_page.cpp" line="268"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="251"/>
-        <location filename="../app/pages/datasets_page.cpp" line="362"/>
+        <location filename="../app/pages/datasets_page.cpp" line="237"/>
+        <location filename="../app/pages/datasets_page.cpp" line="348"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="252"/>
+        <location filename="../app/pages/datasets_page.cpp" line="238"/>
         <source>Drop images whose smaller side is below this (the reference recipe: 256, then 512)</source>
         <translation>Bilder aussortieren, deren kürzere Seite darunter liegt (das Referenzrezept: 256, dann 512)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="265"/>
+        <location filename="../app/pages/datasets_page.cpp" line="251"/>
         <source>to</source>
         <translation>bis</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="272"/>
+        <location filename="../app/pages/datasets_page.cpp" line="258"/>
         <source>Drop images whose manifest&apos;s aesthetic score is below this, or missing</source>
         <translation>Bilder aussortieren, deren Ästhetik-Wert im Manifest darunter liegt oder fehlt</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="273"/>
+        <location filename="../app/pages/datasets_page.cpp" line="259"/>
         <source>English captions only</source>
         <translation>Nur englische Bildunterschriften</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="275"/>
+        <location filename="../app/pages/datasets_page.cpp" line="261"/>
         <source>Drop empty captions</source>
         <translation>Leere Bildunterschriften aussortieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="277"/>
+        <location filename="../app/pages/datasets_page.cpp" line="263"/>
         <source>Drop repeated captions</source>
         <translation>Wiederholte Bildunterschriften aussortieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="283"/>
+        <location filename="../app/pages/datasets_page.cpp" line="269"/>
         <source>Drop images whose perceptual hash is within this many bits of a larger kept image</source>
         <translation>Bilder aussortieren, deren Wahrnehmungs-Hash höchstens so viele Bits von einem größeren behaltenen Bild abweicht</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="284"/>
-        <location filename="../app/pages/datasets_page.cpp" line="375"/>
+        <location filename="../app/pages/datasets_page.cpp" line="270"/>
+        <location filename="../app/pages/datasets_page.cpp" line="361"/>
         <source>Smaller side at least:</source>
         <translation>Kürzere Seite mindestens:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="285"/>
+        <location filename="../app/pages/datasets_page.cpp" line="271"/>
         <source>Aspect (width / height):</source>
         <translation>Seitenverhältnis (Breite / Höhe):</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="286"/>
+        <location filename="../app/pages/datasets_page.cpp" line="272"/>
         <source>Aesthetic score at least:</source>
         <translation>Ästhetik-Wert mindestens:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="290"/>
+        <location filename="../app/pages/datasets_page.cpp" line="276"/>
         <source>Near-duplicates (pHash distance):</source>
         <translation>Beinahe-Duplikate (pHash-Abstand):</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="293"/>
+        <location filename="../app/pages/datasets_page.cpp" line="279"/>
         <source>Apply as I change them</source>
         <translation>Beim Ändern sofort anwenden</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="296"/>
+        <location filename="../app/pages/datasets_page.cpp" line="282"/>
         <source>Apply filters</source>
         <translation>Filter anwenden</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="298"/>
+        <location filename="../app/pages/datasets_page.cpp" line="284"/>
         <source>Record which images these settings drop (earlier decisions are replaced)</source>
         <translation>Festhalten, welche Bilder diese Einstellungen aussortieren (frühere Entscheidungen werden ersetzt)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="329"/>
+        <location filename="../app/pages/datasets_page.cpp" line="315"/>
         <source>Smaller side (px)</source>
         <translation>Kürzere Seite (px)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="331"/>
+        <location filename="../app/pages/datasets_page.cpp" line="317"/>
         <source>Aspect ratio (width / height)</source>
         <translation>Seitenverhältnis (Breite / Höhe)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="350"/>
+        <location filename="../app/pages/datasets_page.cpp" line="336"/>
         <source>An empty or new folder</source>
         <translation>Ein leerer oder neuer Ordner</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="355"/>
+        <location filename="../app/pages/datasets_page.cpp" line="341"/>
         <source>Folder for the shards</source>
         <translation>Ordner für die Shards</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="361"/>
+        <location filename="../app/pages/datasets_page.cpp" line="347"/>
         <source>any</source>
         <translation>beliebig</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="367"/>
+        <location filename="../app/pages/datasets_page.cpp" line="353"/>
         <source>keep the original files</source>
         <translation>Originaldateien behalten</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="368"/>
+        <location filename="../app/pages/datasets_page.cpp" line="354"/>
         <source> px square</source>
         <translation> px quadratisch</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="371"/>
+        <location filename="../app/pages/datasets_page.cpp" line="357"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="372"/>
+        <location filename="../app/pages/datasets_page.cpp" line="358"/>
         <source>zstd</source>
         <translation>zstd</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="373"/>
+        <location filename="../app/pages/datasets_page.cpp" line="359"/>
         <source>zstd, level 7</source>
         <translation>zstd, Stufe 7</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="374"/>
+        <location filename="../app/pages/datasets_page.cpp" line="360"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="376"/>
+        <location filename="../app/pages/datasets_page.cpp" line="362"/>
         <source>Centre-crop and resize to:</source>
         <translation>Mittig zuschneiden und skalieren auf:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="377"/>
+        <location filename="../app/pages/datasets_page.cpp" line="363"/>
         <source>Compression:</source>
         <translation>Kompression:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="379"/>
+        <location filename="../app/pages/datasets_page.cpp" line="365"/>
         <source>Write shards</source>
         <translation>Shards schreiben</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="381"/>
+        <location filename="../app/pages/datasets_page.cpp" line="367"/>
         <source>Write the kept images as an MDS shard set (mosaicml-streaming format)</source>
         <translation>Die behaltenen Bilder als MDS-Shard-Satz schreiben (Format von mosaicml-streaming)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="429"/>
+        <location filename="../app/pages/datasets_page.cpp" line="416"/>
         <source>Give a catalog file to open, or a new one to create.</source>
         <translation>Geben Sie eine Katalogdatei zum Öffnen an oder eine neue zum Anlegen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="438"/>
+        <location filename="../app/pages/datasets_page.cpp" line="426"/>
         <source>New catalog: the first import creates %1.</source>
         <translation>Neuer Katalog: der erste Import legt %1 an.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="449"/>
+        <location filename="../app/pages/datasets_page.cpp" line="437"/>
         <source>Reading the catalog…</source>
         <translation>Katalog wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="456"/>
+        <location filename="../app/pages/datasets_page.cpp" line="444"/>
         <source>Cannot open the catalog: %1</source>
         <translation>Der Katalog kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="471"/>
+        <location filename="../app/pages/datasets_page.cpp" line="460"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="472"/>
+        <location filename="../app/pages/datasets_page.cpp" line="461"/>
         <source>%1 images, %2 kept, %3 dropped; %4 files could not be imported.
 Formats: %5</source>
         <translation>%1 Bilder, %2 behalten, %3 aussortiert; %4 Dateien konnten nicht importiert werden.
 Formate: %5</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="477"/>
+        <location filename="../app/pages/datasets_page.cpp" line="466"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/pages/datasets_page.cpp" line="480"/>
+        <location filename="../app/pages/datasets_page.cpp" line="469"/>
         <source>%1: %n image(s), %2 kept.</source>
         <translation>
             <numerusform>%1: %n Bild, %2 behalten.</numerusform>
@@ -508,184 +543,247 @@ Formate: %5</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="497"/>
+        <location filename="../app/pages/datasets_page.cpp" line="486"/>
         <source>Choose a folder or a manifest to import.</source>
         <translation>Wählen Sie einen Ordner oder ein Manifest zum Importieren.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="498"/>
+        <location filename="../app/pages/datasets_page.cpp" line="487"/>
         <source>%1 does not exist.</source>
         <translation>%1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="511"/>
+        <location filename="../app/pages/datasets_page.cpp" line="500"/>
         <source>Importing %1…</source>
         <translation>%1 wird importiert…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="538"/>
-        <location filename="../app/pages/datasets_page.cpp" line="674"/>
+        <location filename="../app/pages/datasets_page.cpp" line="527"/>
+        <location filename="../app/pages/datasets_page.cpp" line="663"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="544"/>
+        <location filename="../app/pages/datasets_page.cpp" line="533"/>
         <source>%1 added, %2 re-read, %3 unchanged, %4 updated, %5 could not be imported.</source>
         <translation>%1 hinzugefügt, %2 neu gelesen, %3 unverändert, %4 aktualisiert, %5 konnten nicht importiert werden.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="550"/>
+        <location filename="../app/pages/datasets_page.cpp" line="539"/>
         <source>Import cancelled: %1 Import again to resume.</source>
         <translation>Import abgebrochen: %1 Ein neuer Import setzt fort.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="552"/>
+        <location filename="../app/pages/datasets_page.cpp" line="541"/>
         <source>Import failed: %1</source>
         <translation>Import fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="568"/>
+        <location filename="../app/pages/datasets_page.cpp" line="557"/>
         <source>Cancelling after the current image…</source>
         <translation>Abbruch nach dem aktuellen Bild…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="595"/>
+        <location filename="../app/pages/datasets_page.cpp" line="584"/>
         <source>Applying the filters…</source>
         <translation>Filter werden angewendet…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="600"/>
+        <location filename="../app/pages/datasets_page.cpp" line="589"/>
         <source>Cannot apply the filters: %1</source>
         <translation>Die Filter können nicht angewendet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="604"/>
+        <location filename="../app/pages/datasets_page.cpp" line="593"/>
         <source>smaller side</source>
         <translation>kürzere Seite</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="605"/>
+        <location filename="../app/pages/datasets_page.cpp" line="594"/>
         <source>aspect ratio</source>
         <translation>Seitenverhältnis</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="606"/>
+        <location filename="../app/pages/datasets_page.cpp" line="595"/>
         <source>aesthetic score</source>
         <translation>Ästhetik-Wert</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="607"/>
+        <location filename="../app/pages/datasets_page.cpp" line="596"/>
         <source>not English</source>
         <translation>nicht Englisch</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="608"/>
+        <location filename="../app/pages/datasets_page.cpp" line="597"/>
         <source>empty caption</source>
         <translation>leere Bildunterschrift</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="609"/>
+        <location filename="../app/pages/datasets_page.cpp" line="598"/>
         <source>repeated caption</source>
         <translation>wiederholte Bildunterschrift</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="610"/>
+        <location filename="../app/pages/datasets_page.cpp" line="599"/>
         <source>near-duplicate</source>
         <translation>Beinahe-Duplikat</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="612"/>
+        <location filename="../app/pages/datasets_page.cpp" line="601"/>
         <source>%1 of %2 images kept.</source>
         <translation>%1 von %2 Bildern behalten.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="615"/>
+        <location filename="../app/pages/datasets_page.cpp" line="604"/>
         <source>%1: %2 dropped</source>
         <translation>%1: %2 aussortiert</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="628"/>
+        <location filename="../app/pages/datasets_page.cpp" line="617"/>
         <source>Choose a folder for the shards.</source>
         <translation>Wählen Sie einen Ordner für die Shards.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="642"/>
+        <location filename="../app/pages/datasets_page.cpp" line="631"/>
         <source>Writing shards to %1…</source>
         <translation>Shards werden nach %1 geschrieben…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="669"/>
+        <location filename="../app/pages/datasets_page.cpp" line="658"/>
         <source>%1 images in %2 shard(s), %3 MiB; %4 skipped.</source>
         <translation>%1 Bilder in %2 Shard(s), %3 MiB; %4 übersprungen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="676"/>
+        <location filename="../app/pages/datasets_page.cpp" line="665"/>
         <source>Writing the shards was cancelled.</source>
         <translation>Das Schreiben der Shards wurde abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="678"/>
+        <location filename="../app/pages/datasets_page.cpp" line="667"/>
         <source>Cannot write the shards: %1</source>
         <translation>Die Shards können nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="695"/>
+        <location filename="../app/pages/datasets_page.cpp" line="684"/>
         <source>Reading…</source>
         <translation>Wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="701"/>
+        <location filename="../app/pages/datasets_page.cpp" line="690"/>
         <source>%1
 %2 × %3 px, %4, %5 KiB</source>
         <translation>%1
 %2 × %3 px, %4, %5 KiB</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="707"/>
+        <location filename="../app/pages/datasets_page.cpp" line="696"/>
         <source>
 Dropped — %1</source>
         <translation>
 Aussortiert — %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="712"/>
+        <location filename="../app/pages/datasets_page.cpp" line="701"/>
         <source>Original: %1</source>
         <translation>Original: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="731"/>
+        <location filename="../app/pages/datasets_page.cpp" line="721"/>
         <source>Cannot save the caption: %1</source>
         <translation>Die Bildunterschrift kann nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="739"/>
+        <location filename="../app/pages/datasets_page.cpp" line="729"/>
         <source>Caption of image %1 saved.</source>
         <translation>Bildunterschrift von Bild %1 gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="744"/>
+        <location filename="../app/pages/datasets_page.cpp" line="734"/>
         <source>Open or create a catalog</source>
         <translation>Katalog öffnen oder anlegen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="745"/>
+        <location filename="../app/pages/datasets_page.cpp" line="735"/>
         <source>Catalogs (*.db *.sqlite);;All files (*)</source>
         <translation>Kataloge (*.db *.sqlite);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="753"/>
+        <location filename="../app/pages/datasets_page.cpp" line="743"/>
         <source>Image folder to import</source>
         <translation>Zu importierender Bildordner</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="754"/>
+        <location filename="../app/pages/datasets_page.cpp" line="744"/>
         <source>Manifest to import</source>
         <translation>Zu importierendes Manifest</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="755"/>
+        <location filename="../app/pages/datasets_page.cpp" line="745"/>
         <source>Manifests (*.csv *.jsonl);;All files (*)</source>
         <translation>Manifeste (*.csv *.jsonl);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicateReview</name>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="28"/>
+        <source>Find dropped duplicates</source>
+        <translation>Aussortierte Duplikate finden</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="30"/>
+        <source>List every image the near-duplicate or repeated-caption filter dropped, with the image it duplicates (run the filters first)</source>
+        <translation>Jedes Bild auflisten, das der Filter für Beinahe-Duplikate oder wiederholte Bildunterschriften aussortiert hat, mit dem Bild, das es dupliziert (zuerst die Filter anwenden)</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="52"/>
+        <source>Dropped</source>
+        <translation>Aussortiert</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="53"/>
+        <source>Kept</source>
+        <translation>Behalten</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="127"/>
+        <source>Looking for dropped duplicates…</source>
+        <translation>Suche nach aussortierten Duplikaten…</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="140"/>
+        <source>%1 ≈ %2 (%3)</source>
+        <translation>%1 ≈ %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="142"/>
+        <source>Cannot read the catalog: %1</source>
+        <translation>Der Katalog kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="144"/>
+        <source>No image was dropped as a duplicate. Switch on the near-duplicate or repeated-caption filter first.</source>
+        <translation>Kein Bild wurde als Duplikat aussortiert. Schalten Sie zuerst den Filter für Beinahe-Duplikate oder wiederholte Bildunterschriften ein.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/widgets/duplicate_review.cpp" line="146"/>
+        <source>%n image(s) dropped as duplicates of a kept one.</source>
+        <translation>
+            <numerusform>%n Bild als Duplikat eines behaltenen aussortiert.</numerusform>
+            <numerusform>%n Bilder als Duplikate eines behaltenen aussortiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="166"/>
+        <source>#%1 %2
+%3: %4</source>
+        <translation>#%1 %2
+%3: %4</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="167"/>
+        <source>#%1 %2</source>
+        <translation>#%1 %2</translation>
     </message>
 </context>
 <context>
@@ -1528,6 +1626,14 @@ Aussortiert — %1</translation>
     </message>
 </context>
 <context>
+    <name>Language</name>
+    <message>
+        <location filename="../app/language.cpp" line="16"/>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+</context>
+<context>
     <name>LaunchDialog</name>
     <message>
         <location filename="../app/dialogs/launch_dialog.cpp" line="89"/>
@@ -1921,12 +2027,12 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/main_window.cpp" line="34"/>
+        <location filename="../app/main_window.cpp" line="36"/>
         <source>Tessera Studio</source>
         <translation>Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="52"/>
+        <location filename="../app/main_window.cpp" line="54"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
@@ -1935,7 +2041,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Bildordner oder CSV/JSONL-Manifeste in einen Katalog importieren, Vorschaubilder und Bildunterschriften prüfen, nach Größe, Seitenverhältnis, Bewertung, Sprache und Beinahe-Duplikaten filtern und MDS-Shards für das Training schreiben.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="54"/>
+        <location filename="../app/main_window.cpp" line="56"/>
         <source>Train</source>
         <translation>Training</translation>
     </message>
@@ -1944,7 +2050,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Eine Laufkonfiguration aus den SD2-base-Vorlagen bearbeiten, Kosten und Dauer abschätzen und sie lokal, auf SSH-Hosts oder über Slurm starten.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="56"/>
+        <location filename="../app/main_window.cpp" line="58"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
@@ -1953,7 +2059,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Läufe auf dem Cluster verfolgen: Verlust-, Lernraten- und Durchsatzkurven in Echtzeit, Protokolle, Beispielbilder sobald sie eintreffen, abbrechen, wieder verbinden und Checkpoints abholen.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="59"/>
+        <location filename="../app/main_window.cpp" line="61"/>
         <source>Generate</source>
         <translation>Generieren</translation>
     </message>
@@ -1962,7 +2068,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Bilder aus einem Checkpoint oder diffusers-Ordner auf diesem Rechner erzeugen: Prompt, negativer Prompt, Sampler, Schritte, Guidance, Seed, Größe, img2img und eine Galerie, die die Parameter jedes Bildes festhält.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="60"/>
+        <location filename="../app/main_window.cpp" line="62"/>
         <source>Evaluate</source>
         <translation>Bewerten</translation>
     </message>
@@ -1971,12 +2077,12 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Zwei Checkpoints blind auf einem Prompt-Satz wie DrawBench vergleichen und festhalten, welche Bilder bevorzugt werden.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="72"/>
+        <location filename="../app/main_window.cpp" line="74"/>
         <source>LibTorch %1 · %2 · %3 CPU threads</source>
         <translation>LibTorch %1 · %2 · %3 CPU-Threads</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/main_window.cpp" line="74"/>
+        <location filename="../app/main_window.cpp" line="76"/>
         <source>%n CUDA device(s)</source>
         <translation>
             <numerusform>%n CUDA-Gerät</numerusform>
@@ -1984,42 +2090,62 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         </translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="74"/>
+        <location filename="../app/main_window.cpp" line="76"/>
         <source>CPU only</source>
         <translation>nur CPU</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="93"/>
+        <location filename="../app/main_window.cpp" line="95"/>
         <source>%1 (Ctrl+%2)</source>
         <translation>%1 (Strg+%2)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="97"/>
+        <location filename="../app/main_window.cpp" line="99"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="98"/>
+        <location filename="../app/main_window.cpp" line="100"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="102"/>
+        <location filename="../app/main_window.cpp" line="104"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="108"/>
+        <location filename="../app/main_window.cpp" line="112"/>
+        <source>&amp;Settings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="113"/>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="125"/>
+        <source>The language changes to %1 when Tessera Studio is restarted.</source>
+        <translation>Die Sprache wechselt zu %1, wenn Tessera Studio neu gestartet wird.</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="131"/>
+        <source>Takes effect after a restart</source>
+        <translation>Wirkt nach einem Neustart</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="133"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="109"/>
+        <location filename="../app/main_window.cpp" line="134"/>
         <source>&amp;About Tessera Studio</source>
         <translation>Ü&amp;ber Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="110"/>
+        <location filename="../app/main_window.cpp" line="135"/>
         <source>About &amp;Qt</source>
         <translation>Über &amp;Qt</translation>
     </message>
@@ -2101,6 +2227,14 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <location filename="../app/models/prompt_set.cpp" line="140"/>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>RunConfigDocument</name>
+    <message>
+        <location filename="../app/models/run_config_document.cpp" line="49"/>
+        <source>the file is not a YAML mapping of keys</source>
+        <translation>die Datei ist keine YAML-Zuordnung von Schlüsseln</translation>
     </message>
 </context>
 <context>
@@ -2652,6 +2786,29 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Den Fingerabdruck mit dem verg
         <location filename="../app/pages/train_page.cpp" line="676"/>
         <source>Nothing launched: correct the fields marked in red.</source>
         <translation>Nichts gestartet: die rot markierten Felder korrigieren.</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <location filename="../app/main.cpp" line="28"/>
+        <source>Train and run your own image models.</source>
+        <translation>Eigene Bildmodelle trainieren und ausführen.</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="32"/>
+        <source>Show the main window, then quit (for start-up checks).</source>
+        <translation>Das Hauptfenster zeigen, dann beenden (für Startprüfungen).</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="33"/>
+        <source>CPU threads for local generation (default: all cores).</source>
+        <translation>CPU-Threads für die lokale Generierung (Standard: alle Kerne).</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="36"/>
+        <source>With --smoke-test: save a PNG of the main window to FILE before quitting.</source>
+        <translation>Mit --smoke-test: vor dem Beenden ein PNG des Hauptfensters in FILE speichern.</translation>
     </message>
 </context>
 </TS>

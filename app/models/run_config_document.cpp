@@ -1,5 +1,6 @@
 #include "models/run_config_document.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QSaveFile>
 #include <QStringList>
@@ -45,7 +46,7 @@ bool RunConfigDocument::parse(const QByteArray& yaml, QString* error) {
     YAML::Node root = YAML::Load(yaml.toStdString());
     if (root.IsNull() || !root.IsDefined()) root = YAML::Node(YAML::NodeType::Map);
     if (!root.IsMap()) {
-      if (error) *error = QStringLiteral("the file is not a YAML mapping of keys");
+      if (error) *error = QCoreApplication::translate("RunConfigDocument", "the file is not a YAML mapping of keys");
       return false;
     }
     d->root = root;
