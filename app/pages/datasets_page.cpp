@@ -1,6 +1,8 @@
 #include "pages/datasets_page.h"
 
+#include "models/caption_edit_command.h"
 #include "models/catalog_model.h"
+#include "widgets/duplicate_review.h"
 #include "widgets/histogram_plot.h"
 #include "workers/thumbnail_loader.h"
 
@@ -28,7 +30,6 @@
 #include <QTabWidget>
 #include <QThread>
 #include <QTimer>
-#include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -57,24 +58,6 @@ struct Progress {
   std::atomic<qint64> total{0};
 };
 }  // namespace
-
-// One caption edit: redo writes the new caption to the catalog, undo writes the old one back.
-class CaptionEditCommand : public QUndoCommand {
- public:
-  CaptionEditCommand(DatasetsPage* page, qint64 id, int row, QString before, QString after)
-      : m_page(page), m_id(id), m_row(row), m_before(std::move(before)), m_after(std::move(after)) {
-    setText(DatasetsPage::tr("caption of image %1").arg(id));
-  }
-  void redo() override { m_page->writeCaption(m_id, m_row, m_after); }
-  void undo() override { m_page->writeCaption(m_id, m_row, m_before); }
-
- private:
-  DatasetsPage* m_page;
-  qint64 m_id;
-  int m_row;
-  QString m_before;
-  QString m_after;
-};
 
 DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
   m_model = new CatalogModel(this);
@@ -112,6 +95,9 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
   tabs->addTab(createCaptionTab(), tr("Caption"));
   tabs->addTab(createFiltersTab(), tr("Filters"));
   tabs->addTab(createStatsTab(), tr("Statistics"));
+  m_duplicates = new DuplicateReview(m_model->thumbnails(), tabs);
+  m_duplicates->setObjectName(QStringLiteral("duplicateReview"));
+  tabs->addTab(m_duplicates, tr("Duplicates"));
   tabs->addTab(createShardsTab(), tr("Shards"));
   split->addWidget(left);
   split->addWidget(tabs);
@@ -426,12 +412,14 @@ void DatasetsPage::openCatalog() {
   if (path.isEmpty()) {
     m_catalog.clear();
     m_model->setCatalog(QString(), 0);
+    m_duplicates->setCatalog(QString());
     setBusy(false, tr("Give a catalog file to open, or a new one to create."));
     return;
   }
   m_catalog = QFileInfo(path).absoluteFilePath();
   if (!QFileInfo::exists(m_catalog)) {
     m_model->setCatalog(QString(), 0);
+    m_duplicates->setCatalog(QString());
     m_sideHistogram->clear();
     m_aspectHistogram->clear();
     m_statsText->clear();
@@ -460,6 +448,7 @@ void DatasetsPage::reloadStats(bool resetModel) {
                       m_model->setCatalog(m_catalog, stats->total);
                     else
                       m_model->refresh();  // captions or decisions changed
+                    m_duplicates->setCatalog(m_catalog);  // decisions may have changed: search again
                     QStringList labels;
                     QVector<double> all, kept;
                     for (const auto& b : stats->min_side) labels << fromStd(b.label), all << b.all, kept << b.kept;
@@ -720,7 +709,8 @@ bool DatasetsPage::saveCaption() {
   const QString before = fromStd(image->caption);
   const QString after = m_caption->toPlainText();
   if (before == after) return false;
-  m_undo->push(new CaptionEditCommand(this, m_selectedId, m_selectedRow, before, after));
+  const auto write = [this](qint64 id, int row, const QString& caption) { return writeCaption(id, row, caption); };
+  m_undo->push(new CaptionEditCommand(write, m_selectedId, m_selectedRow, before, after));
   return true;
 }
 

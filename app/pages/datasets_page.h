@@ -4,7 +4,8 @@
 // file), browse every image in a thumbnail grid that stays fluid with 100,000+ images
 // (CatalogModel pages rows in, ThumbnailLoader decodes off the GUI thread), edit captions with
 // undo/redo (each edit saved to the catalog), set the filters and see at once how many images
-// each one drops, read the size and aspect histograms, and write MDS shards. Everything slow runs
+// each one drops, review the dropped duplicates beside the images they repeat, read the size and
+// aspect histograms, and write MDS shards. Everything slow runs
 // on a worker thread through the torch-free facade tessera/dataset.h.
 
 #include <QString>
@@ -15,6 +16,7 @@
 #include <memory>
 
 class CatalogModel;
+class DuplicateReview;
 class HistogramPlot;
 class QCheckBox;
 class QComboBox;
@@ -60,7 +62,6 @@ class DatasetsPage : public QWidget {
   void shardsWritten(bool ok);
 
  private:
-  friend class CaptionEditCommand;
   QWidget* createCatalogBar();
   QWidget* createCaptionTab();
   QWidget* createFiltersTab();
@@ -118,6 +119,7 @@ class DatasetsPage : public QWidget {
   QLabel* m_filterCounts = nullptr;
   QTimer* m_filterTimer = nullptr;
 
+  DuplicateReview* m_duplicates = nullptr;
   HistogramPlot* m_sideHistogram = nullptr;
   HistogramPlot* m_aspectHistogram = nullptr;
   QLabel* m_statsText = nullptr;

@@ -1,12 +1,14 @@
 // The Datasets page with real files: PNG and JPEG images with caption sidecars (and one broken
 // file) are imported on a worker thread with progress, cancel and resume; the grid shows them
 // with thumbnails decoded off the GUI thread; a caption edit, its undo and its redo reach the
-// catalog; filters report live counts and the histograms follow; shards are written. A catalog
+// catalog; filters report live counts and the histograms follow; dropped near-duplicates are
+// listed beside the image they repeat; shards are written. A catalog
 // of 100,001 rows (one imported image, the rest inserted with SQL, since importing 100,000 files
 // would take minutes here) opens and scrolls to its end reading only a few pages.
 
 #include "models/catalog_model.h"
 #include "pages/datasets_page.h"
+#include "widgets/duplicate_review.h"
 #include "widgets/histogram_plot.h"
 #include "workers/thumbnail_loader.h"
 
@@ -35,6 +37,7 @@
 
 #include <sqlite3.h>
 
+#include <cmath>
 #include <numeric>
 
 class TestDatasetsPage : public QObject {
@@ -211,6 +214,46 @@ class TestDatasetsPage : public QObject {
     child<QSpinBox>(m_page, "minSide")->setValue(0);
     child<QDoubleSpinBox>(m_page, "maxAspect")->setValue(0);
     QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 3 && applied.last().at(0).toLongLong() == 5, 30000);
+  }
+
+  void nearDuplicatesAreShownBesideTheImageTheyRepeat() {
+    // A pattern, the same pattern smaller (a near-duplicate), and its mirror image (not one).
+    const QString dir = m_tmp.filePath(QStringLiteral("dups"));
+    QVERIFY(QDir().mkpath(dir));
+    QImage pattern(128, 128, QImage::Format_RGB32);
+    for (int y = 0; y < 128; ++y)
+      for (int x = 0; x < 128; ++x) {  // smooth, low frequencies only: what a perceptual hash sees
+        const double v = 128 + 60 * std::sin(6.2832 * x / 128) * std::cos(3.1416 * y / 128) +
+                         60 * std::exp(-((x - 30) * (x - 30) + (y - 40) * (y - 40)) / 600.0);
+        const int g = qBound(0, int(v), 255);
+        pattern.setPixel(x, y, qRgb(g, g, 255 - g));
+      }
+    QVERIFY(pattern.save(QDir(dir).filePath(QStringLiteral("big.png"))));
+    QVERIFY(pattern.scaled(96, 96, Qt::IgnoreAspectRatio, Qt::SmoothTransformation).save(QDir(dir).filePath(QStringLiteral("small.png"))));
+    QVERIFY(pattern.mirrored(true, true).save(QDir(dir).filePath(QStringLiteral("other.png"))));
+    QSettings().clear();
+    DatasetsPage page;
+    const QString catalog = m_tmp.filePath(QStringLiteral("dups.db"));
+    QVERIFY(import(&page, catalog, dir));
+    QCOMPARE(page.model()->rowCount(), 3);
+    QSignalSpy applied(&page, &DatasetsPage::filtersApplied);
+    child<QSpinBox>(&page, "nearDuplicates")->setValue(4);
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, 30000);
+    QTRY_VERIFY(!page.isBusy());
+    QVERIFY2(child<QLabel>(&page, "filterCounts")->text().contains(QStringLiteral("near-duplicate: 1 dropped")),
+             qPrintable(child<QLabel>(&page, "filterCounts")->text()));
+    auto* review = child<DuplicateReview>(&page, "duplicateReview");
+    QSignalSpy searched(review, &DuplicateReview::searched);
+    QVERIFY(child<QPushButton>(&page, "findDuplicates")->isEnabled());
+    QTest::mouseClick(child<QPushButton>(&page, "findDuplicates"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(searched.count(), 1, 30000);
+    QCOMPARE(searched.first().first().toInt(), 1);
+    QCOMPARE(child<QListWidget>(&page, "duplicatePairs")->count(), 1);
+    const DuplicatePair pair = review->pairs().first();
+    QVERIFY2(pair.droppedPath.endsWith(QStringLiteral("small.png")), qPrintable(pair.droppedPath));
+    QVERIFY2(pair.keptPath.endsWith(QStringLiteral("big.png")), qPrintable(pair.keptPath));
+    QCOMPARE(pair.filter, QStringLiteral("near_duplicate"));
+    QVERIFY(child<QLabel>(&page, "duplicateSummary")->text().startsWith(QStringLiteral("1 image")));
   }
 
   void writesShards() {
