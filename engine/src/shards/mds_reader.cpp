@@ -4,6 +4,7 @@
 #include "tessera/error.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -224,6 +225,12 @@ MdsSampleView MdsShard::sample(size_t i) const {
   return MdsSampleView(this, split_mds_sample(s.data, s.size, info_, origin_ + " sample " + std::to_string(i)), std::move(owned));
 }
 
+MdsSampleView MdsShard::sample(size_t i, std::shared_ptr<std::string> buffer) const {
+  const MdsSpan s = sample_bytes(i, buffer.get(), nullptr);
+  return MdsSampleView(this, split_mds_sample(s.data, s.size, info_, origin_ + " sample " + std::to_string(i)),
+                       in_memory() ? nullptr : std::move(buffer));
+}
+
 MdsSampleView MdsShard::sample(size_t i, std::string& scratch) const {
   const MdsSpan s = sample_bytes(i, &scratch, nullptr);
   return MdsSampleView(this, split_mds_sample(s.data, s.size, info_, origin_ + " sample " + std::to_string(i)));
@@ -266,6 +273,9 @@ MdsDataset::MdsDataset(MdsDataset&&) noexcept = default;
 
 MdsDataset::MdsDataset(std::string dir, MdsReadOptions options)
     : dir_(std::move(dir)), options_(options), cache_(std::make_unique<Cache>()) {
+  struct rlimit files {};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY)
+    options_.open_shards = std::min<uint64_t>(options_.open_shards, std::max<uint64_t>(files.rlim_cur / 2, 1));
   const std::string index_path = (fs::path(dir_) / "index.json").string();
   std::error_code ec;
   if (!fs::exists(index_path, ec))

@@ -9,7 +9,7 @@
 //   std::string caption = s.str("caption");
 //
 // Reading by offset: a raw (.mds) shard is never read whole. load_shard keeps the file open and
-// reads its head (sample count, offset table, config), checked once per open; sample(i) reads
+// reads its head (sample count, offset table, config), checked on every open; sample(i) reads
 // one sample's bytes with pread. Shards stay open in a cache bounded by
 // MdsReadOptions::open_shards (least recently used closed first).
 // Hashes: checked once per shard per MdsDataset (a training process opens one), the first time
@@ -33,8 +33,10 @@ struct MdsReadOptions {
   // Check the hashes listed in the index when a shard is loaded (sha1/xxh3_64/... of the file
   // and of the raw data). Off only for benchmarks on trusted data.
   bool verify_hashes = true;
-  // Raw shards kept open (one file descriptor each) for reading samples by offset.
-  size_t open_shards = 64;
+  // Raw shards kept open (one file descriptor each) for reading samples by offset; at most half
+  // the process's open-file limit (RLIMIT_NOFILE). 1024 covers a shuffle block's working set
+  // (262,144 samples of ~400 per 64 MiB shard: ~650 shards), so shuffled reading rarely reopens.
+  size_t open_shards = 1024;
   // Decompressed shards kept in memory (at least the one in use).
   uint64_t decompressed_cache_bytes = 512ull << 20;
 };
@@ -89,6 +91,9 @@ class MdsShard {
   // enough); the view is valid while this shard lives and `scratch` is unchanged. Thread-safe
   // for distinct scratch buffers.
   MdsSampleView sample(size_t i, std::string& scratch) const;
+  // Sample i, read into `buffer` for a file (its capacity reused), which the view keeps alive:
+  // for readers that recycle sample buffers instead of allocating one per sample.
+  MdsSampleView sample(size_t i, std::shared_ptr<std::string> buffer) const;
 
  private:
   MdsSpan sample_bytes(size_t i, std::string* scratch, std::shared_ptr<std::string>* owned) const;

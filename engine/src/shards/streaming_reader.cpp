@@ -14,6 +14,30 @@ struct StreamingReader::CacheEntry {
   std::shared_future<std::shared_ptr<const MdsShard>> future;
 };
 
+struct StreamingReader::BufferPool {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<std::string>> free;
+  size_t keep = 0;
+};
+
+std::shared_ptr<std::string> StreamingReader::take_buffer() {
+  std::unique_ptr<std::string> buffer;
+  {
+    std::lock_guard<std::mutex> lock(buffers_->mutex);
+    if (!buffers_->free.empty()) {
+      buffer = std::move(buffers_->free.back());
+      buffers_->free.pop_back();
+    }
+  }
+  if (!buffer) buffer = std::make_unique<std::string>();
+  // The deleter holds the pool, so a sample that outlives the reader still frees cleanly.
+  return std::shared_ptr<std::string>(buffer.release(), [pool = buffers_](std::string* b) {
+    std::unique_ptr<std::string> owned(b);
+    std::lock_guard<std::mutex> lock(pool->mutex);
+    if (pool->free.size() < pool->keep) pool->free.push_back(std::move(owned));
+  });
+}
+
 std::string StreamingState::to_json() const {
   const nlohmann::json j = {{"epoch", epoch},
                             {"sample_in_epoch", sample_in_epoch},
@@ -49,6 +73,8 @@ StreamingReader::StreamingReader(std::vector<StreamSource> streams, StreamingRea
   if (options_.threads < 1) options_.threads = 1;
   if (options_.prefetch < 1) options_.prefetch = 1;
   if (options_.shard_cache < 1) options_.shard_cache = 1;
+  buffers_ = std::make_shared<BufferPool>();
+  buffers_->keep = options_.prefetch + options_.threads + 16;
   MdsReadOptions read;
   read.verify_hashes = options_.verify_hashes;
   for (const auto& s : streams) {
@@ -165,7 +191,7 @@ void StreamingReader::worker() {
       s.shard = shard(ref.stream, shard_index);
       s.index = in_shard;
       // Read (by offset), split and bounds-check now, off the consumer's thread.
-      s.loaded = std::make_shared<const MdsSampleView>(s.shard->sample(in_shard));
+      s.loaded = std::make_shared<const MdsSampleView>(s.shard->sample(in_shard, take_buffer()));
     } catch (...) {
       loaded.error = std::current_exception();
     }

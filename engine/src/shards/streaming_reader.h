@@ -122,6 +122,12 @@ class StreamingReader {
   std::map<size_t, Loaded> ready_;
   std::vector<std::thread> workers_;
 
+  // Sample buffers recycled between loader threads and consumed samples, so reading a sample
+  // reuses memory instead of faulting in fresh pages for each one.
+  struct BufferPool;
+  std::shared_ptr<std::string> take_buffer();
+  std::shared_ptr<BufferPool> buffers_;
+
   struct CacheEntry;
   std::mutex cache_mutex_;
   std::map<std::pair<uint32_t, size_t>, std::shared_ptr<CacheEntry>> cache_;
