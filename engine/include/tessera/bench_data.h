@@ -29,17 +29,20 @@ struct DataBenchResult {
 // fail the benchmark (naming the file).
 Status bench_decode_resize(const std::string& dir, int side, int repeat, int warmup, DataBenchResult* out);
 
-// Latent-shard reading as training does it: the mds_latents DataSource (index, shard loading
-// with hash checks, fp16 -> fp32 tensors, finite check, stacking) over `dir`, in batches of
+// Latent-shard reading as training does it: the mds_latents DataSource (index, shards opened
+// with their hashes checked the first time in the process, samples read by offset, fp16 -> fp32
+// into one batch tensor with the finite check) over `dir`, in batches of
 // `batch`, shuffled as in training or in stored order. When `dir` has no index.json, writes
 // `samples` synthetic SD2-sized latent samples there first (latents 4 x res/8 x res/8 and text
 // states 77 x 1024, fp16, xxh3_64-hashed shards of 64 MiB, as `tessera latents` writes them).
 Status bench_latent_read(const std::string& dir, int samples, int resolution, int batch, bool shuffle, int repeat,
                          int warmup, DataBenchResult* out);
 
-// The same shards through shards::StreamingReader (one loader thread, hash checks, its shard
-// cache and prefetch), each sample's fp16 columns converted into a preallocated float32 batch of
-// `batch` with one finite check per batch: what a reader-based training source would cost.
+// The same shards through shards::StreamingReader (one loader thread reading samples by offset,
+// hash checks once per shard, its prefetch), each sample's fp16 columns converted into a
+// preallocated float32 batch of `batch` with the finite check: what a reader-based training
+// source would cost. Hashes are checked once per reader, so a warm-up pass moves them out of the
+// measured passes; run with --repeat 1 --warmup 0 to include them.
 Status bench_latent_stream(const std::string& dir, int batch, bool shuffle, int repeat, int warmup, DataBenchResult* out);
 
 std::string to_json(const DataBenchResult& result);
