@@ -2,6 +2,7 @@
 
 #include "language.h"
 #include "main_window.h"
+#include "screenshot_tour.h"
 
 #include "tessera/runtime.h"
 
@@ -21,8 +22,16 @@ int main(int argc, char** argv) {
   QApplication::setApplicationVersion(QStringLiteral(TESSERA_VERSION));
   QApplication::setDesktopFileName(QStringLiteral("tessera-studio"));
 
-  // The language chosen in Settings > Language (default: the system's), before any string is made.
-  Language::install(&app, Language::current());
+  // The language chosen in Settings > Language (default: the system's), before any string is made;
+  // --language overrides it for one start (the command line is read again below, with its help).
+  {
+    QCommandLineParser early;
+    early.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    QCommandLineOption language(QStringLiteral("language"), QString(), QStringLiteral("CODE"));
+    early.addOption(language);
+    early.parse(QCoreApplication::arguments());  // unknown options are the full parser's business
+    Language::install(&app, early.isSet(language) ? early.value(language) : Language::current());
+  }
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QCoreApplication::translate("main", "Train and run your own image models."));
@@ -35,6 +44,15 @@ int main(int argc, char** argv) {
   QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                 QCoreApplication::translate("main", "With --smoke-test: save a PNG of the main window to FILE before quitting."),
                                 QStringLiteral("FILE"));
+  QCommandLineOption screenshotDir(
+      QStringLiteral("screenshot-dir"),
+      QCoreApplication::translate("main", "Save a PNG of every page into DIR (datasets.png, train.png, …), then quit."),
+      QStringLiteral("DIR"));
+  QCommandLineOption language(QStringLiteral("language"),
+                              QCoreApplication::translate("main", "Interface language for this start: en, de or zh_CN (default: the setting)."),
+                              QStringLiteral("CODE"));
+  parser.addOption(screenshotDir);
+  parser.addOption(language);
   parser.addOption(smokeTest);
   parser.addOption(screenshot);
   parser.addOption(threads);
@@ -55,7 +73,14 @@ int main(int argc, char** argv) {
   MainWindow window;
   window.show();
 
-  if (parser.isSet(smokeTest)) {
+  if (parser.isSet(screenshotDir)) {
+    QTimer::singleShot(200, &window, [&window, dir = parser.value(screenshotDir)] {
+      runScreenshotTour(&window, dir, 5000, [&window](int failures) {
+        window.close();
+        QCoreApplication::exit(failures == 0 ? 0 : 1);
+      });
+    });
+  } else if (parser.isSet(smokeTest)) {
     const QString shotPath = parser.value(screenshot);
     QTimer::singleShot(200, &window, [&window, shotPath] {
       if (!shotPath.isEmpty() && !window.grab().save(shotPath)) {

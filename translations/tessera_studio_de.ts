@@ -2791,24 +2791,34 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Den Fingerabdruck mit dem verg
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="28"/>
+        <location filename="../app/main.cpp" line="37"/>
         <source>Train and run your own image models.</source>
         <translation>Eigene Bildmodelle trainieren und ausführen.</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="32"/>
+        <location filename="../app/main.cpp" line="41"/>
         <source>Show the main window, then quit (for start-up checks).</source>
         <translation>Das Hauptfenster zeigen, dann beenden (für Startprüfungen).</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="33"/>
+        <location filename="../app/main.cpp" line="42"/>
         <source>CPU threads for local generation (default: all cores).</source>
         <translation>CPU-Threads für die lokale Generierung (Standard: alle Kerne).</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="36"/>
+        <location filename="../app/main.cpp" line="45"/>
         <source>With --smoke-test: save a PNG of the main window to FILE before quitting.</source>
         <translation>Mit --smoke-test: vor dem Beenden ein PNG des Hauptfensters in FILE speichern.</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="49"/>
+        <source>Save a PNG of every page into DIR (datasets.png, train.png, …), then quit.</source>
+        <translation>Ein PNG jeder Seite in DIR speichern (datasets.png, train.png, …), dann beenden.</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="52"/>
+        <source>Interface language for this start: en, de or zh_CN (default: the setting).</source>
+        <translation>Sprache der Oberfläche für diesen Start: en, de oder zh_CN (Standard: die Einstellung).</translation>
     </message>
 </context>
 </TS>

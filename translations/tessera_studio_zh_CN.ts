@@ -2759,24 +2759,34 @@ Trust it and add it to known_hosts? Compare the fingerprint with the one your ad
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="28"/>
+        <location filename="../app/main.cpp" line="37"/>
         <source>Train and run your own image models.</source>
         <translation>训练并运行你自己的图像模型。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="32"/>
+        <location filename="../app/main.cpp" line="41"/>
         <source>Show the main window, then quit (for start-up checks).</source>
         <translation>显示主窗口后退出（用于启动检查）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="33"/>
+        <location filename="../app/main.cpp" line="42"/>
         <source>CPU threads for local generation (default: all cores).</source>
         <translation>本地生成使用的 CPU 线程数（默认：所有核心）。</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="36"/>
+        <location filename="../app/main.cpp" line="45"/>
         <source>With --smoke-test: save a PNG of the main window to FILE before quitting.</source>
         <translation>与 --smoke-test 一起使用：退出前将主窗口保存为 PNG 文件 FILE。</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="49"/>
+        <source>Save a PNG of every page into DIR (datasets.png, train.png, …), then quit.</source>
+        <translation>将每个页面的 PNG 保存到 DIR（datasets.png、train.png 等），然后退出。</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="52"/>
+        <source>Interface language for this start: en, de or zh_CN (default: the setting).</source>
+        <translation>本次启动的界面语言：en、de 或 zh_CN（默认：按设置）。</translation>
     </message>
 </context>
 </TS>
