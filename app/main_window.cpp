@@ -12,7 +12,13 @@
 #include "tessera/runtime.h"
 
 #include <QAction>
+#include <QAbstractButton>
 #include <QActionGroup>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QMessageBox>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QHBoxLayout>
@@ -51,14 +57,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   layout->addWidget(m_pages, 1);
   setCentralWidget(central);
 
-  addPage(new DatasetsPage(this), tr("Datasets"), QStyle::SP_DirIcon);
+  m_datasets = new DatasetsPage(this);
+  addPage(m_datasets, tr("Datasets"), QStyle::SP_DirIcon);
   auto* train = new TrainPage(this);
+  m_train = train;
   addPage(train, tr("Train"), QStyle::SP_MediaPlay);
   auto* runs = new RunsPage(tessera::remote::RunRegistry::defaultFolder(), this);
   addPage(runs, tr("Runs"), QStyle::SP_FileDialogDetailedView);
   // A run launched from the Train page shows up on the Runs page at once.
   connect(train, &TrainPage::runLaunched, runs, &RunsPage::reload);
-  addPage(new GeneratePage(this), tr("Generate"), QStyle::SP_DesktopIcon);
+  m_generate = new GeneratePage(this);
+  addPage(m_generate, tr("Generate"), QStyle::SP_DesktopIcon);
   addPage(new EvaluatePage(this), tr("Evaluate"), QStyle::SP_DialogApplyButton);
 
   connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
@@ -85,6 +94,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   if (!settings.contains(QLatin1String(kGeometryKey))) resize(1100, 720);
   const int page = settings.value(QLatin1String(kPageKey), 0).toInt();
   showPage(page >= 0 && page < pageCount() ? page : 0);
+
+  // The project open when the studio last closed (quietly skipped when it is gone).
+  const QString current = settings.value(QLatin1String(RecentProjects::kCurrentKey)).toString();
+  if (!current.isEmpty()) (void)openProject(current);
 }
 
 MainWindow::~MainWindow() = default;
@@ -97,6 +110,17 @@ void MainWindow::addPage(QWidget* page, const QString& title, QStyle::StandardPi
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* newProject = file->addAction(tr("&New Project…"), this, &MainWindow::handleNewProject);
+  newProject->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+  newProject->setObjectName(QStringLiteral("newProjectAction"));
+  QAction* openProjectAction = file->addAction(tr("&Open Project…"), this, &MainWindow::handleOpenProject);
+  openProjectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+  openProjectAction->setObjectName(QStringLiteral("openProjectAction"));
+  m_recentMenu = file->addMenu(tr("Open &Recent"));
+  m_recentMenu->setObjectName(QStringLiteral("recentProjectsMenu"));
+  connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::updateRecentMenu);
+  updateRecentMenu();
+  file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
   quit->setObjectName(QStringLiteral("quitAction"));
@@ -133,6 +157,72 @@ void MainWindow::createMenus() {
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Tessera Studio"), this, &MainWindow::handleAbout);
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::handleNewProject() {
+  const QString folder = QFileDialog::getExistingDirectory(this, tr("New project: choose or create an empty folder"));
+  if (folder.isEmpty()) return;
+  QString error;
+  const Project created = Project::create(folder, &error);
+  if (!created.isValid() || !openProject(created.folder(), &error)) {
+    QMessageBox::warning(this, tr("New project"), error);
+  }
+}
+
+void MainWindow::handleOpenProject() {
+  const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a project folder"));
+  if (folder.isEmpty()) return;
+  QString error;
+  if (!openProject(folder, &error)) QMessageBox::warning(this, tr("Open project"), error);
+}
+
+void MainWindow::updateRecentMenu() {
+  m_recentMenu->clear();
+  const QStringList recent = RecentProjects::list();
+  for (int i = 0; i < recent.size(); ++i) {
+    const QString folder = recent[i];
+    QAction* open = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QDir::toNativeSeparators(folder)),
+                                            this, [this, folder] {
+                                              QString error;
+                                              if (!openProject(folder, &error)) QMessageBox::warning(this, tr("Open project"), error);
+                                            });
+    open->setData(folder);
+  }
+  if (recent.isEmpty()) m_recentMenu->addAction(tr("No recent projects"))->setEnabled(false);
+  m_recentMenu->addSeparator();
+  QAction* clear = m_recentMenu->addAction(tr("&Clear the list"), this, [this] {
+    RecentProjects::clear();
+    updateRecentMenu();
+  });
+  clear->setEnabled(!recent.isEmpty());
+}
+
+bool MainWindow::openProject(const QString& folder, QString* error) {
+  QString why;
+  Project opened = Project::open(folder, &why);
+  if (!opened.isValid()) {
+    if (error) *error = why;
+    return false;
+  }
+  m_project = opened;
+  RecentProjects::add(m_project.folder());
+  QSettings().setValue(QLatin1String(RecentProjects::kCurrentKey), m_project.folder());
+  updateRecentMenu();
+  applyProject();
+  return true;
+}
+
+void MainWindow::applyProject() {
+  setWindowTitle(tr("%1 — Tessera Studio").arg(m_project.name()));
+  // The Datasets page opens the project's catalog as if typed in and opened (a new project's
+  // catalog is created by its first import).
+  auto* catalog = m_datasets->findChild<QLineEdit*>(QStringLiteral("catalogPath"));
+  auto* open = m_datasets->findChild<QAbstractButton*>(QStringLiteral("openButton"));
+  if (catalog != nullptr) catalog->setText(QDir::toNativeSeparators(m_project.catalogPath()));
+  if (open != nullptr && open->isEnabled()) open->click();
+  m_train->setConfigFolder(m_project.configsFolder());
+  m_generate->setOutputFolder(m_project.imagesFolder());
+  statusBar()->showMessage(tr("Project %1 opened.").arg(QDir::toNativeSeparators(m_project.folder())), 8000);
 }
 
 void MainWindow::handleAbout() {

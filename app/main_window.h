@@ -1,10 +1,16 @@
 #pragma once
 
+#include "project.h"
+
 #include <QMainWindow>
 #include <QStyle>
 
+class DatasetsPage;
+class GeneratePage;
 class QListWidget;
+class QMenu;
 class QStackedWidget;
+class TrainPage;
 
 // The studio's frame: a navigation list on the left (Datasets, Train, Runs, Generate, Evaluate),
 // the current page on the right, menus and a status line with the engine's runtime.
@@ -20,6 +26,12 @@ class MainWindow : public QMainWindow {
   int currentPage() const;
   void showPage(int index);
 
+  // Opens a project folder (File > Open Project, Open Recent) and points the pages at it: the
+  // Datasets catalog, the Train page's config folder, the Generate output folder. Remembered as
+  // the most recent project and reopened at the next start. False (and *error) when it is not one.
+  bool openProject(const QString& folder, QString* error = nullptr);
+  const Project& project() const { return m_project; }
+
  Q_SIGNALS:
   void pageChanged(int index);
 
@@ -30,7 +42,16 @@ class MainWindow : public QMainWindow {
   void addPage(QWidget* page, const QString& title, QStyle::StandardPixmap icon);
   void createMenus();
   void handleAbout();
+  void handleNewProject();
+  void handleOpenProject();
+  void updateRecentMenu();
+  void applyProject();
 
   QListWidget* m_navigation = nullptr;
   QStackedWidget* m_pages = nullptr;
+  DatasetsPage* m_datasets = nullptr;
+  TrainPage* m_train = nullptr;
+  GeneratePage* m_generate = nullptr;
+  QMenu* m_recentMenu = nullptr;
+  Project m_project;
 };

@@ -2027,12 +2027,12 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/main_window.cpp" line="36"/>
+        <location filename="../app/main_window.cpp" line="42"/>
         <source>Tessera Studio</source>
         <translation>Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="54"/>
+        <location filename="../app/main_window.cpp" line="61"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
@@ -2041,7 +2041,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Bildordner oder CSV/JSONL-Manifeste in einen Katalog importieren, Vorschaubilder und Bildunterschriften prüfen, nach Größe, Seitenverhältnis, Bewertung, Sprache und Beinahe-Duplikaten filtern und MDS-Shards für das Training schreiben.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="56"/>
+        <location filename="../app/main_window.cpp" line="64"/>
         <source>Train</source>
         <translation>Training</translation>
     </message>
@@ -2050,7 +2050,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Eine Laufkonfiguration aus den SD2-base-Vorlagen bearbeiten, Kosten und Dauer abschätzen und sie lokal, auf SSH-Hosts oder über Slurm starten.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="58"/>
+        <location filename="../app/main_window.cpp" line="66"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
@@ -2059,7 +2059,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Läufe auf dem Cluster verfolgen: Verlust-, Lernraten- und Durchsatzkurven in Echtzeit, Protokolle, Beispielbilder sobald sie eintreffen, abbrechen, wieder verbinden und Checkpoints abholen.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="61"/>
+        <location filename="../app/main_window.cpp" line="70"/>
         <source>Generate</source>
         <translation>Generieren</translation>
     </message>
@@ -2068,7 +2068,7 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Bilder aus einem Checkpoint oder diffusers-Ordner auf diesem Rechner erzeugen: Prompt, negativer Prompt, Sampler, Schritte, Guidance, Seed, Größe, img2img und eine Galerie, die die Parameter jedes Bildes festhält.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="62"/>
+        <location filename="../app/main_window.cpp" line="71"/>
         <source>Evaluate</source>
         <translation>Bewerten</translation>
     </message>
@@ -2077,12 +2077,12 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation type="vanished">Zwei Checkpoints blind auf einem Prompt-Satz wie DrawBench vergleichen und festhalten, welche Bilder bevorzugt werden.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="74"/>
+        <location filename="../app/main_window.cpp" line="83"/>
         <source>LibTorch %1 · %2 · %3 CPU threads</source>
         <translation>LibTorch %1 · %2 · %3 CPU-Threads</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/main_window.cpp" line="76"/>
+        <location filename="../app/main_window.cpp" line="85"/>
         <source>%n CUDA device(s)</source>
         <translation>
             <numerusform>%n CUDA-Gerät</numerusform>
@@ -2090,64 +2090,120 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         </translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="76"/>
+        <location filename="../app/main_window.cpp" line="85"/>
         <source>CPU only</source>
         <translation>nur CPU</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="95"/>
+        <location filename="../app/main_window.cpp" line="108"/>
         <source>%1 (Ctrl+%2)</source>
         <translation>%1 (Strg+%2)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="99"/>
+        <location filename="../app/main_window.cpp" line="112"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="100"/>
+        <location filename="../app/main_window.cpp" line="113"/>
+        <source>&amp;New Project…</source>
+        <translation>&amp;Neues Projekt…</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="116"/>
+        <source>&amp;Open Project…</source>
+        <translation>Projekt ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="119"/>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="124"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="104"/>
+        <location filename="../app/main_window.cpp" line="128"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="112"/>
+        <location filename="../app/main_window.cpp" line="136"/>
         <source>&amp;Settings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="113"/>
+        <location filename="../app/main_window.cpp" line="137"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="125"/>
+        <location filename="../app/main_window.cpp" line="149"/>
         <source>The language changes to %1 when Tessera Studio is restarted.</source>
         <translation>Die Sprache wechselt zu %1, wenn Tessera Studio neu gestartet wird.</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="131"/>
+        <location filename="../app/main_window.cpp" line="155"/>
         <source>Takes effect after a restart</source>
         <translation>Wirkt nach einem Neustart</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="133"/>
+        <location filename="../app/main_window.cpp" line="157"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="134"/>
+        <location filename="../app/main_window.cpp" line="158"/>
         <source>&amp;About Tessera Studio</source>
         <translation>Ü&amp;ber Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="135"/>
+        <location filename="../app/main_window.cpp" line="159"/>
         <source>About &amp;Qt</source>
         <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="163"/>
+        <source>New project: choose or create an empty folder</source>
+        <translation>Neues Projekt: einen leeren Ordner wählen oder anlegen</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="168"/>
+        <source>New project</source>
+        <translation>Neues Projekt</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="173"/>
+        <source>Open a project folder</source>
+        <translation>Einen Projektordner öffnen</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="176"/>
+        <location filename="../app/main_window.cpp" line="187"/>
+        <source>Open project</source>
+        <translation>Projekt öffnen</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="191"/>
+        <source>No recent projects</source>
+        <translation>Keine zuletzt geöffneten Projekte</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="193"/>
+        <source>&amp;Clear the list</source>
+        <translation>Liste &amp;leeren</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="216"/>
+        <source>%1 — Tessera Studio</source>
+        <translation>%1 — Tessera Studio</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="225"/>
+        <source>Project %1 opened.</source>
+        <translation>Projekt %1 geöffnet.</translation>
     </message>
 </context>
 <context>
@@ -2174,6 +2230,44 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <location filename="../app/widgets/preference_chart.cpp" line="65"/>
         <source>preference rate (95% CI)</source>
         <translation>Präferenzrate (95-%-KI)</translation>
+    </message>
+</context>
+<context>
+    <name>Project</name>
+    <message>
+        <location filename="../app/project.cpp" line="38"/>
+        <source>%1 is a file, not a folder.</source>
+        <translation>%1 ist eine Datei, kein Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="44"/>
+        <source>%1 already holds other files: choose an empty or new folder.</source>
+        <translation>%1 enthält schon andere Dateien: Wählen Sie einen leeren oder neuen Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="48"/>
+        <source>Cannot create %1.</source>
+        <translation>%1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="56"/>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="66"/>
+        <source>%1 is not a Tessera project (it has no %2).</source>
+        <translation>%1 ist kein Tessera-Projekt (es fehlt %2).</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="71"/>
+        <source>%1 is not a Tessera project file.</source>
+        <translation>%1 ist keine Tessera-Projektdatei.</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="75"/>
+        <source>%1 was made by a newer Tessera Studio: update it to open this project.</source>
+        <translation>%1 stammt von einem neueren Tessera Studio: Aktualisieren Sie es, um dieses Projekt zu öffnen.</translation>
     </message>
 </context>
 <context>
@@ -2678,112 +2772,112 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Den Fingerabdruck mit dem verg
     </message>
     <message>
         <location filename="../app/pages/train_page.cpp" line="525"/>
-        <location filename="../app/pages/train_page.cpp" line="531"/>
+        <location filename="../app/pages/train_page.cpp" line="533"/>
         <source>Run configs (*.yaml *.yml)</source>
         <translation>Laufkonfigurationen (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="531"/>
+        <location filename="../app/pages/train_page.cpp" line="533"/>
         <source>Open a run config</source>
         <translation>Eine Laufkonfiguration öffnen</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="539"/>
+        <location filename="../app/pages/train_page.cpp" line="541"/>
         <source>Discard the changes?</source>
         <translation>Änderungen verwerfen?</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="540"/>
+        <location filename="../app/pages/train_page.cpp" line="542"/>
         <source>The config has unsaved changes. Load the preset %1 instead?</source>
         <translation>Die Konfiguration hat ungespeicherte Änderungen. Stattdessen die Vorlage %1 laden?</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="563"/>
+        <location filename="../app/pages/train_page.cpp" line="565"/>
         <source>Preset %1, not saved yet</source>
         <translation>Vorlage %1, noch nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="565"/>
+        <location filename="../app/pages/train_page.cpp" line="567"/>
         <source>%1 (modified)</source>
         <translation>%1 (geändert)</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="583"/>
+        <location filename="../app/pages/train_page.cpp" line="585"/>
         <source>Give the run a name.</source>
         <translation>Dem Lauf einen Namen geben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="585"/>
+        <location filename="../app/pages/train_page.cpp" line="587"/>
         <source>The image size must be a multiple of 8 (the VAE&apos;s factor): try %1.</source>
         <translation>Die Bildgröße muss ein Vielfaches von 8 sein (der Faktor des VAE): %1 versuchen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="589"/>
+        <location filename="../app/pages/train_page.cpp" line="591"/>
         <source>The global batch (%1) must be a multiple of the microbatch (%2): the difference is made up by accumulation and GPUs.</source>
         <translation>Die globale Batchgröße (%1) muss ein Vielfaches des Mikrobatches (%2) sein: den Rest machen Akkumulation und GPUs aus.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="595"/>
+        <location filename="../app/pages/train_page.cpp" line="597"/>
         <source>Enter the learning rate as a number, e.g. 1e-4.</source>
         <translation>Die Lernrate als Zahl eingeben, z. B. 1e-4.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="596"/>
+        <location filename="../app/pages/train_page.cpp" line="598"/>
         <source>The learning rate must be above 0 and at most 10.</source>
         <translation>Die Lernrate muss über 0 und höchstens 10 sein.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="600"/>
+        <location filename="../app/pages/train_page.cpp" line="602"/>
         <source>The weight decay must be a number from 0 to 10, e.g. 0.01.</source>
         <translation>Der Weight Decay muss eine Zahl von 0 bis 10 sein, z. B. 0.01.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="603"/>
+        <location filename="../app/pages/train_page.cpp" line="605"/>
         <source>The warm-up (%1 steps) is longer than the run (%2 steps).</source>
         <translation>Das Aufwärmen (%1 Schritte) ist länger als der Lauf (%2 Schritte).</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="609"/>
+        <location filename="../app/pages/train_page.cpp" line="611"/>
         <source>The smoothing must be a number from 0 to 1, e.g. 0.9999.</source>
         <translation>Die Glättung muss eine Zahl von 0 bis 1 sein, z. B. 0.9999.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="611"/>
+        <location filename="../app/pages/train_page.cpp" line="613"/>
         <source>The EMA starts at step %1, after the run&apos;s last step (%2): it would never be updated.</source>
         <translation>Die EMA beginnt bei Schritt %1, nach dem letzten Schritt des Laufs (%2): sie würde nie aktualisiert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="618"/>
+        <location filename="../app/pages/train_page.cpp" line="620"/>
         <source>Enter where the data is (as the training machines see it), or choose synthetic_latents.</source>
         <translation>Eingeben, wo die Daten liegen (wie die trainierenden Rechner sie sehen), oder synthetic_latents wählen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="636"/>
+        <location filename="../app/pages/train_page.cpp" line="638"/>
         <source>Correct the fields marked in red first.</source>
         <translation>Zuerst die rot markierten Felder korrigieren.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="643"/>
+        <location filename="../app/pages/train_page.cpp" line="645"/>
         <source>Cannot write a temporary copy of the config: %1</source>
         <translation>Eine temporäre Kopie der Konfiguration kann nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="658"/>
+        <location filename="../app/pages/train_page.cpp" line="660"/>
         <source>The engine accepts the config: %1.</source>
         <translation>Die Engine akzeptiert die Konfiguration: %1.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="660"/>
+        <location filename="../app/pages/train_page.cpp" line="662"/>
         <source>The engine refuses the config: %1</source>
         <translation>Die Engine lehnt die Konfiguration ab: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="666"/>
+        <location filename="../app/pages/train_page.cpp" line="668"/>
         <source>Checking (the engine builds the UNet; a large one takes a few seconds)…</source>
         <translation>Prüfe (die Engine baut das UNet; ein großes dauert einige Sekunden)…</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="676"/>
+        <location filename="../app/pages/train_page.cpp" line="678"/>
         <source>Nothing launched: correct the fields marked in red.</source>
         <translation>Nichts gestartet: die rot markierten Felder korrigieren.</translation>
     </message>

@@ -2016,106 +2016,162 @@ Trust it and add it to known_hosts? Compare the fingerprint with the one your ad
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app/main_window.cpp" line="36"/>
+        <location filename="../app/main_window.cpp" line="42"/>
         <source>Tessera Studio</source>
         <translation>Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="54"/>
+        <location filename="../app/main_window.cpp" line="61"/>
         <source>Datasets</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="56"/>
+        <location filename="../app/main_window.cpp" line="64"/>
         <source>Train</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="58"/>
+        <location filename="../app/main_window.cpp" line="66"/>
         <source>Runs</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="61"/>
+        <location filename="../app/main_window.cpp" line="70"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="62"/>
+        <location filename="../app/main_window.cpp" line="71"/>
         <source>Evaluate</source>
         <translation>评估</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="74"/>
+        <location filename="../app/main_window.cpp" line="83"/>
         <source>LibTorch %1 · %2 · %3 CPU threads</source>
         <translation>LibTorch %1 · %2 · %3 个 CPU 线程</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/main_window.cpp" line="76"/>
+        <location filename="../app/main_window.cpp" line="85"/>
         <source>%n CUDA device(s)</source>
         <translation>
             <numerusform>%n 个 CUDA 设备</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="76"/>
+        <location filename="../app/main_window.cpp" line="85"/>
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="95"/>
+        <location filename="../app/main_window.cpp" line="108"/>
         <source>%1 (Ctrl+%2)</source>
         <translation>%1（Ctrl+%2）</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="99"/>
+        <location filename="../app/main_window.cpp" line="112"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="100"/>
+        <location filename="../app/main_window.cpp" line="113"/>
+        <source>&amp;New Project…</source>
+        <translation>新建项目(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="116"/>
+        <source>&amp;Open Project…</source>
+        <translation>打开项目(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="119"/>
+        <source>Open &amp;Recent</source>
+        <translation>最近的项目(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="124"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="104"/>
+        <location filename="../app/main_window.cpp" line="128"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="112"/>
+        <location filename="../app/main_window.cpp" line="136"/>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="113"/>
+        <location filename="../app/main_window.cpp" line="137"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="125"/>
+        <location filename="../app/main_window.cpp" line="149"/>
         <source>The language changes to %1 when Tessera Studio is restarted.</source>
         <translation>重新启动 Tessera Studio 后，语言将切换为 %1。</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="131"/>
+        <location filename="../app/main_window.cpp" line="155"/>
         <source>Takes effect after a restart</source>
         <translation>重新启动后生效</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="133"/>
+        <location filename="../app/main_window.cpp" line="157"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="134"/>
+        <location filename="../app/main_window.cpp" line="158"/>
         <source>&amp;About Tessera Studio</source>
         <translation>关于 Tessera Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="135"/>
+        <location filename="../app/main_window.cpp" line="159"/>
         <source>About &amp;Qt</source>
         <translation>关于 &amp;Qt</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="163"/>
+        <source>New project: choose or create an empty folder</source>
+        <translation>新建项目：选择或创建一个空文件夹</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="168"/>
+        <source>New project</source>
+        <translation>新建项目</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="173"/>
+        <source>Open a project folder</source>
+        <translation>打开项目文件夹</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="176"/>
+        <location filename="../app/main_window.cpp" line="187"/>
+        <source>Open project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="191"/>
+        <source>No recent projects</source>
+        <translation>没有最近的项目</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="193"/>
+        <source>&amp;Clear the list</source>
+        <translation>清空列表(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="216"/>
+        <source>%1 — Tessera Studio</source>
+        <translation>%1 — Tessera Studio</translation>
+    </message>
+    <message>
+        <location filename="../app/main_window.cpp" line="225"/>
+        <source>Project %1 opened.</source>
+        <translation>已打开项目 %1。</translation>
     </message>
 </context>
 <context>
@@ -2142,6 +2198,44 @@ Trust it and add it to known_hosts? Compare the fingerprint with the one your ad
         <location filename="../app/widgets/preference_chart.cpp" line="65"/>
         <source>preference rate (95% CI)</source>
         <translation>偏好率（95% 置信区间）</translation>
+    </message>
+</context>
+<context>
+    <name>Project</name>
+    <message>
+        <location filename="../app/project.cpp" line="38"/>
+        <source>%1 is a file, not a folder.</source>
+        <translation>%1 是文件，不是文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="44"/>
+        <source>%1 already holds other files: choose an empty or new folder.</source>
+        <translation>%1 中已有其他文件：请选择空文件夹或新文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="48"/>
+        <source>Cannot create %1.</source>
+        <translation>无法创建 %1。</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="56"/>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="66"/>
+        <source>%1 is not a Tessera project (it has no %2).</source>
+        <translation>%1 不是 Tessera 项目（其中没有 %2）。</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="71"/>
+        <source>%1 is not a Tessera project file.</source>
+        <translation>%1 不是 Tessera 项目文件。</translation>
+    </message>
+    <message>
+        <location filename="../app/project.cpp" line="75"/>
+        <source>%1 was made by a newer Tessera Studio: update it to open this project.</source>
+        <translation>%1 由更新版本的 Tessera Studio 创建：请升级后再打开此项目。</translation>
     </message>
 </context>
 <context>
@@ -2646,112 +2740,112 @@ Trust it and add it to known_hosts? Compare the fingerprint with the one your ad
     </message>
     <message>
         <location filename="../app/pages/train_page.cpp" line="525"/>
-        <location filename="../app/pages/train_page.cpp" line="531"/>
+        <location filename="../app/pages/train_page.cpp" line="533"/>
         <source>Run configs (*.yaml *.yml)</source>
         <translation>运行配置 (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="531"/>
+        <location filename="../app/pages/train_page.cpp" line="533"/>
         <source>Open a run config</source>
         <translation>打开运行配置</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="539"/>
+        <location filename="../app/pages/train_page.cpp" line="541"/>
         <source>Discard the changes?</source>
         <translation>放弃更改？</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="540"/>
+        <location filename="../app/pages/train_page.cpp" line="542"/>
         <source>The config has unsaved changes. Load the preset %1 instead?</source>
         <translation>配置有未保存的更改。改为加载预设 %1 吗？</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="563"/>
+        <location filename="../app/pages/train_page.cpp" line="565"/>
         <source>Preset %1, not saved yet</source>
         <translation>预设 %1，尚未保存</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="565"/>
+        <location filename="../app/pages/train_page.cpp" line="567"/>
         <source>%1 (modified)</source>
         <translation>%1（已修改）</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="583"/>
+        <location filename="../app/pages/train_page.cpp" line="585"/>
         <source>Give the run a name.</source>
         <translation>请为运行命名。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="585"/>
+        <location filename="../app/pages/train_page.cpp" line="587"/>
         <source>The image size must be a multiple of 8 (the VAE&apos;s factor): try %1.</source>
         <translation>图像尺寸必须是 8 的倍数（VAE 的缩放因子）：试试 %1。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="589"/>
+        <location filename="../app/pages/train_page.cpp" line="591"/>
         <source>The global batch (%1) must be a multiple of the microbatch (%2): the difference is made up by accumulation and GPUs.</source>
         <translation>全局批大小（%1）必须是微批大小（%2）的倍数：差额由梯度累积和 GPU 数补足。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="595"/>
+        <location filename="../app/pages/train_page.cpp" line="597"/>
         <source>Enter the learning rate as a number, e.g. 1e-4.</source>
         <translation>请以数字形式输入学习率，例如 1e-4。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="596"/>
+        <location filename="../app/pages/train_page.cpp" line="598"/>
         <source>The learning rate must be above 0 and at most 10.</source>
         <translation>学习率必须大于 0 且不超过 10。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="600"/>
+        <location filename="../app/pages/train_page.cpp" line="602"/>
         <source>The weight decay must be a number from 0 to 10, e.g. 0.01.</source>
         <translation>权重衰减必须是 0 到 10 之间的数字，例如 0.01。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="603"/>
+        <location filename="../app/pages/train_page.cpp" line="605"/>
         <source>The warm-up (%1 steps) is longer than the run (%2 steps).</source>
         <translation>预热（%1 步）比整个运行（%2 步）还长。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="609"/>
+        <location filename="../app/pages/train_page.cpp" line="611"/>
         <source>The smoothing must be a number from 0 to 1, e.g. 0.9999.</source>
         <translation>平滑系数必须是 0 到 1 之间的数字，例如 0.9999。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="611"/>
+        <location filename="../app/pages/train_page.cpp" line="613"/>
         <source>The EMA starts at step %1, after the run&apos;s last step (%2): it would never be updated.</source>
         <translation>EMA 从第 %1 步开始，在运行最后一步（%2）之后：它永远不会被更新。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="618"/>
+        <location filename="../app/pages/train_page.cpp" line="620"/>
         <source>Enter where the data is (as the training machines see it), or choose synthetic_latents.</source>
         <translation>请输入数据的位置（以训练机器上看到的路径为准），或选择 synthetic_latents。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="636"/>
+        <location filename="../app/pages/train_page.cpp" line="638"/>
         <source>Correct the fields marked in red first.</source>
         <translation>请先更正标红的字段。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="643"/>
+        <location filename="../app/pages/train_page.cpp" line="645"/>
         <source>Cannot write a temporary copy of the config: %1</source>
         <translation>无法写入配置的临时副本：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="658"/>
+        <location filename="../app/pages/train_page.cpp" line="660"/>
         <source>The engine accepts the config: %1.</source>
         <translation>引擎接受此配置：%1。</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="660"/>
+        <location filename="../app/pages/train_page.cpp" line="662"/>
         <source>The engine refuses the config: %1</source>
         <translation>引擎拒绝此配置：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="666"/>
+        <location filename="../app/pages/train_page.cpp" line="668"/>
         <source>Checking (the engine builds the UNet; a large one takes a few seconds)…</source>
         <translation>正在检查（引擎会构建 UNet；大型模型需要几秒钟）…</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="676"/>
+        <location filename="../app/pages/train_page.cpp" line="678"/>
         <source>Nothing launched: correct the fields marked in red.</source>
         <translation>未启动：请更正标红的字段。</translation>
     </message>

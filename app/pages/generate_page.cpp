@@ -667,6 +667,11 @@ void GeneratePage::browseOutputFolder() {
   scanOutputFolder();
 }
 
+void GeneratePage::setOutputFolder(const QString& folder) {
+  m_outputFolder->setText(QDir::toNativeSeparators(folder));
+  scanOutputFolder();
+}
+
 void GeneratePage::scanOutputFolder() {
   const QString folder = QDir::fromNativeSeparators(m_outputFolder->text().trimmed());
   if (folder == m_scannedFolder) return;

@@ -44,6 +44,8 @@ class GeneratePage : public QWidget {
 
  public Q_SLOTS:
   void loadModel();  // the folder in the model field
+  // Images are written to (and the gallery shows) this folder from now on (a project's images/).
+  void setOutputFolder(const QString& folder);
   // Checks every field; when one is wrong, says so next to it and starts nothing (false).
   bool generate();
   void cancel();

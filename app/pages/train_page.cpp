@@ -526,6 +526,8 @@ bool TrainPage::saveAs() {
   return !path.isEmpty() && saveConfig(path);
 }
 
+void TrainPage::setConfigFolder(const QString& folder) { QSettings().setValue(key(kFolderKey), folder); }
+
 void TrainPage::openDialog() {
   const QString folder = QSettings().value(key(kFolderKey)).toString();
   const QString path = QFileDialog::getOpenFileName(this, tr("Open a run config"), folder, tr("Run configs (*.yaml *.yml)"));

@@ -52,6 +52,8 @@ class TrainPage : public QWidget {
   // Has the engine check the config (tessera::check_run_config) on a worker thread.
   bool checkWithEngine();
   void launch();  // saves, then opens the launch dialog
+  // Where Open… and Save as… start (a project's configs/).
+  void setConfigFolder(const QString& folder);
 
  Q_SIGNALS:
   void configLoaded(const QString& source);
