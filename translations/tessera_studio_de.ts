@@ -791,14 +791,14 @@ Aussortiert — %1</translation>
     <message>
         <location filename="../app/pages/evaluate_page.cpp" line="122"/>
         <location filename="../app/pages/evaluate_page.cpp" line="124"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="465"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="468"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
         <location filename="../app/pages/evaluate_page.cpp" line="122"/>
         <location filename="../app/pages/evaluate_page.cpp" line="124"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="225"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="228"/>
         <source>Start</source>
         <translation>Starten</translation>
     </message>
@@ -888,319 +888,319 @@ Aussortiert — %1</translation>
         <translation>Grö&amp;ße (B × H):</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="214"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="216"/>
         <source>Prompt i uses this seed + i, the same for both models.</source>
         <translation>Prompt i verwendet diesen Seed + i, für beide Modelle gleich.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="221"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="223"/>
         <source>S&amp;eed:</source>
         <translation>S&amp;eed:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="228"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="231"/>
         <source>Generate the missing images of both models, then vote.</source>
         <translation>Die fehlenden Bilder beider Modelle erzeugen, dann abstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="229"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="232"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="231"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="234"/>
         <source>Stop generating (Esc); images already made are kept and Resume goes on from there.</source>
         <translation>Erzeugung anhalten (Esc); fertige Bilder bleiben erhalten und „Fortsetzen“ macht dort weiter.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="239"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="242"/>
         <source>%v of %m images</source>
         <translation>%v von %m Bildern</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="277"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="280"/>
         <source>Left</source>
         <translation>Links</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="278"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="281"/>
         <source>Right</source>
         <translation>Rechts</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="286"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
         <source>Left is better</source>
         <translation>Links ist besser</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="286"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
         <source>Right is better</source>
         <translation>Rechts ist besser</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="286"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
         <source>Tie</source>
         <translation>Unentschieden</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="296"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="299"/>
         <source>%1 (key %2)</source>
         <translation>%1 (Taste %2)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="303"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="306"/>
         <source>Image quality: which image looks better?</source>
         <translation>Bildqualität: Welches Bild sieht besser aus?</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="304"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="307"/>
         <source>Prompt alignment: which image matches the prompt better?</source>
         <translation>Prompt-Treue: Welches Bild passt besser zum Prompt?</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="309"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="312"/>
         <source>← Previous</source>
         <translation>← Zurück</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="311"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="314"/>
         <source>Back to the previous pair to change a vote (Left arrow).</source>
         <translation>Zurück zum vorigen Paar, um eine Stimme zu ändern (Pfeil links).</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="313"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="316"/>
         <source>Next →</source>
         <translation>Weiter →</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="315"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="318"/>
         <source>The next pair (Right arrow). A pair is done once both questions have a vote.</source>
         <translation>Das nächste Paar (Pfeil rechts). Ein Paar ist fertig, sobald beide Fragen eine Stimme haben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="319"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="322"/>
         <source>Which model made which image stays hidden until every pair has its votes. Votes are saved as you cast them.</source>
         <translation>Welches Modell welches Bild erzeugt hat, bleibt verborgen, bis jedes Paar seine Stimmen hat. Stimmen werden sofort gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="339"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
         <source>Preference rate = (wins + ties / 2) / votes: a tie counts as half a win for each model. Error bars: 95% Wilson score interval. The dashed line is 50% (no preference).</source>
         <translation>Präferenzrate = (Siege + Unentschieden / 2) / Stimmen: Ein Unentschieden zählt für jedes Modell als halber Sieg. Fehlerbalken: 95-%-Wilson-Konfidenzintervall. Die gestrichelte Linie liegt bei 50 % (keine Präferenz).</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
         <source>Criterion</source>
         <translation>Kriterium</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
         <source>Category</source>
         <translation>Kategorie</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
         <source>Votes</source>
         <translation>Stimmen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
         <source>A wins / ties / B wins</source>
         <translation>A siegt / unentschieden / B siegt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="358"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
         <source>Model A</source>
         <translation>Modell A</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="358"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
         <source>Model B</source>
         <translation>Modell B</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="358"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
         <source>95% CI (A)</source>
         <translation>95-%-KI (A)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="363"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="366"/>
         <source>Export CSV…</source>
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="365"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="368"/>
         <source>Write votes.csv (every vote) and summary.csv (rates and intervals) into a folder.</source>
         <translation>votes.csv (jede Stimme) und summary.csv (Raten und Intervalle) in einen Ordner schreiben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="367"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="370"/>
         <source>Export into folder</source>
         <translation>In Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="370"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="373"/>
         <source>New evaluation</source>
         <translation>Neue Evaluierung</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="399"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="402"/>
         <source>1 prompt</source>
         <translation>1 Prompt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="399"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="402"/>
         <source>%1 prompts</source>
         <translation>%1 Prompts</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="400"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="403"/>
         <source>1 category</source>
         <translation>1 Kategorie</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="400"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="403"/>
         <source>%1 categories</source>
         <translation>%1 Kategorien</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="408"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="411"/>
         <source>Choose a model folder.</source>
         <translation>Wählen Sie einen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="409"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="412"/>
         <source>%1 is not a folder.</source>
         <translation>%1 ist kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="411"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
         <source>%1 has no model_index.json: choose a diffusers model folder.</source>
         <translation>%1 hat keine model_index.json: Wählen Sie einen diffusers-Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="416"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="419"/>
         <source>Choose a CSV file with Prompt and Category columns.</source>
         <translation>Wählen Sie eine CSV-Datei mit den Spalten Prompt und Category.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="424"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="427"/>
         <source>The seed must be a whole number from 0 to 18446744073709551615.</source>
         <translation>Der Seed muss eine ganze Zahl von 0 bis 18446744073709551615 sein.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="428"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="431"/>
         <source>Choose a folder for the images and votes.</source>
         <translation>Wählen Sie einen Ordner für die Bilder und Stimmen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="429"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="432"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="431"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="434"/>
         <source>%1 already holds other files: choose an empty or new folder.</source>
         <translation>%1 enthält bereits andere Dateien: Wählen Sie einen leeren oder neuen Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="481"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="484"/>
         <source>An unfinished evaluation is in this folder: Resume generates the images still missing.</source>
         <translation>In diesem Ordner liegt eine unfertige Evaluierung: „Fortsetzen“ erzeugt die noch fehlenden Bilder.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="509"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="512"/>
         <source>Loading model %1…</source>
         <translation>Modell %1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="518"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="521"/>
         <source>Every image is ready.</source>
         <translation>Alle Bilder sind fertig.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="527"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="530"/>
         <source>Cannot load model %1: %2</source>
         <translation>Modell %1 kann nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="546"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="549"/>
         <source>The model is not loaded.</source>
         <translation>Das Modell ist nicht geladen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="551"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="554"/>
         <source>Generating the images of model %1…</source>
         <translation>Die Bilder von Modell %1 werden erzeugt…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="556"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="559"/>
         <source>Model %1, prompt %2 of %3: step %4 of %5</source>
         <translation>Modell %1, Prompt %2 von %3: Schritt %4 von %5</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="572"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="575"/>
         <source>Cannot move %1 to %2.</source>
         <translation>%1 kann nicht nach %2 verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="576"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="579"/>
         <source>Generating prompt %1 failed: %2</source>
         <translation>Erzeugung von Prompt %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="595"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="598"/>
         <source>Cancelled: the images made so far are kept; Resume goes on from there.</source>
         <translation>Abgebrochen: Die bisher erzeugten Bilder bleiben erhalten; „Fortsetzen“ macht dort weiter.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="616"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="619"/>
         <source>Pair %1 of %2 · %3 voted</source>
         <translation>Paar %1 von %2 · %3 bewertet</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="617"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="620"/>
         <source>“%1”  (%2)</source>
         <translation>„%1“  (%2)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="668"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="671"/>
         <source>A: %1</source>
         <translation>A: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="669"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="672"/>
         <source>B: %1</source>
         <translation>B: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="670"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="673"/>
         <source>Every pair has its votes. Model A was %1; model B was %2.</source>
         <translation>Jedes Paar hat seine Stimmen. Modell A war %1, Modell B war %2.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="674"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="679"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="677"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="682"/>
         <source>Image quality</source>
         <translation>Bildqualität</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="675"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="679"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="678"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="682"/>
         <source>Prompt alignment</source>
         <translation>Prompt-Treue</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="680"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="683"/>
         <source>Overall</source>
         <translation>Gesamt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="697"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="700"/>
         <source>Wrote votes.csv and summary.csv to %1.</source>
         <translation>votes.csv und summary.csv nach %1 geschrieben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="698"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="701"/>
         <source>Cannot create %1.</source>
         <translation>%1 kann nicht angelegt werden.</translation>
     </message>

@@ -782,14 +782,14 @@ Dropped — %1</source>
     <message>
         <location filename="../app/pages/evaluate_page.cpp" line="122"/>
         <location filename="../app/pages/evaluate_page.cpp" line="124"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="465"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="468"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
         <location filename="../app/pages/evaluate_page.cpp" line="122"/>
         <location filename="../app/pages/evaluate_page.cpp" line="124"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="225"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="228"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
@@ -879,319 +879,319 @@ Dropped — %1</source>
         <translation>尺寸（宽 × 高）(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="214"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="216"/>
         <source>Prompt i uses this seed + i, the same for both models.</source>
         <translation>第 i 个提示词使用此种子 + i，两个模型相同。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="221"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="223"/>
         <source>S&amp;eed:</source>
         <translation>种子(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="228"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="231"/>
         <source>Generate the missing images of both models, then vote.</source>
         <translation>生成两个模型缺少的图像，然后投票。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="229"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="232"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="231"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="234"/>
         <source>Stop generating (Esc); images already made are kept and Resume goes on from there.</source>
         <translation>停止生成（Esc）；已生成的图像会保留，“继续”将从那里接着进行。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="239"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="242"/>
         <source>%v of %m images</source>
         <translation>%v / %m 张图像</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="277"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="280"/>
         <source>Left</source>
         <translation>左</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="278"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="281"/>
         <source>Right</source>
         <translation>右</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="286"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
         <source>Left is better</source>
         <translation>左边更好</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="286"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
         <source>Right is better</source>
         <translation>右边更好</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="286"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
         <source>Tie</source>
         <translation>平局</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="296"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="299"/>
         <source>%1 (key %2)</source>
         <translation>%1（按键 %2）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="303"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="306"/>
         <source>Image quality: which image looks better?</source>
         <translation>图像质量：哪张图像看起来更好？</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="304"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="307"/>
         <source>Prompt alignment: which image matches the prompt better?</source>
         <translation>提示词契合度：哪张图像更符合提示词？</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="309"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="312"/>
         <source>← Previous</source>
         <translation>← 上一对</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="311"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="314"/>
         <source>Back to the previous pair to change a vote (Left arrow).</source>
         <translation>回到上一对以修改投票（左方向键）。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="313"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="316"/>
         <source>Next →</source>
         <translation>下一对 →</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="315"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="318"/>
         <source>The next pair (Right arrow). A pair is done once both questions have a vote.</source>
         <translation>下一对（右方向键）。两个问题都投票后，这一对即完成。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="319"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="322"/>
         <source>Which model made which image stays hidden until every pair has its votes. Votes are saved as you cast them.</source>
         <translation>在每一对都投票之前，哪个模型生成了哪张图像将保持隐藏。投票会在投出时立即保存。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="339"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
         <source>Preference rate = (wins + ties / 2) / votes: a tie counts as half a win for each model. Error bars: 95% Wilson score interval. The dashed line is 50% (no preference).</source>
         <translation>偏好率 =（胜 + 平 / 2）/ 票数：平局对每个模型各算半次胜利。误差线：95% Wilson 得分区间。虚线为 50%（无偏好）。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
         <source>Criterion</source>
         <translation>评判标准</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
         <source>Votes</source>
         <translation>票数</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="357"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
         <source>A wins / ties / B wins</source>
         <translation>A 胜 / 平 / B 胜</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="358"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
         <source>Model A</source>
         <translation>模型 A</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="358"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
         <source>Model B</source>
         <translation>模型 B</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="358"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
         <source>95% CI (A)</source>
         <translation>95% 置信区间（A）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="363"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="366"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="365"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="368"/>
         <source>Write votes.csv (every vote) and summary.csv (rates and intervals) into a folder.</source>
         <translation>将 votes.csv（每一票）和 summary.csv（比率和区间）写入一个文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="367"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="370"/>
         <source>Export into folder</source>
         <translation>导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="370"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="373"/>
         <source>New evaluation</source>
         <translation>新建评估</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="399"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="402"/>
         <source>1 prompt</source>
         <translation>1 个提示词</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="399"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="402"/>
         <source>%1 prompts</source>
         <translation>%1 个提示词</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="400"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="403"/>
         <source>1 category</source>
         <translation>1 个类别</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="400"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="403"/>
         <source>%1 categories</source>
         <translation>%1 个类别</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="408"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="411"/>
         <source>Choose a model folder.</source>
         <translation>选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="409"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="412"/>
         <source>%1 is not a folder.</source>
         <translation>%1 不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="411"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
         <source>%1 has no model_index.json: choose a diffusers model folder.</source>
         <translation>%1 中没有 model_index.json：请选择 diffusers 模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="416"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="419"/>
         <source>Choose a CSV file with Prompt and Category columns.</source>
         <translation>选择含 Prompt 和 Category 列的 CSV 文件。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="424"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="427"/>
         <source>The seed must be a whole number from 0 to 18446744073709551615.</source>
         <translation>种子必须是 0 到 18446744073709551615 之间的整数。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="428"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="431"/>
         <source>Choose a folder for the images and votes.</source>
         <translation>选择存放图像和投票的文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="429"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="432"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 是文件，不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="431"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="434"/>
         <source>%1 already holds other files: choose an empty or new folder.</source>
         <translation>%1 中已有其他文件：请选择空文件夹或新文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="481"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="484"/>
         <source>An unfinished evaluation is in this folder: Resume generates the images still missing.</source>
         <translation>此文件夹中有一个未完成的评估：“继续”会生成仍缺少的图像。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="509"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="512"/>
         <source>Loading model %1…</source>
         <translation>正在加载模型 %1…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="518"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="521"/>
         <source>Every image is ready.</source>
         <translation>所有图像都已就绪。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="527"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="530"/>
         <source>Cannot load model %1: %2</source>
         <translation>无法加载模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="546"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="549"/>
         <source>The model is not loaded.</source>
         <translation>模型尚未加载。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="551"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="554"/>
         <source>Generating the images of model %1…</source>
         <translation>正在生成模型 %1 的图像…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="556"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="559"/>
         <source>Model %1, prompt %2 of %3: step %4 of %5</source>
         <translation>模型 %1，提示词 %2 / %3：第 %4 / %5 步</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="572"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="575"/>
         <source>Cannot move %1 to %2.</source>
         <translation>无法将 %1 移动到 %2。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="576"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="579"/>
         <source>Generating prompt %1 failed: %2</source>
         <translation>生成提示词 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="595"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="598"/>
         <source>Cancelled: the images made so far are kept; Resume goes on from there.</source>
         <translation>已取消：已生成的图像会保留；“继续”将从那里接着进行。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="616"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="619"/>
         <source>Pair %1 of %2 · %3 voted</source>
         <translation>第 %1 / %2 对 · 已投票 %3</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="617"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="620"/>
         <source>“%1”  (%2)</source>
         <translation>“%1”（%2）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="668"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="671"/>
         <source>A: %1</source>
         <translation>A：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="669"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="672"/>
         <source>B: %1</source>
         <translation>B：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="670"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="673"/>
         <source>Every pair has its votes. Model A was %1; model B was %2.</source>
         <translation>每一对都已投票。模型 A 是 %1；模型 B 是 %2。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="674"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="679"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="677"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="682"/>
         <source>Image quality</source>
         <translation>图像质量</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="675"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="679"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="678"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="682"/>
         <source>Prompt alignment</source>
         <translation>提示词契合度</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="680"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="683"/>
         <source>Overall</source>
         <translation>总体</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="697"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="700"/>
         <source>Wrote votes.csv and summary.csv to %1.</source>
         <translation>已将 votes.csv 和 summary.csv 写入 %1。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="698"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="701"/>
         <source>Cannot create %1.</source>
         <translation>无法创建 %1。</translation>
     </message>

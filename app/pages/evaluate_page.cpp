@@ -209,6 +209,8 @@ QWidget* EvaluatePage::createSetup() {
     size->addWidget(s);
   }
   form->addRow(tr("Si&ze (w × h):"), size);
+  // A row of two fields gets no buddy: without one the label shows its '&' instead of a shortcut.
+  if (auto* label = qobject_cast<QLabel*>(form->labelForField(size))) label->setBuddy(m_width);
   m_seed = new QLineEdit(QStringLiteral("0"), page);
   m_seed->setObjectName(QStringLiteral("seed"));
   m_seed->setToolTip(tr("Prompt i uses this seed + i, the same for both models."));
@@ -219,6 +221,7 @@ QWidget* EvaluatePage::createSetup() {
   seedLayout->addWidget(m_seed);
   seedLayout->addWidget(m_seedError);
   form->addRow(tr("S&eed:"), seedBox);
+  if (auto* label = qobject_cast<QLabel*>(form->labelForField(seedBox))) label->setBuddy(m_seed);  // focus the field itself
   outer->addLayout(form);
 
   auto* buttons = new QHBoxLayout;

@@ -205,6 +205,20 @@ class TestTranslations : public QObject {
     QVERIFY2(leftInEnglish.isEmpty(), qPrintable(leftInEnglish.join(QLatin1Char('\n'))));
   }
 
+  // A label with a shortcut (&X) needs a buddy, or it shows the '&' itself (in every language).
+  void shortcutLabelsHaveBuddies() {
+    static const QRegularExpression mnemonic(QStringLiteral("(^|[^&])&[^&\\s#;]"));
+    static const QRegularExpression entity(QStringLiteral("&[a-zA-Z]+;|&#\\d+;"));
+    MainWindow w;
+    QStringList without;
+    for (auto* label : w.findChildren<QLabel*>()) {
+      QString text = label->text();
+      text.remove(entity);
+      if (mnemonic.match(text).hasMatch() && label->buddy() == nullptr) without << label->text();
+    }
+    QVERIFY2(without.isEmpty(), qPrintable(without.join(QLatin1Char('\n'))));
+  }
+
   // Settings > Language stores the choice; it is read back at the next start.
   void languageIsChosenInSettings() {
     QSettings().clear();
