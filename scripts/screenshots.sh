@@ -4,8 +4,9 @@
 # evaluate). Builds nothing: give it a build folder with bin/tessera-studio and bin/tessera.
 #
 #   scripts/screenshots.sh [BUILD_DIR] [OUT_DIR]        (defaults: build, docs/screenshots)
-#   SCREENSHOT_LANGUAGE=zh_CN scripts/screenshots.sh …  (en, de or zh_CN; zh_CN needs a CJK font,
-#                                                        e.g. apt-get install fonts-noto-cjk)
+#   SCREENSHOT_LANGUAGE=zh_CN scripts/screenshots.sh …  (en, de or zh_CN; the default OUT_DIR is
+#                                                        then docs/screenshots/<language>; for
+#                                                        zh_CN a CJK font is installed if missing)
 #
 # The sample project lives in a temporary folder and the studio runs with its own settings there
 # (XDG_CONFIG_HOME, XDG_DATA_HOME), so your own settings and run registry are not touched:
@@ -19,8 +20,10 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$repo/build}" && pwd)
-out=$(mkdir -p "${2:-$repo/docs/screenshots}" && cd "${2:-$repo/docs/screenshots}" && pwd)
 language=${SCREENSHOT_LANGUAGE:-en}
+default_out=$repo/docs/screenshots
+[[ $language == en ]] || default_out=$default_out/$language
+out=$(mkdir -p "${2:-$default_out}" && cd "${2:-$default_out}" && pwd)
 golden=${TESSERA_GOLDEN_DIR:-$repo/../shared/golden}
 golden=$(cd "$golden" && pwd)
 model=$golden/tiny-sd2
@@ -30,10 +33,14 @@ for bin in tessera-studio tessera; do
 done
 [[ -f $model/model_index.json ]] || { echo "screenshots: no tiny model at $model; set TESSERA_GOLDEN_DIR" >&2; exit 1; }
 
+sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
 if ! command -v xvfb-run >/dev/null; then
   echo "screenshots: installing xvfb"
-  sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
   $sudo apt-get install -y xvfb
+fi
+if [[ $language == zh_CN ]] && [[ -z $(fc-list :lang=zh 2>/dev/null) ]]; then
+  echo "screenshots: installing a Chinese font"
+  $sudo apt-get install -y fonts-wqy-microhei
 fi
 
 work=$(mktemp -d /tmp/tessera-screenshots.XXXXXX)

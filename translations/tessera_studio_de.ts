@@ -2334,27 +2334,117 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
 <context>
     <name>RunListModel</name>
     <message>
-        <location filename="../app/models/run_list_model.cpp" line="67"/>
+        <location filename="../app/models/run_list_model.cpp" line="39"/>
+        <source>pending</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="40"/>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="41"/>
+        <source>succeeded</source>
+        <translation>erfolgreich</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="42"/>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="43"/>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="44"/>
+        <source>lost</source>
+        <translation>verloren</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="52"/>
+        <source>start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="52"/>
+        <source>resume</source>
+        <translation>Fortsetzung</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="53"/>
+        <source>restart</source>
+        <translation>Neustart</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="53"/>
+        <source>stage</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="54"/>
+        <source>checkpoint</source>
+        <translation>Checkpoint</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="54"/>
+        <source>NaN</source>
+        <translation>NaN</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="55"/>
+        <source>rollback</source>
+        <translation>Rücksprung</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="55"/>
+        <source>watchdog</source>
+        <translation>Watchdog</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="56"/>
+        <source>sample</source>
+        <translation>Beispiel</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="56"/>
+        <source>finish</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="57"/>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="57"/>
+        <source>fault</source>
+        <translation>Störung</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="94"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/models/run_list_model.cpp" line="68"/>
+        <location filename="../app/models/run_list_model.cpp" line="95"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../app/models/run_list_model.cpp" line="69"/>
+        <location filename="../app/models/run_list_model.cpp" line="96"/>
         <source>Launcher</source>
         <translation>Starter</translation>
     </message>
     <message>
-        <location filename="../app/models/run_list_model.cpp" line="70"/>
+        <location filename="../app/models/run_list_model.cpp" line="97"/>
         <source>Hosts</source>
         <translation>Hosts</translation>
     </message>
     <message>
-        <location filename="../app/models/run_list_model.cpp" line="71"/>
+        <location filename="../app/models/run_list_model.cpp" line="98"/>
         <source>Updated</source>
         <translation>Aktualisiert</translation>
     </message>

@@ -2302,27 +2302,117 @@ Trust it and add it to known_hosts? Compare the fingerprint with the one your ad
 <context>
     <name>RunListModel</name>
     <message>
-        <location filename="../app/models/run_list_model.cpp" line="67"/>
+        <location filename="../app/models/run_list_model.cpp" line="39"/>
+        <source>pending</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="40"/>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="41"/>
+        <source>succeeded</source>
+        <translation>已成功</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="42"/>
+        <source>failed</source>
+        <translation>已失败</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="43"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="44"/>
+        <source>lost</source>
+        <translation>已失联</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="52"/>
+        <source>start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="52"/>
+        <source>resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="53"/>
+        <source>restart</source>
+        <translation>重启</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="53"/>
+        <source>stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="54"/>
+        <source>checkpoint</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="54"/>
+        <source>NaN</source>
+        <translation>NaN</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="55"/>
+        <source>rollback</source>
+        <translation>回滚</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="55"/>
+        <source>watchdog</source>
+        <translation>看门狗</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="56"/>
+        <source>sample</source>
+        <translation>样例</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="56"/>
+        <source>finish</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="57"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="57"/>
+        <source>fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../app/models/run_list_model.cpp" line="94"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../app/models/run_list_model.cpp" line="68"/>
+        <location filename="../app/models/run_list_model.cpp" line="95"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../app/models/run_list_model.cpp" line="69"/>
+        <location filename="../app/models/run_list_model.cpp" line="96"/>
         <source>Launcher</source>
         <translation>启动方式</translation>
     </message>
     <message>
-        <location filename="../app/models/run_list_model.cpp" line="70"/>
+        <location filename="../app/models/run_list_model.cpp" line="97"/>
         <source>Hosts</source>
         <translation>主机</translation>
     </message>
     <message>
-        <location filename="../app/models/run_list_model.cpp" line="71"/>
+        <location filename="../app/models/run_list_model.cpp" line="98"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>

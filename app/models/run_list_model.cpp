@@ -1,6 +1,7 @@
 #include "models/run_list_model.h"
 
 #include <QColor>
+#include <QHash>
 
 using tessera::remote::RunRecord;
 using tessera::remote::RunState;
@@ -32,6 +33,32 @@ void RunListModel::updateRecord(const RunRecord& r) {
   Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
+QString RunListModel::stateText(tessera::remote::RunState state) {
+  using tessera::remote::RunState;
+  switch (state) {
+    case RunState::Pending: return tr("pending");
+    case RunState::Running: return tr("running");
+    case RunState::Succeeded: return tr("succeeded");
+    case RunState::Failed: return tr("failed");
+    case RunState::Cancelled: return tr("cancelled");
+    case RunState::Lost: return tr("lost");
+  }
+  return tessera::remote::runStateName(state);
+}
+
+QString RunListModel::eventText(const QString& event) {
+  // The engine's events (engine/src/training/metrics_log.h) and the watchdog's restart.
+  static const QHash<QString, const char*> known = {
+      {QStringLiteral("start"), QT_TR_NOOP("start")},       {QStringLiteral("resume"), QT_TR_NOOP("resume")},
+      {QStringLiteral("restart"), QT_TR_NOOP("restart")},   {QStringLiteral("stage"), QT_TR_NOOP("stage")},
+      {QStringLiteral("checkpoint"), QT_TR_NOOP("checkpoint")}, {QStringLiteral("nan"), QT_TR_NOOP("NaN")},
+      {QStringLiteral("rollback"), QT_TR_NOOP("rollback")}, {QStringLiteral("watchdog"), QT_TR_NOOP("watchdog")},
+      {QStringLiteral("sample"), QT_TR_NOOP("sample")},     {QStringLiteral("finish"), QT_TR_NOOP("finish")},
+      {QStringLiteral("error"), QT_TR_NOOP("error")},       {QStringLiteral("fault"), QT_TR_NOOP("fault")}};
+  const auto it = known.find(event);
+  return it != known.end() ? tr(it.value()) : event;
+}
+
 int RunListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_runs.size()); }
 int RunListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
@@ -41,7 +68,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::DisplayRole) {
     switch (index.column()) {
       case Name: return r->name.isEmpty() ? r->id : r->name;
-      case State: return tessera::remote::runStateName(r->state);
+      case State: return stateText(r->state);
       case Launcher: return r->launcher;
       case Hosts: return r->hosts.join(QStringLiteral(", "));
       case Updated: return r->updated.toLocalTime().toString(QStringLiteral("yyyy-MM-dd hh:mm"));

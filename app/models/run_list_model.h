@@ -21,6 +21,11 @@ class RunListModel : public QAbstractTableModel {
   int rowOf(const QString& id) const;
   void updateRecord(const tessera::remote::RunRecord& record);
 
+  // A run's state and a metrics event ("resume", "nan", …) in the interface language; events the
+  // studio does not know are shown as written.
+  static QString stateText(tessera::remote::RunState state);
+  static QString eventText(const QString& event);
+
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role) const override;

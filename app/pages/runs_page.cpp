@@ -222,7 +222,7 @@ void RunsPage::handleMetrics(const QString& id, const QList<QJsonObject>& lines)
     if (line.contains(QStringLiteral("event"))) {
       const QString event = line.value(QStringLiteral("event")).toString();
       if (event != QLatin1String("checkpoint") && event != QLatin1String("start"))
-        m_plot->addMarker(it->record.name.isEmpty() ? id : it->record.name, step, event);
+        m_plot->addMarker(it->record.name.isEmpty() ? id : it->record.name, step, RunListModel::eventText(event));
       continue;
     }
     if (!line.contains(QStringLiteral("loss"))) continue;
@@ -260,7 +260,7 @@ void RunsPage::handleState(const QString& id, RunState state, const QString& mes
 void RunsPage::showStatus(const QString& id) {
   if (id.isEmpty() || !m_watches.contains(id)) return;
   const RunRecord& r = m_watches[id].record;
-  QString text = tr("%1 — %2 on %3, %4").arg(r.name, r.launcher, r.hosts.join(QStringLiteral(", ")), tessera::remote::runStateName(r.state));
+  QString text = tr("%1 — %2 on %3, %4").arg(r.name, r.launcher, r.hosts.join(QStringLiteral(", ")), RunListModel::stateText(r.state));
   if (!r.message.isEmpty()) text += QStringLiteral(" (%1)").arg(r.message);
   m_status->setText(text);
 }

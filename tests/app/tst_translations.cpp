@@ -144,6 +144,7 @@ class TestTranslations : public QObject {
     QVERIFY2(translator.load(QStringLiteral("tessera_studio_zh_CN"), qmDir()), qPrintable(qmDir()));
     QCOMPARE(translator.language(), QStringLiteral("zh_CN"));
     QCOMPARE(translator.translate("MainWindow", "&Quit"), QStringLiteral("退出(&Q)"));
+    QCOMPARE(translator.translate("RunListModel", "succeeded"), QStringLiteral("已成功"));  // run states too
     QCOMPARE(translator.translate("GeneratePage", "%n image(s) written to %1 in %2 s.", nullptr, 3),
              QStringLiteral("%n 张图像已写入 %1，用时 %2 秒。"));
   }
