@@ -66,5 +66,11 @@ class TestDemoQuality : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TestDemoQuality)
+// Qt Test stops a test function after 5 minutes unless told otherwise; this one runs the demo.
+int main(int argc, char** argv) {
+  qputenv("QTEST_FUNCTION_TIMEOUT", QByteArray::number(50 * 60 * 1000));
+  QCoreApplication app(argc, argv);
+  TestDemoQuality test;
+  return QTest::qExec(&test, argc, argv);
+}
 #include "tst_demo_quality.moc"
