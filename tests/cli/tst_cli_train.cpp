@@ -124,7 +124,10 @@ class TestCliTrain : public QObject {
       QProcess p;
       p.start(binary("tessera"), {"--threads", "1", "train", "--config", cfg, "--run-dir", run, "--resume", "auto"});
       QVERIFY(p.waitForStarted(10000));
-      const int delay = wholeRunMs / 10 + int(rng.bounded(quint32(wholeRunMs * 3 / 4)));
+      // The first two cuts fall early (10-30% of a whole run), so that at least two happen even
+      // when a resumed run has little left to do; later ones anywhere in the first 85%.
+      const quint32 span = quint32(attempt < 2 ? wholeRunMs / 5 : wholeRunMs * 3 / 4);
+      const int delay = wholeRunMs / 10 + int(rng.bounded(std::max<quint32>(span, 1)));
       if (!p.waitForFinished(delay)) {
         p.kill();  // SIGKILL
         p.waitForFinished(10000);
