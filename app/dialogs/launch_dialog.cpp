@@ -1,4 +1,5 @@
 #include "dialogs/launch_dialog.h"
+#include "widgets/field_error_label.h"
 
 #include "tessera/remote/slurm_launcher.h"
 
@@ -53,15 +54,6 @@ const char* const kPreflightKey = "launch/preflight";
 const char* const kMinFreeKey = "launch/minFreeGiB";
 
 QString key(const char* k) { return QLatin1String(k); }
-
-QLabel* errorLabel(const QString& name, QWidget* parent) {
-  auto* label = new QLabel(parent);
-  label->setObjectName(name);
-  label->setWordWrap(true);
-  label->setStyleSheet(QStringLiteral("color: #c0392b;"));
-  label->hide();
-  return label;
-}
 
 QStringList lines(const QPlainTextEdit* edit) {
   QStringList out;

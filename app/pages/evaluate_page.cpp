@@ -1,4 +1,5 @@
 #include "pages/evaluate_page.h"
+#include "widgets/field_error_label.h"
 
 #include "models/gallery_model.h"
 #include "widgets/preference_chart.h"
@@ -47,15 +48,6 @@ const char* const kSeedKey = "evaluate/seed";
 constexpr int kImageSize = 384;
 
 QString key(const char* k) { return QLatin1String(k); }
-
-QLabel* errorLabel(const QString& name, QWidget* parent) {
-  auto* label = new QLabel(parent);
-  label->setObjectName(name);
-  label->setWordWrap(true);
-  label->setStyleSheet(QStringLiteral("color: #c0392b;"));
-  label->hide();
-  return label;
-}
 
 QLineEdit* pathField(const QString& name, QWidget* parent) {
   auto* edit = new QLineEdit(parent);

@@ -1,4 +1,5 @@
 #include "pages/generate_page.h"
+#include "widgets/field_error_label.h"
 
 #include "models/gallery_model.h"
 #include "workers/local_generator.h"
@@ -58,15 +59,6 @@ const char* const kOutputKey = "generate/outputFolder";
 
 constexpr int kPreviewSize = 320;
 constexpr int kGalleryScanLimit = 200;  // images shown from an output folder at start
-
-QLabel* errorLabel(const QString& name, QWidget* parent) {
-  auto* label = new QLabel(parent);
-  label->setObjectName(name);
-  label->setWordWrap(true);
-  label->setStyleSheet(QStringLiteral("color: #c0392b;"));
-  label->hide();
-  return label;
-}
 
 QString key(const char* k) { return QLatin1String(k); }
 }  // namespace

@@ -1,4 +1,5 @@
 #include "pages/train_page.h"
+#include "widgets/field_error_label.h"
 
 #include "dialogs/launch_dialog.h"
 #include "widgets/cost_estimator.h"
@@ -46,15 +47,6 @@ const char* const kFolderKey = "train/folder";
 const char* const kDefaultPreset = "sd2-base-256";
 
 QString key(const char* k) { return QLatin1String(k); }
-
-QLabel* errorLabel(const QString& name, QWidget* parent) {
-  auto* label = new QLabel(parent);
-  label->setObjectName(name);
-  label->setWordWrap(true);
-  label->setStyleSheet(QStringLiteral("color: #c0392b;"));
-  label->hide();
-  return label;
-}
 
 QSpinBox* stepsSpin(const QString& name, QWidget* parent, int minimum) {
   auto* spin = new QSpinBox(parent);
