@@ -310,7 +310,7 @@ class DemoRun {
     c.seed = static_cast<int64_t>(o_.seed);
     c.image_size = z.image_size;
     c.batch_size = z.unet_batch;
-    c.model.unet_config = unet_config_json(z.image_size / 4);
+    c.model.unet_config = unet_config_json(z.image_size / static_cast<int>(vae_->config().spatial_factor()));
     c.model.pretrained_components = (dir_ / "components").string();
     c.model.precomputed_latents = true;
     c.model.latents_are_scaled = true;
