@@ -12,5 +12,6 @@ int runTail(const QStringList& args);
 int runCancel(const QStringList& args);
 int runFetch(const QStringList& args);
 int runHosts(const QStringList& args);
+int runGenerate(const QStringList& args);
 
 }  // namespace tessera::remote::cli

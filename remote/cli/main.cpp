@@ -30,6 +30,7 @@ const char* kOverview =
     "  tail        print a run's metrics or log, following it to its end with --follow\n"
     "  cancel      stop every process of a run\n"
     "  fetch       copy a run's samples, checkpoints and metrics here\n"
+    "  generate    run `tessera generate` on a host (here, SSH, Slurm) and copy the images here\n"
     "  hosts       check hosts before a launch (tessera, GPUs, disk, rendezvous port)\n"
     "\n"
     "'tessera-remote <command> --help' shows a command's flags.\n";
@@ -162,7 +163,8 @@ int main(int argc, char** argv) {
   const std::map<QString, int (*)(const QStringList&)> commands{
       {QStringLiteral("launch"), rc::runLaunch}, {QStringLiteral("status"), rc::runStatus},
       {QStringLiteral("tail"), rc::runTail},     {QStringLiteral("cancel"), rc::runCancel},
-      {QStringLiteral("fetch"), rc::runFetch},   {QStringLiteral("hosts"), rc::runHosts}};
+      {QStringLiteral("fetch"), rc::runFetch},   {QStringLiteral("hosts"), rc::runHosts},
+      {QStringLiteral("generate"), rc::runGenerate}};
   if (const auto it = commands.find(command); it != commands.end()) {
     try {
       return it->second(args);
