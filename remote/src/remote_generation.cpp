@@ -49,13 +49,29 @@ QString lastLines(const QByteArray& text, int count) {
   return lines.mid(std::max<qsizetype>(0, lines.size() - count)).join(QLatin1Char('\n'));
 }
 
-// The host a job runs on: this machine, or an SSH connection (with SFTP once needed).
+// The host a job runs on: this machine, or an SSH connection (with SFTP once needed) that can be
+// made again after it dropped.
 struct JobHost {
+  SshParameters parameters;  // unset for this machine
+  const ConnectOptions* options = nullptr;
   std::unique_ptr<SshSession> session;
   std::unique_ptr<CommandRunner> runner;
   std::unique_ptr<SftpClient> sftp;
-  bool local() const { return !session; }
-  QString name() const { return runner->hostName(); }
+  bool local() const { return parameters.host.isEmpty(); }
+  QString name() const { return runner ? runner->hostName() : parameters.displayName(); }
+  bool connect(QString* error) {
+    sftp.reset();
+    runner.reset();
+    session = std::make_unique<SshSession>(parameters);
+    if (options->acceptUnknownHostKey) session->setUnknownHostKeyHandler(options->acceptUnknownHostKey);
+    if (options->passphrase) session->setPassphraseHandler(options->passphrase);
+    if (!session->connectToHost()) {
+      *error = QStringLiteral("%1: %2").arg(parameters.displayName(), session->errorString());
+      return false;
+    }
+    runner = std::make_unique<SshRunner>(*session);
+    return true;
+  }
   SftpClient* openSftp(QString* error) {
     if (!sftp) {
       auto client = std::make_unique<SftpClient>(*session);
@@ -163,19 +179,17 @@ RemoteGenerationResult runRemoteGeneration(RemoteGenerationRequest request, cons
 
   // 1. The host.
   JobHost host;
+  QString error;
+  host.options = &request.connect;
   if (request.host.isEmpty()) {
     host.runner = std::make_unique<LocalRunner>(request.connect.localEnvironment);
   } else {
     if (cancelledBeforeStart()) return result;
     stage(GenerationStage::Connecting, request.host);
-    SshParameters p = request.connect.base;
-    if (!p.setDestination(request.host)) return fail(QStringLiteral("invalid host '%1'").arg(request.host));
-    if (!request.connect.base.user.isEmpty() && !request.host.contains(QLatin1Char('@'))) p.user = request.connect.base.user;
-    host.session = std::make_unique<SshSession>(p);
-    if (request.connect.acceptUnknownHostKey) host.session->setUnknownHostKeyHandler(request.connect.acceptUnknownHostKey);
-    if (request.connect.passphrase) host.session->setPassphraseHandler(request.connect.passphrase);
-    if (!host.session->connectToHost()) return fail(QStringLiteral("%1: %2").arg(request.host, host.session->errorString()));
-    host.runner = std::make_unique<SshRunner>(*host.session);
+    host.parameters = request.connect.base;
+    if (!host.parameters.setDestination(request.host)) return fail(QStringLiteral("invalid host '%1'").arg(request.host));
+    if (!request.connect.base.user.isEmpty() && !request.host.contains(QLatin1Char('@'))) host.parameters.user = request.connect.base.user;
+    if (!host.connect(&error)) return fail(error);
   }
   result.host = host.name();
 
@@ -235,7 +249,6 @@ RemoteGenerationResult runRemoteGeneration(RemoteGenerationRequest request, cons
   if (cancelledBeforeStart()) return result;
   stage(GenerationStage::UploadingPrompts, host.name());
   const QByteArray prompts = promptsFileContents(settings);
-  QString error;
   if (host.local()) {
     QSaveFile f(promptsFile);
     if (!f.open(QIODevice::WriteOnly) || f.write(prompts) != prompts.size() || !f.commit())
@@ -253,11 +266,12 @@ RemoteGenerationResult runRemoteGeneration(RemoteGenerationRequest request, cons
   // 5. Start.
   if (cancelledBeforeStart()) return result;
   stage(GenerationStage::Starting, host.name());
-  std::unique_ptr<Launcher> launcher;
-  if (kind == QLatin1String("slurm"))
-    launcher = std::make_unique<SlurmLauncher>(*host.runner);
-  else
-    launcher = std::make_unique<ProcessLauncher>(kind, std::vector<CommandRunner*>{host.runner.get()});
+  // Made again with the runner after a reconnection (launchers keep no state but their hosts).
+  const auto makeLauncher = [&]() -> std::unique_ptr<Launcher> {
+    if (kind == QLatin1String("slurm")) return std::make_unique<SlurmLauncher>(*host.runner);
+    return std::make_unique<ProcessLauncher>(kind, std::vector<CommandRunner*>{host.runner.get()});
+  };
+  std::unique_ptr<Launcher> launcher = makeLauncher();
   RunRecord& record = result.record;
   if (!launcher->launch(spec, &record, &error)) return fail(error);
   if (!request.host.isEmpty()) record.hosts = QStringList{request.host};
@@ -313,15 +327,16 @@ RemoteGenerationResult runRemoteGeneration(RemoteGenerationRequest request, cons
     return t.ok() ? lastLines(t.standardOutput, kTailLines) : QString();
   };
   const auto stopJob = [&](const QString& why) {
-    QString cancelError;
-    const bool stopped = launcher->cancel(&record, &cancelError);
+    QString cancelError = QStringLiteral("no connection to %1 (the job may still be running in %2)").arg(host.name(), jobDir);
+    const bool stopped = launcher && launcher->cancel(&record, &cancelError);
     result.images = imagesHere();
-    result.error = stopped ? why : QStringLiteral("%1; stopping the job failed too: %2").arg(why, cancelError);
+    result.error = stopped ? why : QStringLiteral("%1; stopping the job failed: %2").arg(why, cancelError);
     return result;
   };
 
-  QElapsedTimer clock;
+  QElapsedTimer clock, lostFor;
   clock.start();
+  const auto pause = [&] { QThread::msleep(static_cast<unsigned long>(std::max(50, request.pollIntervalMs))); };
   for (;;) {
     if (observer.cancelled && observer.cancelled()) {
       result.cancelled = true;
@@ -330,17 +345,28 @@ RemoteGenerationResult runRemoteGeneration(RemoteGenerationRequest request, cons
     if (request.timeoutSecs > 0 && clock.elapsed() > qint64(request.timeoutSecs) * 1000)
       return stopJob(QStringLiteral("the generation on %1 took longer than %2 s and was stopped").arg(host.name()).arg(request.timeoutSecs));
     // State first: images written before the job ended are then still collected in this round.
-    if (!launcher->refresh(&record, &error)) {
-      result.images = imagesHere();
-      return fail(QStringLiteral("lost track of the generation on %1: %2 (it may still be running in %3)")
-                      .arg(host.name(), error, jobDir));
+    if (!lostFor.isValid() && launcher->refresh(&record, &error) && collect(&error)) {
+      if (record.state != RunState::Running && record.state != RunState::Pending) break;
+      pause();
+      continue;
     }
-    if (!collect(&error)) {
-      result.images = imagesHere();
-      return fail(error);
+    result.images = imagesHere();
+    if (host.local()) return fail(error);
+    // A dropped connection: the job goes on detached; connect again and carry on where we were.
+    if (!lostFor.isValid()) {
+      lostFor.start();
+      if (observer.connection) observer.connection(false, error);
+    } else if (lostFor.elapsed() > qint64(request.reconnectSecs) * 1000) {
+      return fail(QStringLiteral("lost the connection to %1 for more than %2 s: %3 (the job may still be running in %4)")
+                      .arg(host.name()).arg(request.reconnectSecs).arg(error, jobDir));
     }
-    if (record.state != RunState::Running && record.state != RunState::Pending) break;
-    QThread::msleep(static_cast<unsigned long>(std::max(50, request.pollIntervalMs)));
+    launcher.reset();  // it refers to the runner that connect() replaces
+    pause();
+    if (host.connect(&error)) {
+      launcher = makeLauncher();
+      lostFor.invalidate();
+      if (observer.connection) observer.connection(true, QString());
+    }
   }
 
   stage(GenerationStage::Finishing, host.name());
@@ -377,6 +403,12 @@ void RemoteGenerationJob::start() {
   observer.preflight = [this](const PreflightReport& report) { Q_EMIT preflightReported(report.ok(), report.toText()); };
   observer.generated = [this](int done, int total) { Q_EMIT imagesGenerated(done, total); };
   observer.fetched = [this](const QString& path, int done, int total) { Q_EMIT imageFetched(path, done, total); };
+  observer.connection = [this](bool restored, const QString& error) {
+    if (restored)
+      Q_EMIT connectionRestored();
+    else
+      Q_EMIT connectionLost(error);
+  };
   observer.cancelled = [this] { return m_cancelled.load(); };
   m_result = runRemoteGeneration(m_request, observer);
   Q_EMIT finished(m_result.ok, m_result.error, m_result.images);

@@ -1,7 +1,8 @@
 // Remote generation against the real test services (started by CTest): `tessera generate` with the
 // golden tiny model run "on a GPU host" over SSH (the test sshd's user), here through the local
 // launcher, and as a job of the test Slurm cluster — each time the images come back and equal, byte
-// for byte, those of a plain local `tessera generate` with the same seed. Hostile prompts, negative
+// for byte, those of a plain local `tessera generate` with the same seed (the job is given this
+// machine's OpenBLAS kernel choice, which a login over SSH does not inherit). Hostile prompts, negative
 // prompts and job folders reach the host literally; a missing model and a failing job give one
 // clear error naming the host, the command and what it printed. Also `tessera-remote generate`.
 
@@ -17,6 +18,9 @@
 #include <QTemporaryDir>
 #include <QThread>
 
+#include <csignal>
+#include <thread>
+
 using namespace tessera::remote;
 
 class TestRemoteGenerate : public QObject {
@@ -28,6 +32,14 @@ class TestRemoteGenerate : public QObject {
   QString m_remoteRoot;  // in the test user's home on the "GPU host"
   QTemporaryDir m_tmp;
   QString m_referenceDir;
+
+  int infraScript(const QString& name) const {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("INFRA_DIR"), qEnvironmentVariable("TESSERA_INFRA_DIR"));
+    return tessera::test::run(QStringLiteral("bash"),
+                              {qEnvironmentVariable("TESSERA_SOURCE_DIR") + QStringLiteral("/tests/infra/") + name}, 60000, env)
+        .exitCode;
+  }
 
   static QString readFile(const QString& path) {
     QFile f(path);
@@ -91,6 +103,16 @@ class TestRemoteGenerate : public QObject {
     return g;
   }
 
+  // The variables that choose this machine's BLAS kernels (OpenBLAS picks them by CPU unless told):
+  // the "GPU host" gets the same ones, or its floating-point results differ in the last bits
+  // from the local run's. A login over SSH does not inherit them.
+  static QMap<QString, QString> blasEnvironment() {
+    QMap<QString, QString> env;
+    for (const char* name : {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS"})
+      if (qEnvironmentVariableIsSet(name)) env.insert(QString::fromLatin1(name), qEnvironmentVariable(name));
+    return env;
+  }
+
   RemoteGenerationRequest request(const QString& launcher, const QString& jobDir, const QString& outDir) const {
     RemoteGenerationRequest r;
     r.launcher = launcher;
@@ -99,6 +121,7 @@ class TestRemoteGenerate : public QObject {
     r.outDir = outDir;
     r.spec.runName = QStringLiteral("tiny generation");
     r.spec.tesseraPath = tessera::test::binary(QStringLiteral("tessera"));
+    r.spec.environment = blasEnvironment();
     r.generation = tinySettings();
     r.cpu = true;
     r.pollIntervalMs = 100;
@@ -313,6 +336,57 @@ class TestRemoteGenerate : public QObject {
     QCOMPARE(QString::fromUtf8(pwned.standardOutput), QStringLiteral("0\nhome-intact\n"));
   }
 
+  void droppedConnectionIsResumed() {
+    // sshd goes down (listener and every connection of the test user) after the first image and
+    // comes back 2 s later: the job runs on detached, the generation connects again, and every
+    // image arrives once and whole — equal to a local run's.
+    GenerationSettings g = tinySettings();
+    g.prompts = {QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three"), QStringLiteral("four"),
+                 QStringLiteral("five"), QStringLiteral("six")};
+    g.steps = 40;
+    g.batch = 1;
+    const QString reference = m_tmp.filePath(QStringLiteral("drop reference"));
+    const QString prompts = m_tmp.filePath(QStringLiteral("drop prompts.txt"));
+    QFile f(prompts);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(promptsFileContents(g));
+    f.close();
+    const auto local = tessera::test::run(tessera::test::binary(QStringLiteral("tessera")), generateArguments(g, m_model, prompts, reference));
+    QVERIFY2(local.exitCode == 0, local.err.constData());
+
+    RemoteGenerationRequest r = request(QStringLiteral("ssh"), m_remoteRoot + QStringLiteral("/dropped"), m_tmp.filePath(QStringLiteral("drop out")));
+    r.generation = g;
+    r.preflight = false;
+    r.reconnectSecs = 60;
+    std::thread restart;
+    QStringList events;
+    RemoteGenerationObserver observer;
+    observer.generated = [&](int done, int) {
+      if (done < 1 || restart.joinable()) return;
+      events << QStringLiteral("down");
+      infraScript(QStringLiteral("stop_sshd.sh"));
+      const auto pids = tessera::test::run(QStringLiteral("pgrep"), {QStringLiteral("-u"), m_destination.section(QLatin1Char('@'), 0, 0),
+                                                                      QStringLiteral("-x"), QStringLiteral("sshd")});
+      for (const QByteArray& pid : pids.out.split('\n'))
+        if (pid.toInt() > 0) ::kill(pid.toInt(), SIGKILL);
+      restart = std::thread([this] {
+        QThread::msleep(2000);
+        infraScript(QStringLiteral("start_sshd.sh"));
+      });
+    };
+    observer.connection = [&](bool restored, const QString&) { events << (restored ? QStringLiteral("restored") : QStringLiteral("lost")); };
+    const auto result = runRemoteGeneration(r, observer);
+    if (restart.joinable()) restart.join();
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QCOMPARE(events, (QStringList{QStringLiteral("down"), QStringLiteral("lost"), QStringLiteral("restored")}));
+    QCOMPARE(result.images.size(), 6);
+    for (const QString& path : result.images) {
+      const QString name = QFileInfo(path).fileName();
+      QVERIFY2(bytes(path) == bytes(QDir(reference).filePath(name)), qPrintable(name));
+    }
+    QCOMPARE(QDir(r.outDir).entryList(QDir::Files | QDir::Hidden).size(), 6);  // no .part left
+  }
+
   void missingModelIsOneClearError() {
     RemoteGenerationRequest r = request(QStringLiteral("ssh"), m_remoteRoot + QStringLiteral("/no model"),
                                         m_tmp.filePath(QStringLiteral("no model out")));
@@ -388,7 +462,7 @@ class TestRemoteGenerate : public QObject {
     const QString out = m_tmp.filePath(QStringLiteral("cli out"));
     const QStringList common{QStringLiteral("--no-ssh-config"), QStringLiteral("--identity"), m_sshDir + QStringLiteral("/id_ed25519"),
                              QStringLiteral("--known-hosts"), m_sshDir + QStringLiteral("/known_hosts")};
-    const QStringList args = QStringList{QStringLiteral("generate"), QStringLiteral("--launcher"), QStringLiteral("ssh"),
+    QStringList args = QStringList{QStringLiteral("generate"), QStringLiteral("--launcher"), QStringLiteral("ssh"),
                                          QStringLiteral("--host"), m_destination, QStringLiteral("--model"), m_model,
                                          QStringLiteral("--prompt"), QStringLiteral("a red cube on a table"),
                                          QStringLiteral("--prompt"), QStringLiteral("the moon at night"),
@@ -402,6 +476,8 @@ class TestRemoteGenerate : public QObject {
                                          QStringLiteral("--job-dir"), m_remoteRoot + QStringLiteral("/cli job"),
                                          QStringLiteral("--out"), out} +
                              common;
+    const QMap<QString, QString> blas = blasEnvironment();
+    for (auto it = blas.cbegin(); it != blas.cend(); ++it) args << QStringLiteral("--env") << it.key() + QLatin1Char('=') + it.value();
     const auto r = tessera::test::run(tessera::test::binary(QStringLiteral("tessera-remote")), args, 180000);
     QVERIFY2(r.exitCode == 0, r.err.constData());
     RemoteGenerationResult result;

@@ -65,6 +65,7 @@ struct RemoteGenerationRequest {
   qint64 minFreeBytes = qint64(1) << 30;
   int pollIntervalMs = 1000;
   int timeoutSecs = 0;       // > 0: cancel the job when it takes longer
+  int reconnectSecs = 300;   // how long to keep connecting again after the connection dropped
   ConnectOptions connect;
 };
 
@@ -75,6 +76,9 @@ struct RemoteGenerationObserver {
   std::function<void(const PreflightReport& report)> preflight;  // after the checks, ok or not
   std::function<void(int done, int total)> generated;             // images written on the host so far
   std::function<void(const QString& localPath, int fetched, int total)> fetched;
+  // The connection to the host dropped (restored = false, with why) or is back; the job runs on
+  // detached meanwhile, and no image is lost or fetched twice.
+  std::function<void(bool restored, const QString& error)> connection;
   // Polled between stages and while the job runs; a job that has started is then cancelled on its host.
   std::function<bool()> cancelled;
 };
@@ -112,6 +116,8 @@ class RemoteGenerationJob : public QObject {
   void preflightReported(bool ok, const QString& text);
   void imagesGenerated(int done, int total);
   void imageFetched(const QString& localPath, int fetched, int total);
+  void connectionLost(const QString& error);
+  void connectionRestored();
   void finished(bool ok, const QString& error, const QStringList& images);
 
  private:
