@@ -136,13 +136,13 @@ int runGenerate(const QStringList& args) {
     if (!ok || g.seed < 0) throw UsageError(QStringLiteral("--seed expects a number >= 0, got '%1'").arg(f.value(QStringLiteral("seed"))));
   } else {
     g.seed = QRandomGenerator::global()->bounded(1u << 31);
-    printError(QStringLiteral("seed %1").arg(g.seed));
   }
   g.width = f.intValue(QStringLiteral("width"), 0, 8, 8192);
   g.height = f.intValue(QStringLiteral("height"), 0, 8, 8192);
   g.batch = f.intValue(QStringLiteral("batch"), 1, 1, 64);
   g.threads = f.intValue(QStringLiteral("threads"), 0, 1, 4096);
   if (const QString problem = checkGenerationSettings(g); !problem.isEmpty()) throw UsageError(problem);
+  if (!f.has(QStringLiteral("seed"))) printError(QStringLiteral("seed %1").arg(g.seed));
 
   LaunchSpec& spec = request.spec;
   spec.runName = f.value(QStringLiteral("name"), QStringLiteral("generate"));
@@ -172,6 +172,10 @@ int runGenerate(const QStringList& args) {
   observer.preflight = [](const PreflightReport& report) { std::fputs(qPrintable(report.toText() + QLatin1Char('\n')), stderr); };
   observer.generated = [](int done, int total) { printError(QStringLiteral("%1 of %2 images written").arg(done).arg(total)); };
   observer.fetched = [](const QString& path, int, int) { printLine(path); };
+  observer.connection = [](bool restored, const QString& error) {
+    printError(restored ? QStringLiteral("connected again; the job went on meanwhile")
+                        : QStringLiteral("%1 (connecting again; the job goes on)").arg(error));
+  };
   observer.cancelled = [] { return g_interrupted.load(); };
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);

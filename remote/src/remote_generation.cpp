@@ -397,7 +397,6 @@ RemoteGenerationJob::RemoteGenerationJob(RemoteGenerationRequest request, QObjec
 }
 
 void RemoteGenerationJob::start() {
-  m_cancelled = false;
   RemoteGenerationObserver observer;
   observer.stage = [this](GenerationStage s, const QString& host) { Q_EMIT stageChanged(s, host); };
   observer.preflight = [this](const PreflightReport& report) { Q_EMIT preflightReported(report.ok(), report.toText()); };

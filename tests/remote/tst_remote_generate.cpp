@@ -458,6 +458,41 @@ class TestRemoteGenerate : public QObject {
     QCOMPARE(QString::fromUtf8(ps.standardOutput).trimmed(), QStringLiteral("0"));
   }
 
+  void cancelFromTheGuiThread() {
+    // The studio's Cancel button: cancel() called on this thread while start() blocks the worker.
+    RemoteGenerationRequest r = request(QStringLiteral("local"), m_tmp.filePath(QStringLiteral("cancelled local job")),
+                                        m_tmp.filePath(QStringLiteral("cancelled local out")));
+    r.generation.steps = 900;
+    r.generation.sampler.clear();
+    r.generation.width = r.generation.height = 96;
+    r.preflight = false;
+    auto* job = new RemoteGenerationJob(r);
+    QThread worker;
+    job->moveToThread(&worker);
+    connect(&worker, &QThread::started, job, &RemoteGenerationJob::start);
+    connect(&worker, &QThread::finished, job, &QObject::deleteLater);
+    bool generating = false, done = false, ok = true;
+    QString error;
+    connect(job, &RemoteGenerationJob::stageChanged, this, [&](GenerationStage s, const QString&) {
+      generating = generating || s == GenerationStage::Generating;
+    }, Qt::QueuedConnection);
+    connect(job, &RemoteGenerationJob::finished, this, [&](bool k, const QString& e, const QStringList&) {
+      done = true;
+      ok = k;
+      error = e;
+    }, Qt::QueuedConnection);
+    worker.start();
+    QTRY_VERIFY_WITH_TIMEOUT(generating, 60000);
+    QTest::qWait(1000);
+    QVERIFY(!done);
+    job->cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(done, 60000);
+    worker.quit();
+    QVERIFY(worker.wait(10000));
+    QVERIFY(!ok);
+    QVERIFY2(error.startsWith(QStringLiteral("cancelled; the job on localhost was stopped")), qPrintable(error));
+  }
+
   void cliGeneratesAndPrintsThePaths() {
     const QString out = m_tmp.filePath(QStringLiteral("cli out"));
     const QStringList common{QStringLiteral("--no-ssh-config"), QStringLiteral("--identity"), m_sshDir + QStringLiteral("/id_ed25519"),

@@ -99,17 +99,19 @@ struct [[nodiscard]] RemoteGenerationResult {
 RemoteGenerationResult runRemoteGeneration(RemoteGenerationRequest request, const RemoteGenerationObserver& observer = {});
 
 // runRemoteGeneration as a QObject for the studio: move it to a worker thread, call start() there
-// (it blocks until the job is over) and follow the signals; cancel() may be called from any thread.
+// (it blocks until the job is over) and follow the signals.
 class RemoteGenerationJob : public QObject {
   Q_OBJECT
 
  public:
   explicit RemoteGenerationJob(RemoteGenerationRequest request, QObject* parent = nullptr);
   const RemoteGenerationResult& result() const { return m_result; }
+  // Thread-safe; call it directly, not through a queued connection: start() keeps the job's
+  // thread busy until the job is over.
+  void cancel() { m_cancelled = true; }
 
  public Q_SLOTS:
-  void start();
-  void cancel() { m_cancelled = true; }
+  void start();  // once per job
 
  Q_SIGNALS:
   void stageChanged(tessera::remote::GenerationStage stage, const QString& host);
