@@ -302,6 +302,20 @@ class TestRemoteGenerate : public QObject {
     compareWithReference(result, r.outDir);
   }
 
+  void slurmThroughAnSshLoginNode() {
+    // The usual cluster: sbatch on a login node reached over SSH (the test sshd's user, whose
+    // logins get SLURM_CONF), the images fetched from the shared job folder over SFTP.
+    RemoteGenerationRequest r = request(QStringLiteral("slurm"), m_remoteRoot + QStringLiteral("/slurm job"),
+                                        m_tmp.filePath(QStringLiteral("slurm ssh out")));
+    r.host = m_destination;
+    r.spec.timeLimit = QStringLiteral("00:05:00");
+    const auto result = runRemoteGeneration(r);
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QCOMPARE(result.record.hosts, QStringList{m_destination});
+    QVERIFY(!result.record.jobId.isEmpty());
+    compareWithReference(result, r.outDir);
+  }
+
   void hostilePromptsNeverExecute() {
     QFile::remove(QStringLiteral("/tmp/tessera-pwned"));
     GenerationSettings g = tinySettings();
