@@ -29,7 +29,7 @@ const char* const kPrepareScript =
     "m=$(cd -- \"$2\" 2>/dev/null && pwd -P) || exit 12; "
     "[ -f \"$m/model_index.json\" ] || exit 13; "
     "mkdir -p -- \"$1\" || exit 10; cd -- \"$1\" || exit 10; "
-    "[ -e images ] && exit 11; mkdir images || exit 10; "
+    "[ -n \"$(ls -A images 2>/dev/null)\" ] && exit 11; mkdir -p images || exit 10; "
     "printf '%s\\0%s' \"$(pwd -P)\" \"$m\"";
 
 // $1 = a folder: its entries, one a line (nothing when it does not exist yet).
@@ -288,9 +288,9 @@ RemoteGenerationResult runRemoteGeneration(RemoteGenerationRequest request, cons
       *why = QStringLiteral("cannot list %1 on %2: %3").arg(imagesDir, host.name(), errorText(listing));
       return false;
     }
-    QStringList present;
+    QSet<QString> present;
     for (const QByteArray& line : listing.standardOutput.split('\n'))
-      if (const QString name = QString::fromUtf8(line); wanted.contains(name)) present << name;
+      if (const QString name = QString::fromUtf8(line); wanted.contains(name)) present.insert(name);
     if (present.size() != lastDone) {
       lastDone = static_cast<int>(present.size());
       if (observer.generated) observer.generated(lastDone, static_cast<int>(expected.size()));

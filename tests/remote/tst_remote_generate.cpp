@@ -445,6 +445,11 @@ class TestRemoteGenerate : public QObject {
     const auto missing = runRemoteGeneration(r, observer);
     QVERIFY(missing.preflightFailed);
     QVERIFY2(report.toText().contains(QStringLiteral("'/nonexistent/tessera' not found")), qPrintable(report.toText()));
+    // Fixed, the same job folder (nothing generated in it yet) serves the next try.
+    r.spec.tesseraPath = tessera::test::binary(QStringLiteral("tessera"));
+    const auto fixed = runRemoteGeneration(r);
+    QVERIFY2(fixed.ok, qPrintable(fixed.error));
+    QCOMPARE(fixed.images.size(), 4);
   }
 
   void cancelStopsTheJobOnTheHost() {

@@ -55,7 +55,7 @@ QStringList generateArguments(const GenerationSettings& settings, const QString&
 struct RemoteGenerationRequest {
   QString launcher;          // "local", "ssh" or "slurm"
   QString host;              // ssh: the GPU host; slurm: the login host, or empty for this machine; local: empty
-  QString jobDir;            // on the host; created; must not hold an images/ folder from an earlier job
+  QString jobDir;            // on the host; created; must not hold images of an earlier job
   LaunchSpec spec;           // runName, tesseraPath, environment and the Slurm settings; runDir, arguments
                              // and the rank count are filled in (one process)
   GenerationSettings generation;
