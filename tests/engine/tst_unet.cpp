@@ -12,11 +12,31 @@
 #include <QtTest/QtTest>
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
 
 using tessera::models::UNet2DConditionModel;
+
+namespace {
+
+// Nodes of `t`'s autograd graph whose name contains `what`.
+int count_graph_nodes(const torch::Tensor& t, const std::string& what) {
+  std::vector<torch::autograd::Node*> stack{t.grad_fn().get()};
+  std::set<torch::autograd::Node*> seen;
+  int n = 0;
+  while (!stack.empty()) {
+    torch::autograd::Node* node = stack.back();
+    stack.pop_back();
+    if (node == nullptr || !seen.insert(node).second) continue;
+    if (node->name().find(what) != std::string::npos) ++n;
+    for (const auto& edge : node->next_edges()) stack.push_back(edge.function.get());
+  }
+  return n;
+}
+
+}  // namespace
 
 class TestUNet : public QObject {
   Q_OBJECT
@@ -82,11 +102,26 @@ class TestUNet : public QObject {
     QCOMPARE(compared, 14);
   }
 
+  void gradientsMatchDiffusers_data() {
+    QTest::addColumn<bool>("checkpointing");
+    QTest::newRow("plain") << false;
+    QTest::newRow("gradient checkpointing") << true;
+  }
+
   void gradientsMatchDiffusers() {
+    // With gradient checkpointing the blocks' resnets and transformers keep only their inputs
+    // (the graph holds checkpoint nodes instead of their operations) and are recomputed in
+    // backward; the gradients must still be diffusers'.
+    QFETCH(bool, checkpointing);
     unet_->zero_grad();
+    unet_->train(checkpointing);
+    unet_->set_gradient_checkpointing(checkpointing);
     auto s = ref("sample").clone().requires_grad_(true);
     auto e = ref("encoder_hidden_states").clone().requires_grad_(true);
     auto out = unet_->forward(s, ref("timesteps"), e);
+    QCOMPARE(count_graph_nodes(out, "CheckpointFunction") > 0, checkpointing);
+    // down: 2 resnets + 1 transformer; mid: 2 + 1; up: 4 + 2.
+    if (checkpointing) QCOMPARE(count_graph_nodes(out, "CheckpointFunction"), 12);
     auto loss = out.pow(2).sum();
     loss.backward();
     TESSERA_EXPECT_CLOSE_LOGGED(loss, ref("loss_sum_out_sq"), 0.0, 1e-5, "loss_sum_out_sq");
@@ -109,6 +144,8 @@ class TestUNet : public QObject {
     }
     QCOMPARE(compared, 11);
     unet_->zero_grad();
+    unet_->set_gradient_checkpointing(false);
+    unet_->eval();
   }
 
   void attentionSlicingGivesSameOutput() {

@@ -1,5 +1,7 @@
 #include "models/unet_2d_blocks.h"
 
+#include "models/gradient_checkpoint.h"
+
 #include <string>
 
 namespace tessera::models {
@@ -21,6 +23,19 @@ ResnetBlock2D make_resnet(const UNetBlockOptions& o, int64_t in, int64_t out) {
 }
 
 std::string idx(const char* list, size_t i) { return std::string(list) + "." + std::to_string(i); }
+
+// A resnet or transformer, recomputed in backward when `checkpoint` (activation recording is a
+// test facility of plain forwards, so a checkpointed segment records nothing inside).
+torch::Tensor run_resnet(ResnetBlock2D resnet, const torch::Tensor& x, const torch::Tensor& temb, bool checkpoint) {
+  if (!checkpoint) return resnet->forward(x, temb);
+  return checkpointed([resnet](const torch::Tensor& a, const torch::Tensor& b) mutable { return resnet->forward(a, b); }, x, temb);
+}
+
+torch::Tensor run_transformer(Transformer2DModel t, const torch::Tensor& x, const torch::Tensor& context,
+                              const ActivationSink& sink, bool checkpoint) {
+  if (!checkpoint) return t->forward(x, context, sink);
+  return checkpointed([t](const torch::Tensor& a, const torch::Tensor& b) mutable { return t->forward(a, b); }, x, context);
+}
 
 }  // namespace
 
@@ -63,12 +78,13 @@ UNetDownBlockImpl::UNetDownBlockImpl(const UNetBlockOptions& o) {
 torch::Tensor UNetDownBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& temb,
                                          const torch::Tensor& context, std::vector<torch::Tensor>& skips,
                                          const ActivationSink& sink) {
+  const bool ckpt = checkpointing();
   auto h = x;
   for (size_t i = 0; i < resnets_.size(); ++i) {
-    h = resnets_[i]->forward(h, temb);
+    h = run_resnet(resnets_[i], h, temb, ckpt);
     sink.record(idx("resnets", i), h);
     if (!attentions_.empty()) {
-      h = attentions_[i]->forward(h, context, sink.child(idx("attentions", i)));
+      h = run_transformer(attentions_[i], h, context, sink.child(idx("attentions", i)), ckpt);
       sink.record(idx("attentions", i), h);
     }
     skips.push_back(h);
@@ -98,12 +114,13 @@ UNetMidBlock2DCrossAttnImpl::UNetMidBlock2DCrossAttnImpl(const UNetBlockOptions&
 
 torch::Tensor UNetMidBlock2DCrossAttnImpl::forward(const torch::Tensor& x, const torch::Tensor& temb,
                                                    const torch::Tensor& context, const ActivationSink& sink) {
-  auto h = resnets_[0]->forward(x, temb);
+  const bool ckpt = checkpointing();
+  auto h = run_resnet(resnets_[0], x, temb, ckpt);
   sink.record("resnets.0", h);
   for (size_t i = 0; i < attentions_.size(); ++i) {
-    h = attentions_[i]->forward(h, context, sink.child(idx("attentions", i)));
+    h = run_transformer(attentions_[i], h, context, sink.child(idx("attentions", i)), ckpt);
     sink.record(idx("attentions", i), h);
-    h = resnets_[i + 1]->forward(h, temb);
+    h = run_resnet(resnets_[i + 1], h, temb, ckpt);
     sink.record(idx("resnets", i + 1), h);
   }
   return h;
@@ -134,15 +151,16 @@ UNetUpBlockImpl::UNetUpBlockImpl(const UNetBlockOptions& o) {
 torch::Tensor UNetUpBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& temb,
                                        const torch::Tensor& context, std::vector<torch::Tensor>& skips,
                                        const std::vector<int64_t>& upsample_size, const ActivationSink& sink) {
+  const bool ckpt = checkpointing();
   auto h = x;
   for (size_t i = 0; i < resnets_.size(); ++i) {
     TORCH_CHECK(!skips.empty(), "UNet up block: no skip connection left (mismatched down/up blocks)");
     auto skip = skips.back();
     skips.pop_back();
-    h = resnets_[i]->forward(torch::cat({h, skip}, 1), temb);
+    h = run_resnet(resnets_[i], torch::cat({h, skip}, 1), temb, ckpt);
     sink.record(idx("resnets", i), h);
     if (!attentions_.empty()) {
-      h = attentions_[i]->forward(h, context, sink.child(idx("attentions", i)));
+      h = run_transformer(attentions_[i], h, context, sink.child(idx("attentions", i)), ckpt);
       sink.record(idx("attentions", i), h);
     }
   }

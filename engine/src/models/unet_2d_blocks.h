@@ -42,7 +42,18 @@ struct UNetBlockOptions {
 
 Transformer2DModel make_transformer(const UNetBlockOptions& o, int64_t channels);
 
-class UNetDownBlockImpl : public torch::nn::Module {
+// What every block shares: gradient checkpointing of its resnets and transformers (diffusers'
+// `gradient_checkpointing`), in effect while training with grad mode on.
+class CheckpointableBlock : public torch::nn::Module {
+ public:
+  void set_gradient_checkpointing(bool on) { gradient_checkpointing_ = on; }
+  bool checkpointing() const { return gradient_checkpointing_ && is_training() && torch::GradMode::is_enabled(); }
+
+ private:
+  bool gradient_checkpointing_ = false;
+};
+
+class UNetDownBlockImpl : public CheckpointableBlock {
  public:
   explicit UNetDownBlockImpl(const UNetBlockOptions& options);
   // Returns the output and appends every intermediate state to `skips`.
@@ -57,7 +68,7 @@ class UNetDownBlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(UNetDownBlock);
 
-class UNetMidBlock2DCrossAttnImpl : public torch::nn::Module {
+class UNetMidBlock2DCrossAttnImpl : public CheckpointableBlock {
  public:
   // options.num_layers = number of attention layers (1 in SD); resnets = num_layers + 1.
   explicit UNetMidBlock2DCrossAttnImpl(const UNetBlockOptions& options);
@@ -70,7 +81,7 @@ class UNetMidBlock2DCrossAttnImpl : public torch::nn::Module {
 };
 TORCH_MODULE(UNetMidBlock2DCrossAttn);
 
-class UNetUpBlockImpl : public torch::nn::Module {
+class UNetUpBlockImpl : public CheckpointableBlock {
  public:
   explicit UNetUpBlockImpl(const UNetBlockOptions& options);
   // Consumes num_resnets() states from the back of `skips`. upsample_size: {} for x2.

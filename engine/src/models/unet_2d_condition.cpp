@@ -196,6 +196,16 @@ void UNet2DConditionModelImpl::set_attention_slicing(int64_t slice_size, int64_t
   models::set_attention_slicing(*this, slice_size, query_chunk);
 }
 
+void UNet2DConditionModelImpl::set_gradient_checkpointing(bool on) {
+  if (on && config_.dropout > 0) {
+    throw Error("gradient checkpointing needs dropout 0 (this UNet has dropout " + std::to_string(config_.dropout) + ")",
+                "recomputed activations would draw different dropout masks; set the UNet's dropout to 0");
+  }
+  for (auto& b : down_blocks_) b->set_gradient_checkpointing(on);
+  for (auto& b : up_blocks_) b->set_gradient_checkpointing(on);
+  if (mid_block_) mid_block_->set_gradient_checkpointing(on);
+}
+
 // ---- 3. forward ------------------------------------------------------------------------------
 
 torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, const torch::Tensor& timesteps,

@@ -80,6 +80,9 @@ class UNet2DConditionModelImpl : public torch::nn::Module {
   const UNetConfig& config() const { return config_; }
   // Attention computed in slices of `slice_size` (batch*heads) and/or `query_chunk` query rows.
   void set_attention_slicing(int64_t slice_size, int64_t query_chunk = 0);
+  // Recompute each resnet's and transformer's activations in backward instead of keeping them
+  // (training only; needs dropout 0, since a recomputation must draw nothing random).
+  void set_gradient_checkpointing(bool on);
 
  private:
   UNetConfig config_;
