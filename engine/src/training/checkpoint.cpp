@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -70,7 +71,7 @@ json TrainState::to_json() const {
   for (const auto& [b, e] : skipped) skipped_json.push_back({b, e});
   return {{"format", kCheckpointFormat}, {"version", kCheckpointVersion}, {"step", step},
           {"samples_seen", samples_seen}, {"skipped", skipped_json},    {"world_size", world_size},
-          {"lr", lr}};
+          {"lr", lr}, {"loss_scale", loss_scale}, {"loss_scale_good_steps", loss_scale_good_steps}};
 }
 
 TrainState TrainState::from_json(const json& j, const std::string& what) {
@@ -87,11 +88,14 @@ TrainState TrainState::from_json(const json& j, const std::string& what) {
     s.samples_seen = j.at("samples_seen").get<int64_t>();
     s.world_size = j.value("world_size", int64_t(1));
     s.lr = j.value("lr", 0.0);
+    s.loss_scale = j.value("loss_scale", 0.0);
+    s.loss_scale_good_steps = j.value("loss_scale_good_steps", int64_t(0));
     for (const auto& r : j.at("skipped")) s.skipped.emplace_back(r.at(0).get<int64_t>(), r.at(1).get<int64_t>());
   } catch (const json::exception& e) {
     return fail(std::string("bad state.json (") + e.what() + ")");
   }
   if (s.step < 0 || s.samples_seen < 0) return fail("negative step or position");
+  if (!(s.loss_scale >= 0) || !std::isfinite(s.loss_scale) || s.loss_scale_good_steps < 0) return fail("invalid loss scale");
   return s;
 }
 

@@ -37,6 +37,8 @@ struct TrainState {
   std::vector<std::pair<int64_t, int64_t>> skipped;  // [begin, end) stream ranges never trained on
   int64_t world_size = 1;
   double lr = 0.0;           // the learning rate of the last step (the schedule is a function of step)
+  double loss_scale = 0.0;   // dynamic loss scaling: the current scale (0: not in use)
+  int64_t loss_scale_good_steps = 0;  // finite steps since the scale last changed
 
   nlohmann::json to_json() const;
   static TrainState from_json(const nlohmann::json& j, const std::string& what);

@@ -1,14 +1,17 @@
 #include "training/parameter_updates.h"
 
+#include "training/adamw_kernel.h"
+
 #include "tessera/error.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 
 #include <cmath>
 
 namespace tessera::training {
 
-FlatParameters::FlatParameters(std::vector<std::pair<std::string, torch::Tensor>> params)
+FlatParameters::FlatParameters(std::vector<std::pair<std::string, torch::Tensor>> params, bool gradient_buffer)
     : params_(std::move(params)) {
   if (params_.empty()) throw Error("no trainable parameters", "check the model configuration");
   const auto options = params_.front().second.options();
@@ -22,16 +25,21 @@ FlatParameters::FlatParameters(std::vector<std::pair<std::string, torch::Tensor>
   }
   torch::NoGradGuard no_grad;
   values_ = torch::empty({total}, options.requires_grad(false));
-  grads_ = torch::zeros({total}, options.requires_grad(false));
+  if (gradient_buffer) grads_ = torch::zeros({total}, options.requires_grad(false));
   int64_t offset = 0;
   for (auto& [name, p] : params_) {
     const int64_t n = p.numel();
+    offsets_.push_back(offset);
     torch::Tensor value_view = values_.narrow(0, offset, n).view(p.sizes());
     value_view.copy_(p.detach());
     p.set_data(value_view);
-    torch::Tensor grad_view = grads_.narrow(0, offset, n).view(p.sizes());
-    p.mutable_grad() = grad_view;
-    grad_views_.push_back(grad_view);
+    if (gradient_buffer) {
+      torch::Tensor grad_view = grads_.narrow(0, offset, n).view(p.sizes());
+      p.mutable_grad() = grad_view;
+      grad_views_.push_back(grad_view);
+    } else {
+      p.mutable_grad().reset();
+    }
     offset += n;
   }
 }
@@ -46,6 +54,7 @@ std::vector<torch::Tensor> FlatParameters::tensors() const {
 std::vector<torch::Tensor> FlatParameters::grad_views() const { return grad_views_; }
 
 void FlatParameters::zero_grad() {
+  if (!grads_.defined()) return;
   torch::NoGradGuard no_grad;
   grads_.zero_();
   for (size_t i = 0; i < params_.size(); ++i) {
@@ -55,6 +64,7 @@ void FlatParameters::zero_grad() {
 }
 
 int64_t FlatParameters::gather_grads() {
+  if (!grads_.defined()) return 0;
   torch::NoGradGuard no_grad;
   int64_t copied = 0;
   for (size_t i = 0; i < params_.size(); ++i) {
@@ -81,10 +91,79 @@ AdamW::AdamW(std::vector<torch::Tensor> params, AdamWOptions options)
   }
 }
 
+namespace {
+
+bool fusable(const torch::Tensor& p, const torch::Tensor& g, const torch::Tensor& m, const torch::Tensor& v) {
+  const auto dense = [&](const torch::Tensor& t) {
+    return t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous();
+  };
+  return dense(p) && dense(g) && dense(m) && dense(v);
+}
+
+}  // namespace
+
+void fused_adamw_cpu(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, int64_t n,
+                     const AdamWScalars& s) {
+  AdamWConstants c;
+  c.decay = static_cast<float>(1 - s.lr * s.weight_decay);
+  c.beta1 = static_cast<float>(s.beta1);
+  c.one_minus_beta1 = static_cast<float>(1 - s.beta1);
+  c.beta2 = static_cast<float>(s.beta2);
+  c.one_minus_beta2 = static_cast<float>(1 - s.beta2);
+  c.sqrt_bias_correction2 = static_cast<float>(std::sqrt(s.bias_correction2));
+  c.eps = static_cast<float>(s.eps);
+  c.step_size = static_cast<float>(-s.lr / s.bias_correction1);
+  // 16K elements per task: large enough to amortise the thread hand-off, small enough to split
+  // a 10M-element tensor across every core.
+  at::parallel_for(0, n, 1 << 14, [&](int64_t begin, int64_t end) {
+    adamw_kernel(param, grad, exp_avg, exp_avg_sq, begin, end, c);
+  });
+}
+
+void AdamW::begin_step() { ++step_; }
+
+void AdamW::update_part(size_t tensor, int64_t offset, const torch::Tensor& grad_in, double lr) {
+  TORCH_CHECK(tensor < params_.size(), "AdamW::update_part: no tensor ", tensor);
+  TORCH_CHECK(step_ > 0, "AdamW::update_part before begin_step");
+  torch::NoGradGuard no_grad;
+  const int64_t n = grad_in.numel();
+  torch::Tensor p = params_[tensor].view(-1).narrow(0, offset, n);
+  torch::Tensor m = exp_avg_[tensor].view(-1).narrow(0, offset, n);
+  torch::Tensor v = exp_avg_sq_[tensor].view(-1).narrow(0, offset, n);
+  const torch::Tensor g = grad_in.contiguous().view(-1);
+  AdamWScalars s;
+  s.lr = lr;
+  s.beta1 = options_.beta1;
+  s.beta2 = options_.beta2;
+  s.eps = options_.eps;
+  s.weight_decay = options_.weight_decay;
+  s.bias_correction1 = 1 - std::pow(options_.beta1, static_cast<double>(step_));
+  s.bias_correction2 = 1 - std::pow(options_.beta2, static_cast<double>(step_));
+  if (fusable(p, g, m, v)) {
+    fused_adamw_cpu(p.data_ptr<float>(), g.data_ptr<float>(), m.data_ptr<float>(), v.data_ptr<float>(), n, s);
+    return;
+  }
+  // Other devices and dtypes: the same arithmetic as tensor ops.
+  if (s.weight_decay != 0) p.mul_(1 - lr * s.weight_decay);
+  m.mul_(s.beta1).add_(g, 1 - s.beta1);
+  v.mul_(s.beta2).addcmul_(g, g, 1 - s.beta2);
+  const torch::Tensor denom = (v.sqrt() / std::sqrt(s.bias_correction2)).add_(s.eps);
+  p.addcdiv_(m, denom, -lr / s.bias_correction1);
+}
+
 void AdamW::step(const std::vector<torch::Tensor>& grads, double lr) {
   TORCH_CHECK(grads.size() == params_.size(), "AdamW::step: ", grads.size(), " gradients for ", params_.size(),
               " parameters");
   torch::NoGradGuard no_grad;
+  bool all_fusable = true;
+  for (size_t i = 0; i < params_.size() && all_fusable; ++i) {
+    all_fusable = fusable(params_[i], grads[i], exp_avg_[i], exp_avg_sq_[i]);
+  }
+  if (all_fusable) {
+    begin_step();
+    for (size_t i = 0; i < params_.size(); ++i) update_part(i, 0, grads[i], lr);
+    return;
+  }
   ++step_;
   const double b1 = options_.beta1;
   const double b2 = options_.beta2;
@@ -97,15 +176,10 @@ void AdamW::step(const std::vector<torch::Tensor>& grads, double lr) {
   at::_foreach_add_(exp_avg_, g, 1 - b1);
   at::_foreach_mul_(exp_avg_sq_, b2);
   at::_foreach_addcmul_(exp_avg_sq_, g, g, 1 - b2);
-  // denom = sqrt(v) / sqrt(bc2) + eps, in a buffer kept across steps: allocating (and page-faulting)
-  // a parameter-sized temporary every step costs more than the arithmetic on large models.
-  if (denom_.empty()) {
-    for (const auto& v : exp_avg_sq_) denom_.push_back(torch::empty_like(v));
-  }
-  for (size_t i = 0; i < denom_.size(); ++i) at::sqrt_out(denom_[i], exp_avg_sq_[i]);
-  at::_foreach_div_(denom_, std::sqrt(bias_correction2));
-  at::_foreach_add_(denom_, options_.eps);
-  at::_foreach_addcdiv_(params, exp_avg_, denom_, -lr / bias_correction1);
+  std::vector<torch::Tensor> denom = at::_foreach_sqrt(exp_avg_sq_);
+  at::_foreach_div_(denom, std::sqrt(bias_correction2));
+  at::_foreach_add_(denom, options_.eps);
+  at::_foreach_addcdiv_(params, exp_avg_, denom, -lr / bias_correction1);
 }
 
 double global_grad_norm(const std::vector<torch::Tensor>& grads) {

@@ -306,6 +306,10 @@ json read_unet_config(Section& model, const std::string& base_dir, const std::st
 
 }  // namespace
 
+bool RunConfig::uses_loss_scaling() const {
+  return trainer.loss_scaling == "dynamic" || (trainer.loss_scaling == "auto" && trainer.precision == "amp_fp16");
+}
+
 int64_t RunConfig::accumulation_steps(int64_t world_size) const {
   const int64_t per_step = trainer.device_train_microbatch_size * world_size;
   if (world_size < 1 || per_step <= 0 || batch_size % per_step != 0) {
@@ -383,7 +387,7 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
     o.beta1 = betas[0];
     o.beta2 = betas[1];
     o.eps = s.get_double("eps", o.eps, 0, 1);
-    o.implementation = s.get_string("implementation", o.implementation, {"flat", "foreach"});
+    o.implementation = s.get_string("implementation", o.implementation, {"flat", "foreach", "in_backward"});
     s.finish();
   }
   {
@@ -409,6 +413,9 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
     t.device_train_microbatch_size = s.get_int("device_train_microbatch_size", t.device_train_microbatch_size, 1, 1 << 20);
     t.grad_clip_norm = s.get_double("grad_clip_norm", t.grad_clip_norm, 0, 1e9);
     t.precision = s.get_string("precision", t.precision, {"fp32", "amp_bf16", "amp_fp16"});
+    t.loss_scaling = s.get_string("loss_scaling", t.loss_scaling, {"auto", "dynamic", "none"});
+    t.loss_scale_init = s.get_double("loss_scale_init", t.loss_scale_init, 1e-30, 1e38);
+    t.loss_scale_growth_interval = s.get_int("loss_scale_growth_interval", t.loss_scale_growth_interval, 1, 1000000000);
     t.gradient_checkpointing = s.get_bool("gradient_checkpointing", t.gradient_checkpointing);
     t.save_interval = s.get_duration("save_interval", t.save_interval);
     t.save_num_checkpoints_to_keep = s.get_int("save_num_checkpoints_to_keep", t.save_num_checkpoints_to_keep, 1, 1000000);
@@ -438,6 +445,17 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
                     " is not a multiple of trainer.device_train_microbatch_size " +
                     std::to_string(c.trainer.device_train_microbatch_size),
                 "the global batch is microbatch x accumulation steps x ranks");
+  }
+  if (c.optimizer.implementation == "in_backward" && c.trainer.grad_clip_norm > 0) {
+    throw Error(what + ": optimizer.implementation in_backward cannot clip gradients (trainer.grad_clip_norm " +
+                    double_text(c.trainer.grad_clip_norm) + ")",
+                "each parameter is updated as soon as its gradient is ready, before the global norm is known: "
+                "set trainer.grad_clip_norm: 0, or use implementation: flat");
+  }
+  if (c.optimizer.implementation == "in_backward" && c.uses_loss_scaling()) {
+    throw Error(what + ": optimizer.implementation in_backward cannot be combined with loss scaling (" +
+                    (c.trainer.precision == "amp_fp16" ? std::string("precision amp_fp16") : std::string("trainer.loss_scaling dynamic")) + ")",
+                "an overflowing step must be skipped before any parameter changes: use implementation: flat");
   }
   if (c.dataset.kind != "synthetic_latents" && c.dataset.path.empty()) {
     throw Error(what + ": dataset.path is missing for dataset.kind " + c.dataset.kind, "give the dataset's path");
@@ -533,6 +551,9 @@ std::string to_yaml(const RunConfig& c) {
   out << YAML::Key << "device_train_microbatch_size" << YAML::Value << t.device_train_microbatch_size;
   out << YAML::Key << "grad_clip_norm" << YAML::Value << d(t.grad_clip_norm);
   out << YAML::Key << "precision" << YAML::Value << t.precision;
+  out << YAML::Key << "loss_scaling" << YAML::Value << t.loss_scaling;
+  out << YAML::Key << "loss_scale_init" << YAML::Value << d(t.loss_scale_init);
+  out << YAML::Key << "loss_scale_growth_interval" << YAML::Value << t.loss_scale_growth_interval;
   out << YAML::Key << "gradient_checkpointing" << YAML::Value << t.gradient_checkpointing;
   out << YAML::Key << "save_interval" << YAML::Value << (std::to_string(t.save_interval) + "ba");
   out << YAML::Key << "save_num_checkpoints_to_keep" << YAML::Value << t.save_num_checkpoints_to_keep;

@@ -68,7 +68,11 @@ struct OptimizerSection {
   double beta1 = 0.9;
   double beta2 = 0.999;
   double eps = 1.0e-8;
-  std::string implementation = "flat";  // flat (one buffer for all parameters) | foreach (per-tensor lists)
+  // flat: one buffer for all parameters and one for their gradients; foreach: per-tensor lists;
+  // in_backward: flat parameters, each updated during the backward pass as soon as its gradient
+  // is ready, so the whole model's gradient never exists at once (memory: weights + 2 moments
+  // instead of + 3); needs no clipping, one rank and no gradient accumulation.
+  std::string implementation = "flat";
 };
 
 struct SchedulerSection {
@@ -88,7 +92,12 @@ struct TrainerSection {
   int64_t device_train_microbatch_size = 16;
   double grad_clip_norm = 0.0;             // 0: no clipping
   std::string precision = "fp32";          // fp32 | amp_bf16 | amp_fp16 (CUDA only)
-  bool gradient_checkpointing = false;
+  // Dynamic loss scaling (LossScaler): auto = on for amp_fp16 only; dynamic = also for fp32 or
+  // bf16 (exact with powers of two; tests use it on the CPU); none = off.
+  std::string loss_scaling = "auto";
+  double loss_scale_init = 65536.0;
+  int64_t loss_scale_growth_interval = 2000;
+  bool gradient_checkpointing = false;          // recompute the UNet blocks' activations in backward
   int64_t save_interval = 10000;           // batches; 0: only at the end
   int64_t save_num_checkpoints_to_keep = 3;
   int64_t log_interval = 1;
@@ -124,6 +133,8 @@ struct RunConfig {
   // Gradient accumulation steps for `world_size` ranks; throws tessera::Error when the global
   // batch does not divide into microbatch x world_size.
   int64_t accumulation_steps(int64_t world_size) const;
+  // Whether the run scales its loss dynamically (trainer.loss_scaling resolved).
+  bool uses_loss_scaling() const;
 };
 
 // Parses YAML text. `what` names the source in messages ("config.yaml"). Relative paths in the

@@ -5,6 +5,8 @@ target_sources(tessera_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/run_config.cpp
   ${CMAKE_CURRENT_LIST_DIR}/metrics_log.cpp
   ${CMAKE_CURRENT_LIST_DIR}/parameter_updates.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/adamw_kernel.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/loss_scaler.cpp
   ${CMAKE_CURRENT_LIST_DIR}/data_source.cpp
   ${CMAKE_CURRENT_LIST_DIR}/diffusion_objective.cpp
   ${CMAKE_CURRENT_LIST_DIR}/checkpoint.cpp
@@ -13,3 +15,8 @@ target_sources(tessera_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/autoencoder_training.cpp
 )
 target_link_libraries(tessera_engine PRIVATE yaml-cpp)
+# The fused AdamW loop vectorises only without errno semantics for sqrt; it includes no torch
+# header, so it skips the precompiled one (whose flags would have to match).
+set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/adamw_kernel.cpp PROPERTIES
+  COMPILE_OPTIONS "-fno-math-errno;-O3"
+  SKIP_PRECOMPILE_HEADERS ON)

@@ -1,5 +1,8 @@
 #include "training/trainer.h"
 
+#include "training/autocast_scope.h"
+#include "training/loss_scaler.h"
+
 #include "core/atomic_file.h"
 #include "io/diffusers_folder.h"
 #include "io/safetensors.h"
@@ -8,6 +11,7 @@
 #include "models/clip_text_model.h"
 #include "tessera/error.h"
 #include "tessera/generate.h"
+#include "tessera/runtime.h"
 #include "text/clip_tokenizer.h"
 #include "training/checkpoint.h"
 #include "training/diffusion_objective.h"
@@ -204,10 +208,17 @@ struct Trainer::Impl {
 
   std::vector<std::string> names;        // trainable parameters, in registration order
   std::vector<torch::Tensor> params;     // the parameters themselves
-  std::unique_ptr<FlatParameters> flat;  // optimizer.implementation: flat
+  std::unique_ptr<FlatParameters> flat;  // optimizer.implementation: flat or in_backward
+  // optimizer.implementation: in_backward — parameters updated by their gradient hooks.
+  bool in_backward = false;
+  bool backward_updates = false;    // true only inside a training step's backward pass
+  double backward_lr = 0;
+  torch::Tensor backward_grad_sq;   // sum of the squared gradients seen in this backward
+  std::vector<size_t> backward_done;  // parameters updated whose .grad is still to be released
   std::vector<torch::Tensor> opt_params, opt_grads;
   std::unique_ptr<AdamW> adamw;
   std::unique_ptr<EMA> ema;
+  std::unique_ptr<LossScaler> scaler;  // dynamic loss scaling (amp_fp16, or trainer.loss_scaling: dynamic)
   TrainState state;
   int64_t last_saved_step = -1;
   int64_t rollbacks = 0;
@@ -229,6 +240,8 @@ struct Trainer::Impl {
   void start_watchdog();
   void stop_watchdog();
   torch::Tensor gather_grads_list();
+  void update_in_backward(size_t index, const torch::Tensor& grad);
+  void release_backward_grads();
   // The batch's clean latents (scaled), and its text states with the captions `drop` marks
   // replaced by the empty prompt (a trained text encoder's states carry gradients).
   torch::Tensor prepare_latents(const TrainingBatch& batch, const std::vector<int64_t>& positions);
@@ -245,15 +258,14 @@ void Trainer::Impl::setup() {
     if (!device.is_cuda()) {
       throw Error("trainer.precision " + config.trainer.precision + " needs a CUDA device", "use precision: fp32 on the CPU");
     }
-    if (config.trainer.precision == "amp_fp16") {
-      throw Error("trainer.precision amp_fp16 needs loss scaling, which Tessera does not implement yet", "use amp_bf16");
-    }
-  }
-  if (config.trainer.gradient_checkpointing) {
-    throw Error("trainer.gradient_checkpointing is not implemented yet", "set it to false");
   }
   const int64_t accumulation = config.accumulation_steps(env.world_size);
-  (void)accumulation;
+  in_backward = config.optimizer.implementation == "in_backward";
+  if (in_backward && (env.world_size != 1 || accumulation != 1)) {
+    throw Error("optimizer.implementation in_backward needs one rank and no gradient accumulation (here " +
+                    std::to_string(env.world_size) + " rank(s), " + std::to_string(accumulation) + " accumulation step(s))",
+                "set trainer.device_train_microbatch_size to batch_size on a single rank, or use implementation: flat");
+  }
   dist = std::make_unique<Distributed>(env, device,
                                        std::chrono::milliseconds(static_cast<int64_t>(config.trainer.dist_timeout * 1000)));
   const fs::path run_dir(options.run_dir);
@@ -298,8 +310,12 @@ void Trainer::Impl::setup() {
   if (!config.model.init_from.empty()) load_initial_weights(unet, config.model.init_from);
   unet->to(device);
   unet->train();
+  unet->set_gradient_checkpointing(config.trainer.gradient_checkpointing);
   objective = std::make_unique<DiffusionObjective>(config.model);
   setup_optimizer();
+  // Building the model and moving it into the flat buffers left its first copy free in the heap:
+  // hand it back, so that it does not stay resident next to the training state.
+  (void)release_free_memory();
 }
 
 void Trainer::Impl::setup_optimizer() {
@@ -315,7 +331,13 @@ void Trainer::Impl::setup_optimizer() {
   for (const auto& [k, v] : named) names.push_back(k), params.push_back(v);
   const OptimizerSection& o = config.optimizer;
   const AdamWOptions ao{o.beta1, o.beta2, o.eps, o.weight_decay};
-  if (o.implementation == "flat") {
+  if (in_backward) {
+    flat = std::make_unique<FlatParameters>(named, /*gradient_buffer=*/false);
+    opt_params = {flat->values()};
+    for (size_t i = 0; i < params.size(); ++i) {
+      params[i].register_hook([this, i](torch::Tensor grad) { update_in_backward(i, grad); });
+    }
+  } else if (o.implementation == "flat") {
     flat = std::make_unique<FlatParameters>(named);
     opt_params = {flat->values()};
     opt_grads = {flat->grads()};
@@ -329,6 +351,34 @@ void Trainer::Impl::setup_optimizer() {
   }
   adamw = std::make_unique<AdamW>(opt_params, ao);
   if (config.ema.enabled) ema = std::make_unique<EMA>(config.ema.smoothing, config.ema.start);
+  if (config.uses_loss_scaling()) {
+    LossScalerOptions so;
+    so.init_scale = config.trainer.loss_scale_init;
+    so.growth_interval = config.trainer.loss_scale_growth_interval;
+    scaler = std::make_unique<LossScaler>(so);
+  }
+}
+
+// Runs as a gradient hook, just before autograd stores the gradient of parameter `index` (the
+// sum of all its contributions): applies AdamW to the parameter's slice of the flat buffers and
+// releases the gradients of the parameters updated before it, whose accumulation has finished,
+// so at most a couple of parameter gradients are alive at any moment. Every node that reads the
+// parameter has run by then (it produced this gradient), so the in-place update is safe; were it
+// not, autograd's version check would raise an error rather than compute wrongly.
+void Trainer::Impl::update_in_backward(size_t index, const torch::Tensor& grad) {
+  if (!backward_updates) return;
+  torch::NoGradGuard no_grad;
+  release_backward_grads();
+  // The norm reduces in place (no gradient-sized temporary); squares summed in fp64.
+  const torch::Tensor sq = grad.detach().norm(2).to(torch::kFloat64).square();
+  backward_grad_sq = backward_grad_sq.defined() ? backward_grad_sq + sq : sq;
+  adamw->update_part(0, flat->offset(index), grad.detach(), backward_lr);
+  backward_done.push_back(index);
+}
+
+void Trainer::Impl::release_backward_grads() {
+  for (size_t k : backward_done) params[k].mutable_grad().reset();
+  backward_done.clear();
 }
 
 void Trainer::Impl::restore(const CheckpointContents& c, bool keep_skipped) {
@@ -354,6 +404,14 @@ void Trainer::Impl::restore(const CheckpointContents& c, bool keep_skipped) {
   }
   const auto skipped = state.skipped;
   state = c.state;
+  if (scaler) {
+    if (state.loss_scale > 0) {
+      scaler->restore(state.loss_scale, state.loss_scale_good_steps);
+    } else {
+      scaler = std::make_unique<LossScaler>(LossScalerOptions{config.trainer.loss_scale_init, 2.0, 0.5,
+                                                              config.trainer.loss_scale_growth_interval});
+    }
+  }
   if (keep_skipped) {
     for (const auto& r : skipped)
       if (std::find(state.skipped.begin(), state.skipped.end(), r) == state.skipped.end()) state.skipped.push_back(r);
@@ -366,6 +424,8 @@ void Trainer::Impl::save_checkpoint() {
     CheckpointContents c;
     c.state = state;
     c.state.world_size = env.world_size;
+    c.state.loss_scale = scaler ? scaler->scale() : 0.0;
+    c.state.loss_scale_good_steps = scaler ? scaler->good_steps() : 0;
     c.unet = module_state(*unet);
     c.unet_config = config.model.unet_config;
     c.text_encoder = text_encoder_state();
@@ -531,7 +591,8 @@ void Trainer::Impl::run() {
   }
   start_watchdog();
 
-  const bool amp = config.trainer.precision == "amp_bf16" && device.is_cuda();
+  const bool amp = config.trainer.precision != "fp32" && device.is_cuda();
+  const c10::ScalarType amp_dtype = config.trainer.precision == "amp_fp16" ? torch::kHalf : torch::kBFloat16;
   int64_t steps_this_process = 0;
   while (state.step < max_steps) {
     if (options.stop_after_steps >= 0 && steps_this_process >= options.stop_after_steps) break;
@@ -544,7 +605,9 @@ void Trainer::Impl::run() {
     }
     const int64_t begin = state.samples_seen;
     const double lr = learning_rate_at(config, state.step);
-    if (flat) {
+    if (in_backward) {
+      backward_grad_sq = torch::Tensor();
+    } else if (flat) {
       flat->zero_grad();
     } else {
       torch::NoGradGuard no_grad;
@@ -562,24 +625,55 @@ void Trainer::Impl::run() {
                                                 config.dataset.caption_drop_prob);
       const torch::Tensor text = prepare_text(batch, draws.drop);
       torch::Tensor losses;
-      if (amp) {
-        at::autocast::set_enabled(true);
-        at::autocast::set_autocast_gpu_dtype(torch::kBFloat16);
-        losses = objective->per_sample_loss(unet, x0, text, draws);
-        at::autocast::set_enabled(false);
-        at::autocast::clear_cache();
-      } else {
+      {
+        AutocastScope autocast(amp, amp_dtype);
         losses = objective->per_sample_loss(unet, x0, text, draws);
       }
-      (losses.sum() / static_cast<double>(mb * acc)).backward();
-      loss_sum += losses.detach().sum().item<double>();
+      const double micro_loss = losses.detach().sum().item<double>();
+      loss_sum += micro_loss;
+      if (in_backward) {
+        // The update happens inside backward: a step whose loss is already non-finite must not
+        // touch the weights.
+        if (!std::isfinite(micro_loss)) break;
+        adamw->begin_step();
+        backward_lr = lr;
+        backward_updates = true;
+        try {
+          (losses.sum() / static_cast<double>(mb * acc)).backward();
+        } catch (...) {
+          backward_updates = false;
+          release_backward_grads();
+          throw;
+        }
+        backward_updates = false;
+        release_backward_grads();
+      } else {
+        const torch::Tensor objective_loss = losses.sum() / static_cast<double>(mb * acc);
+        (scaler ? scaler->scaled(objective_loss) : objective_loss).backward();
+      }
     }
     dist->finish_gradient_sync();
     if (flat) (void)flat->gather_grads();
     const double loss = dist->allreduce_sum(loss_sum) / static_cast<double>(G);
-    const double grad_norm = config.trainer.grad_clip_norm > 0 ? clip_grad_norm(opt_grads, config.trainer.grad_clip_norm)
-                                                               : global_grad_norm(opt_grads);
-    if (!std::isfinite(loss) || !std::isfinite(grad_norm)) {
+    if (scaler) scaler->unscale(opt_grads);  // before clipping, which must see the true norm
+    double grad_norm = 0;
+    if (in_backward) {
+      grad_norm = backward_grad_sq.defined() ? std::sqrt(backward_grad_sq.item<double>()) : std::nan("");
+    } else {
+      grad_norm = config.trainer.grad_clip_norm > 0 ? clip_grad_norm(opt_grads, config.trainer.grad_clip_norm)
+                                                    : global_grad_norm(opt_grads);
+    }
+    // With loss scaling, gradients that overflowed under a finite loss mean the scale is too
+    // high: the update is skipped and the scale lowered (the batch counts as trained on).
+    bool overflow = false;
+    if (scaler) {
+      overflow = std::isfinite(loss) && !std::isfinite(grad_norm);
+      const double scale_before = scaler->scale();
+      if (scaler->update(!overflow) && overflow) {
+        metrics->event("overflow", {{"step", state.step + 1}, {"loss_scale", scale_before}, {"new_loss_scale", scaler->scale()}});
+      }
+    }
+    if (!overflow && (!std::isfinite(loss) || !std::isfinite(grad_norm))) {
       metrics->event("nan", {{"step", state.step + 1}, {"loss", std::isfinite(loss) ? json(loss) : json("nan")},
                              {"grad_norm", std::isfinite(grad_norm) ? json(grad_norm) : json("nan")},
                              {"samples", {begin, begin + G}}, {"policy", config.trainer.nan_policy}});
@@ -596,7 +690,7 @@ void Trainer::Impl::run() {
       beat();
       continue;
     }
-    adamw->step(opt_grads, lr);
+    if (!in_backward && !overflow) adamw->step(opt_grads, lr);
     ++state.step;
     ++steps_this_process;
     state.samples_seen = begin + G;
@@ -605,11 +699,13 @@ void Trainer::Impl::run() {
     beat();
 
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    StepReport report{state.step, max_steps, loss, lr, grad_norm, static_cast<double>(G) / std::max(seconds, 1e-9)};
+    StepReport report{state.step, max_steps, loss, lr, grad_norm, static_cast<double>(G) / std::max(seconds, 1e-9), seconds};
     if (state.step % config.trainer.log_interval == 0 || state.step == max_steps) {
-      metrics->step({{"step", state.step}, {"loss", loss}, {"lr", lr}, {"grad_norm", grad_norm},
+      json line{{"step", state.step}, {"loss", loss}, {"lr", lr}, {"grad_norm", grad_norm},
                      {"images_per_s", report.images_per_s}, {"step_time_s", seconds}, {"samples_seen", state.samples_seen},
-                     {"epoch", state.samples_seen / data->samples_per_epoch()}, {"rss_bytes", current_rss_bytes()}});
+                     {"epoch", state.samples_seen / data->samples_per_epoch()}, {"rss_bytes", current_rss_bytes()}};
+      if (scaler) line["loss_scale"] = scaler->scale();
+      metrics->step(std::move(line));
     }
     if (config.trainer.save_interval > 0 && state.step % config.trainer.save_interval == 0) save_checkpoint();
     if (config.sampling.interval > 0 && state.step % config.sampling.interval == 0) write_samples();

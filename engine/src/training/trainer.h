@@ -27,6 +27,7 @@ struct StepReport {
   double lr = 0;
   double grad_norm = 0;
   double images_per_s = 0;
+  double seconds = 0;  // wall time of the step (data, forward, backward, update, EMA)
 };
 
 struct TrainerOptions {
