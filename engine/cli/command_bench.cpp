@@ -89,6 +89,11 @@ bench::BenchResult parse_child(const std::string& what, const ChildRun& run) {
 std::vector<std::string> common_child_args(const ParsedArgs& args, int threads) {
   std::vector<std::string> a{"--threads", std::to_string(threads)};
   if (args.has("tiny")) a.push_back("--tiny");
+  if (args.has("gradient-checkpointing")) a.push_back("--gradient-checkpointing");
+  if (args.has("optimizer")) {
+    a.push_back("--optimizer");
+    a.push_back(args.get("optimizer"));
+  }
   return a;
 }
 
@@ -141,6 +146,8 @@ int run_child(const std::string& what, const ParsedArgs& args, int repeat, int w
   o.warmup = warmup;
   o.tiny = args.has("tiny");
   o.cache_dir = args.get("cache-dir");
+  o.optimizer = args.get("optimizer", "flat");
+  o.gradient_checkpointing = args.has("gradient-checkpointing");
   bench::BenchResult r;
   Status s;
   if (args.has("child-prepare")) {
@@ -285,12 +292,13 @@ Command make_bench_command() {
   Command c;
   c.name = "bench";
   c.usage =
-      "tessera bench <unet-step|generate|vae-decode|unet-load|all>... [--repeat N] [--warmup N] [--json]\n"
-      "              [--tiny] [--cache-dir DIR]\n"
+      "tessera bench <unet-step|train-step|generate|vae-decode|unet-load|all>... [--repeat N] [--warmup N]\n"
+      "              [--json] [--tiny] [--cache-dir DIR] [--optimizer flat|foreach|in_backward]\n"
+      "              [--gradient-checkpointing]\n"
       "tessera bench decode-resize --images DIR [--side N]...   (images/s; per core with --threads 1)\n"
       "tessera bench latent-read --latent-dir DIR [--samples N] [--resolution N] [--batch N] [--no-shuffle]\n"
       "                          [--reader source|streaming]";
-  c.summary = "time a UNet step, a 512 px generation, a VAE decode and UNet loading (random SD2-base weights)";
+  c.summary = "time a UNet step, a training step, a 512 px generation, a VAE decode and UNet loading (random SD2-base weights)";
   c.flags = {
       {"repeat", "N", "measured runs per benchmark; the median is reported (default 3)"},
       {"warmup", "N", "unreported runs before them (default 1)"},
@@ -298,6 +306,8 @@ Command make_bench_command() {
       {"tiny", "", "a tiny model of the same family instead of full-size SD2-base (a quick check)"},
       {"cache-dir", "DIR",
        "unet-load: folder for the random UNet weight file, written once (default $TMPDIR/tessera-bench)"},
+      {"optimizer", "KIND", "train-step: optimizer.implementation, flat (default), foreach or in_backward"},
+      {"gradient-checkpointing", "", "train-step: recompute the UNet blocks' activations in backward"},
       {"images", "DIR", "decode-resize: folder of image files (JPEG, PNG, WebP), read into memory first"},
       {"side", "N", "decode-resize: output side in pixels (repeatable; default 256 and 512)", true},
       {"latent-dir", "DIR", "latent-read: latent shard folder; synthetic SD2-sized shards are written there when it has none"},
@@ -315,6 +325,9 @@ Command make_bench_command() {
   c.run = [](const ParsedArgs& args) {
     const int repeat = static_cast<int>(args.get_int("repeat", 3, 1, 1000));
     const int warmup = static_cast<int>(args.get_int("warmup", 1, 0, 100));
+    if (const std::string opt = args.get("optimizer", "flat"); opt != "flat" && opt != "foreach" && opt != "in_backward") {
+      throw UsageError("--optimizer must be flat, foreach or in_backward, not '" + opt + "'");
+    }
     std::vector<std::string> what;
     const auto& words = args.positionals();
     if (std::any_of(words.begin(), words.end(), is_data_benchmark)) {
@@ -329,7 +342,7 @@ Command make_bench_command() {
       } else if (bench::is_benchmark(p)) {
         what.push_back(p);
       } else {
-        throw UsageError("unknown benchmark '" + p + "' (choose from unet-step, generate, vae-decode, unet-load, all)");
+        throw UsageError("unknown benchmark '" + p + "' (choose from unet-step, train-step, generate, vae-decode, unet-load, all)");
       }
     }
     if (args.has("child") || args.has("child-prepare") || args.has("child-load")) {

@@ -48,6 +48,9 @@ int apply_threads(const ParsedArgs& args) {
 }  // namespace tessera::cli
 
 int main(int argc, char** argv) {
+  // Training and generation steps re-allocate the same activations every step: keep freed memory
+  // mapped for reuse rather than faulting it in again (see runtime.h).
+  (void)tessera::keep_freed_memory_for_reuse();
   const std::vector<Command> commands = all_commands();
   std::vector<std::string> words(argv + 1, argv + argc);
   try {

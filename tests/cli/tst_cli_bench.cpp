@@ -40,7 +40,7 @@ class TestCliBench : public QObject {
     QCOMPARE(machine.value("threads").toInt(), 1);
     QVERIFY(!machine.value("blas").toString().isEmpty());
     const QJsonArray results = report.value("results").toArray();
-    QCOMPARE(results.size(), 4);
+    QCOMPARE(results.size(), 5);
     QStringList names;
     for (const auto& v : results) {
       const QJsonObject o = v.toObject();
@@ -51,11 +51,27 @@ class TestCliBench : public QObject {
       // Peak RSS of the benchmark's process: at least its weights.
       QVERIFY(o.value("peak_rss_bytes").toDouble() > o.value("weight_bytes").toDouble());
     }
-    QCOMPARE(names, (QStringList{"unet-step", "generate", "vae-decode", "unet-load"}));
-    QVERIFY(results[3].toObject().value("note").toString().contains("x the weight bytes"));
+    QCOMPARE(names, (QStringList{"unet-step", "train-step", "generate", "vae-decode", "unet-load"}));
+    QVERIFY(results[1].toObject().value("note").toString().startsWith("loss finite, optimizer flat"));
+    QVERIFY(results[4].toObject().value("note").toString().contains("x the weight bytes"));
     // The random UNet was written once into the cache folder, with its config.
     QVERIFY(QFileInfo::exists(cache.path() + "/tiny-unet/diffusion_pytorch_model.safetensors"));
     QVERIFY(QFileInfo::exists(cache.path() + "/tiny-unet/config.json"));
+  }
+
+  void trainStepOptions() {
+    // The training step through updates in backward with recomputed activations; a bad
+    // optimizer name is a usage error.
+    const ProcessResult r = bench({"train-step", "--tiny", "--repeat", "1", "--warmup", "0", "--json", "--optimizer",
+                                   "in_backward", "--gradient-checkpointing"});
+    QVERIFY2(!r.crashed && r.exitCode == 0, r.err.constData());
+    const QJsonObject one = QJsonDocument::fromJson(r.out).object().value("results").toArray().at(0).toObject();
+    QCOMPARE(one.value("name").toString(), QString("train-step"));
+    const QString note = one.value("note").toString();
+    QVERIFY2(note.contains("loss finite, optimizer in_backward, gradient checkpointing"), qPrintable(note));
+    const ProcessResult bad = bench({"train-step", "--tiny", "--optimizer", "sgd"});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY(bad.err.contains("--optimizer"));
   }
 
   void unetLoadReusesItsFile() {

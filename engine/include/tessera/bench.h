@@ -21,6 +21,8 @@ struct BenchOptions {
   int warmup = 1;         // runs before them, not reported
   bool tiny = false;      // the tiny model instead of full-size SD2-base
   std::string cache_dir;  // unet-load: the random UNet is written here once and reused
+  std::string optimizer = "flat";  // train-step: optimizer.implementation (flat | foreach | in_backward)
+  bool gradient_checkpointing = false;  // train-step: trainer.gradient_checkpointing
 };
 
 struct BenchResult {
@@ -47,7 +49,7 @@ struct MachineInfo {
   std::string kernel;    // uname -sr
 };
 
-// "unet-step", "generate", "vae-decode", "unet-load" (in the order `all` runs them).
+// "unet-step", "train-step", "generate", "vae-decode", "unet-load" (in the order `all` runs them).
 std::vector<std::string> benchmark_names();
 bool is_benchmark(const std::string& name);
 std::string benchmark_description(const std::string& name, bool tiny);

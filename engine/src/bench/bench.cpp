@@ -7,18 +7,24 @@
 #include "models/memory_format.h"
 #include "pipeline/stable_diffusion_pipeline.h"
 #include "tessera/runtime.h"
+#include "training/run_config.h"
+#include "training/trainer.h"
 
 #include <torch/csrc/autograd/profiler_legacy.h>
 
+#include <sys/resource.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <cstdio>
 #include <sstream>
 
 namespace tessera::bench {
@@ -100,6 +106,84 @@ void bench_unet_step(const BenchOptions& o, BenchResult* r) {
   r->note = finite_note(out) + (channels_last() ? ", channels-last" : ", NCHW");
 }
 
+// One training step as `tessera train` runs it (training::Trainer, the same code path): UNet
+// forward + backward on precomputed latents and text states, loss, AdamW, with the optimizer
+// implementation of `o.optimizer`. SD2-base at 256 px (32x32 latents, 77x1024 context), batch 1;
+// the tiny model at batch 8 on its 8x8 latents. No checkpoint, EMA or samples.
+void bench_train_step(const BenchOptions& o, BenchResult* r) {
+  const auto setup = Clock::now();
+  const auto uc = unet_config(o.tiny);
+  training::RunConfig c;
+  c.name = "bench-train-step";
+  c.model.unet_config = nlohmann::json::parse(embedded_model(o.tiny).unet);
+  c.model.prediction_type = "epsilon";
+  c.batch_size = o.tiny ? 8 : 1;
+  c.image_size = o.tiny ? uc.sample_size * 8 : 256;
+  c.dataset.kind = "synthetic_latents";
+  c.dataset.latent_channels = uc.in_channels;
+  c.dataset.latent_size = o.tiny ? uc.sample_size : 32;
+  c.dataset.text_tokens = 77;
+  c.dataset.text_dim = uc.cross_attention_dim.front();
+  c.dataset.synthetic_samples = c.batch_size * (o.warmup + o.repeat);
+  c.dataset.caption_drop_prob = 0.1;
+  c.optimizer.implementation = o.optimizer;
+  c.optimizer.lr = 1e-4;
+  c.trainer.max_duration = 1000000;  // never reached: no final checkpoint
+  c.trainer.device_train_microbatch_size = c.batch_size;
+  c.trainer.save_interval = 0;
+  c.trainer.device = "cpu";
+  c.trainer.gradient_checkpointing = o.gradient_checkpointing;
+  const fs::path run_dir = fs::temp_directory_path() / ("tessera-bench-train-" + std::to_string(getpid()));
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{run_dir};
+  training::TrainerOptions t;
+  t.run_dir = run_dir.string();
+  t.resume = "never";
+  t.stop_after_steps = o.warmup + o.repeat;
+  int steps = 0;
+  double cpu_mark = 0;
+  bool finite = true;
+  // System time and page faults per measured step: on VMs, faulting in freshly allocated
+  // activation memory can cost as much as the arithmetic.
+  std::vector<double> sys_seconds, faults;
+  struct rusage ru_mark {};
+  t.on_step = [&](const training::StepReport& report) {
+    const double cpu_now = process_cpu_seconds();
+    struct rusage ru {};
+    getrusage(RUSAGE_SELF, &ru);
+    if (steps >= o.warmup) {
+      sys_seconds.push_back(static_cast<double>(ru.ru_stime.tv_sec - ru_mark.ru_stime.tv_sec) +
+                            static_cast<double>(ru.ru_stime.tv_usec - ru_mark.ru_stime.tv_usec) * 1e-6);
+      faults.push_back(static_cast<double>(ru.ru_minflt - ru_mark.ru_minflt));
+    }
+    ru_mark = ru;
+    if (steps == 0) r->setup_seconds = seconds_since(setup) - report.seconds;
+    if (steps >= o.warmup) {
+      r->seconds.push_back(report.seconds);
+      r->cpu_seconds.push_back(cpu_now - cpu_mark);
+    }
+    cpu_mark = cpu_now;
+    finite = finite && std::isfinite(report.loss) && std::isfinite(report.grad_norm);
+    ++steps;
+    return true;
+  };
+  if (o.warmup == 0) cpu_mark = process_cpu_seconds();
+  training::Trainer trainer(c, t);
+  trainer.run();
+  r->weight_bytes = module_bytes(*trainer.unet());
+  r->median_seconds = median(r->seconds);
+  char detail[160];
+  std::snprintf(detail, sizeof detail, ", %.1f s system time and %.0fk page faults per step", median(sys_seconds),
+                median(faults) / 1000.0);
+  r->note = std::string(finite ? "loss finite" : "loss or gradient not finite") + ", optimizer " + o.optimizer +
+            (o.gradient_checkpointing ? ", gradient checkpointing" : "") + detail;
+}
+
 void bench_vae_decode(const BenchOptions& o, BenchResult* r) {
   const auto setup = Clock::now();
   auto vae = random_vae(o.tiny);
@@ -140,7 +224,7 @@ void bench_generate(const BenchOptions& o, BenchResult* r) {
 
 }  // namespace
 
-std::vector<std::string> benchmark_names() { return {"unet-step", "generate", "vae-decode", "unet-load"}; }
+std::vector<std::string> benchmark_names() { return {"unet-step", "train-step", "generate", "vae-decode", "unet-load"}; }
 
 bool is_benchmark(const std::string& name) {
   const auto names = benchmark_names();
@@ -151,6 +235,10 @@ std::string benchmark_description(const std::string& name, bool tiny) {
   const std::string model = tiny ? "tiny SD2 model" : "SD2-base";
   const std::string px = tiny ? "its small size" : "512 px";
   if (name == "unet-step") return "one " + model + " UNet forward, " + px + ", CFG batch 2, fp32";
+  if (name == "train-step") {
+    return "one " + model + " UNet training step (forward, backward, AdamW; " +
+           (tiny ? std::string("batch 8") : std::string("256 px, batch 1")) + ", fp32)";
+  }
   if (name == "generate") return model + " text-to-image, " + px + ", 20 PNDM steps with CFG + VAE decode, fp32";
   if (name == "vae-decode") return model + " VAE decode of one latent (64x64x4 for SD2-base) to " + px + ", fp32";
   if (name == "unet-load") return "load the " + model + " UNet from safetensors in a fresh process";
@@ -166,6 +254,8 @@ Status run_benchmark(const std::string& name, const BenchOptions& options, Bench
     (void)reset_peak_rss();
     if (name == "unet-step") {
       bench_unet_step(options, &r);
+    } else if (name == "train-step") {
+      bench_train_step(options, &r);
     } else if (name == "vae-decode") {
       bench_vae_decode(options, &r);
     } else if (name == "generate") {
@@ -173,7 +263,7 @@ Status run_benchmark(const std::string& name, const BenchOptions& options, Bench
     } else if (name == "unet-load") {
       throw Error("unet-load runs in two processes", "use prepare_unet_folder and load_unet_folder");
     } else {
-      throw Error("unknown benchmark '" + name + "'", "choose one of unet-step, generate, vae-decode, unet-load");
+      throw Error("unknown benchmark '" + name + "'", "choose one of unet-step, train-step, generate, vae-decode, unet-load");
     }
     r.peak_rss_bytes = peak_rss_bytes();
     *out = std::move(r);

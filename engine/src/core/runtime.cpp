@@ -5,9 +5,14 @@
 #include <torch/torch.h>
 
 #include <dlfcn.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <sched.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 namespace tessera {
@@ -70,6 +75,26 @@ int available_cpus() {
     if (n > 0) return n;
   }
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+bool keep_freed_memory_for_reuse() {
+#if defined(__GLIBC__)
+  const char* skip = std::getenv("TESSERA_MALLOC_DEFAULTS");
+  if (skip != nullptr && std::string(skip) == "1") return false;
+  // M_MMAP_MAX 0: every block comes from the heap; M_TRIM_THRESHOLD -1: never shrink it.
+  return mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, -1) == 1;
+#else
+  return false;
+#endif
+}
+
+bool release_free_memory() {
+#if defined(__GLIBC__)
+  (void)malloc_trim(0);
+  return true;
+#else
+  return false;
+#endif
 }
 
 int configure_threads(int requested) {
