@@ -3,7 +3,9 @@
 // sizes, channels-last and bfloat16.
 
 #include "io/safetensors.h"
+#include "models/low_precision_norm.h"
 #include "models/unet_2d_condition.h"
+#include "training/autocast_scope.h"
 #include "tensor_compare.h"
 #include "test_support.h"
 
@@ -146,6 +148,36 @@ class TestUNet : public QObject {
     unet_->zero_grad();
     unet_->set_gradient_checkpointing(false);
     unet_->eval();
+  }
+
+  void normsFollowAutocastIntoLowPrecision() {
+    // Outside autocast the norms are the modules' own forwards, bit for bit; under (CPU, bf16)
+    // autocast they normalise in bf16 where autocast's rule would upcast to fp32, and the
+    // whole UNet still agrees with fp32 to bf16 accuracy.
+    torch::manual_seed(3);
+    torch::nn::GroupNorm gn(torch::nn::GroupNormOptions(2, 8));
+    torch::nn::LayerNorm ln(torch::nn::LayerNormOptions({8}));
+    const auto x = torch::randn({2, 8, 4, 4});
+    const auto t = torch::randn({2, 5, 8});
+    QVERIFY(torch::equal(tessera::models::group_norm(gn, x), gn->forward(x)));
+    QVERIFY(torch::equal(tessera::models::layer_norm(ln, t), ln->forward(t)));
+    torch::NoGradGuard no_grad;
+    const auto reference = unet_->forward(ref("sample"), ref("timesteps"), ref("encoder_hidden_states"));
+    torch::Tensor low_gn, low_ln, out;
+    {
+      tessera::training::AutocastScope autocast(true, at::kCPU, torch::kBFloat16);
+      low_gn = tessera::models::group_norm(gn, x);
+      low_ln = tessera::models::layer_norm(ln, t);
+      out = unet_->forward(ref("sample"), ref("timesteps"), ref("encoder_hidden_states"));
+    }
+    QCOMPARE(low_gn.scalar_type(), torch::kBFloat16);
+    QCOMPARE(low_ln.scalar_type(), torch::kBFloat16);
+    QVERIFY((low_gn.to(torch::kFloat) - gn->forward(x)).abs().max().item<double>() < 0.05);
+    QVERIFY((low_ln.to(torch::kFloat) - ln->forward(t)).abs().max().item<double>() < 0.05);
+    const double err = (out.to(torch::kFloat) - reference).abs().max().item<double>();
+    const double scale = reference.abs().max().item<double>();
+    qInfo("UNet under bf16 autocast vs fp32: max |diff| %g (output max %g)", err, scale);
+    QVERIFY2(err < 0.1 * scale, qPrintable(QString::number(err)));
   }
 
   void attentionSlicingGivesSameOutput() {

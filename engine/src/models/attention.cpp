@@ -1,5 +1,7 @@
 #include "models/attention.h"
 
+#include "models/low_precision_norm.h"
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -60,7 +62,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& hidden_states, const t
     x = x.reshape({b, c, h * w}).transpose(1, 2);
   }
   const auto residual = x;
-  if (group_norm_) x = group_norm_(x.transpose(1, 2)).transpose(1, 2);
+  if (group_norm_) x = group_norm(group_norm_, x.transpose(1, 2)).transpose(1, 2);
 
   const auto& context = encoder_hidden_states.defined() ? encoder_hidden_states : x;
   const int64_t heads = options_.heads, dim_head = options_.dim_head;

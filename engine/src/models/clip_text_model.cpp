@@ -1,5 +1,7 @@
 #include "models/clip_text_model.h"
 
+#include "models/low_precision_norm.h"
+
 #include "io/safetensors.h"
 #include "io/state_dict.h"
 #include "models/config_reader.h"
@@ -145,8 +147,8 @@ CLIPEncoderLayerImpl::CLIPEncoderLayerImpl(const CLIPTextConfig& config) {
 }
 
 torch::Tensor CLIPEncoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
-  auto h = x + self_attn_->forward(layer_norm1_->forward(x), mask);
-  return h + mlp_->forward(layer_norm2_->forward(h));
+  auto h = x + self_attn_->forward(layer_norm(layer_norm1_, x), mask);
+  return h + mlp_->forward(layer_norm(layer_norm2_, h));
 }
 
 // ---- text transformer ----------------------------------------------------------------------
@@ -199,7 +201,7 @@ CLIPTextOutput CLIPTextTransformerImpl::forward(const torch::Tensor& input_ids, 
     x = layer_list_[static_cast<size_t>(i)]->forward(x, mask);
     if (output_hidden_states) out.hidden_states.push_back(x);
   }
-  out.last_hidden_state = final_layer_norm_->forward(x);
+  out.last_hidden_state = layer_norm(final_layer_norm_, x);
 
   // transformers' pooling: eos_token_id == 2 (configs written before the fix) takes the position
   // of the largest id (eos is the largest in CLIP's vocabulary); otherwise the first eos.

@@ -1,5 +1,7 @@
 #include "models/resnet_block.h"
 
+#include "models/low_precision_norm.h"
+
 namespace tessera::models {
 
 namespace nn = torch::nn;
@@ -28,12 +30,12 @@ torch::Tensor silu_fresh(torch::Tensor fresh) { return in_place(fresh) ? torch::
 }  // namespace
 
 torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor& input, const torch::Tensor& temb) {
-  auto h = conv1_(silu_fresh(norm1_(input)));
+  auto h = conv1_(silu_fresh(group_norm(norm1_, input)));
   if (time_emb_proj_ && temb.defined()) {
     auto t = time_emb_proj_(torch::silu(temb)).unsqueeze(-1).unsqueeze(-1);
     h = in_place(h) ? h.add_(t) : h + t;
   }
-  h = conv2_(dropout_(silu_fresh(norm2_(h))));
+  h = conv2_(dropout_(silu_fresh(group_norm(norm2_, h))));
   auto shortcut = conv_shortcut_ ? conv_shortcut_(input) : input;
   auto out = in_place(h) ? h.add_(shortcut) : shortcut + h;  // a + b == b + a exactly
   if (options_.output_scale_factor != 1.0) out = out / options_.output_scale_factor;

@@ -1,5 +1,7 @@
 #include "models/transformer_2d.h"
 
+#include "models/low_precision_norm.h"
+
 #include <string>
 
 namespace tessera::models {
@@ -47,9 +49,9 @@ BasicTransformerBlockImpl::BasicTransformerBlockImpl(const BasicTransformerBlock
 }
 
 torch::Tensor BasicTransformerBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& context) {
-  auto h = x + attn1_(norm1_(x), options_.only_cross_attention ? context : torch::Tensor());
-  h = h + attn2_(norm2_(h), context);
-  return h + ff_(norm3_(h));
+  auto h = x + attn1_(layer_norm(norm1_, x), options_.only_cross_attention ? context : torch::Tensor());
+  h = h + attn2_(layer_norm(norm2_, h), context);
+  return h + ff_(layer_norm(norm3_, h));
 }
 
 Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& o) : options_(o) {
@@ -81,7 +83,7 @@ Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& o) : 
 torch::Tensor Transformer2DModelImpl::forward(const torch::Tensor& x, const torch::Tensor& context,
                                               const ActivationSink& sink) {
   const auto b = x.size(0), h = x.size(2), w = x.size(3);
-  auto y = norm_(x);
+  auto y = group_norm(norm_, x);
   sink.record("norm", y);
   if (proj_in_conv_) {
     y = proj_in_conv_(y);

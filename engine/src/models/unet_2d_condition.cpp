@@ -1,5 +1,7 @@
 #include "models/unet_2d_condition.h"
 
+#include "models/low_precision_norm.h"
+
 #include "io/state_dict.h"
 #include "models/attention.h"
 #include "models/config_reader.h"
@@ -262,7 +264,7 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
     sink.record(name, x);
   }
 
-  x = conv_norm_out_(x);
+  x = group_norm(conv_norm_out_, x);
   sink.record("conv_norm_out", x);
   x = conv_out_(torch::silu(x));
   sink.record("conv_out", x);

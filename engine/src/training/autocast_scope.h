@@ -1,9 +1,9 @@
 #pragma once
-// Mixed-precision autocast for a block of code on CUDA (bf16 or fp16), over the LibTorch autocast
-// API of the version being built against: the per-device-type calls of LibTorch >= 2.4, the
-// older global ones before. CUDA's autocast runs GroupNorm and LayerNorm in the low precision
-// (their fp32 upcast is a CPU-autocast rule), which is what the training step wants on GPUs.
-// Internal header (torch).
+// Mixed-precision autocast for a block of code on CUDA or the CPU (bf16 or fp16), over the
+// LibTorch autocast API of the version being built against: the per-device-type calls of
+// LibTorch >= 2.4, the older per-device functions before. Autocast's own rules keep GroupNorm and
+// LayerNorm in fp32; the models' norms (models/low_precision_norm.h) follow autocast into the low
+// precision instead, as the reference run did. Internal header (torch).
 
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
@@ -12,19 +12,26 @@ namespace tessera::training {
 
 class AutocastScope {
  public:
-  // `enabled` false: does nothing.
-  AutocastScope(bool enabled, c10::ScalarType dtype) : enabled_(enabled) {
+  // `enabled` false: does nothing. `device`: at::kCUDA or at::kCPU.
+  AutocastScope(bool enabled, c10::DeviceType device, c10::ScalarType dtype) : enabled_(enabled), device_(device) {
     if (!enabled_) return;
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    previous_enabled_ = at::autocast::is_autocast_enabled(at::kCUDA);
-    previous_dtype_ = at::autocast::get_autocast_dtype(at::kCUDA);
-    at::autocast::set_autocast_dtype(at::kCUDA, dtype);
-    at::autocast::set_autocast_enabled(at::kCUDA, true);
+    previous_enabled_ = at::autocast::is_autocast_enabled(device_);
+    previous_dtype_ = at::autocast::get_autocast_dtype(device_);
+    at::autocast::set_autocast_dtype(device_, dtype);
+    at::autocast::set_autocast_enabled(device_, true);
 #else
-    previous_enabled_ = at::autocast::is_enabled();
-    previous_dtype_ = at::autocast::get_autocast_gpu_dtype();
-    at::autocast::set_autocast_gpu_dtype(dtype);
-    at::autocast::set_enabled(true);
+    if (device_ == at::kCUDA) {
+      previous_enabled_ = at::autocast::is_enabled();
+      previous_dtype_ = at::autocast::get_autocast_gpu_dtype();
+      at::autocast::set_autocast_gpu_dtype(dtype);
+      at::autocast::set_enabled(true);
+    } else {
+      previous_enabled_ = at::autocast::is_cpu_enabled();
+      previous_dtype_ = at::autocast::get_autocast_cpu_dtype();
+      at::autocast::set_autocast_cpu_dtype(dtype);
+      at::autocast::set_cpu_enabled(true);
+    }
 #endif
     at::autocast::increment_nesting();
   }
@@ -33,11 +40,16 @@ class AutocastScope {
     // Leaving the outermost autocast region drops the casts cached for it.
     if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    at::autocast::set_autocast_enabled(at::kCUDA, previous_enabled_);
-    at::autocast::set_autocast_dtype(at::kCUDA, previous_dtype_);
+    at::autocast::set_autocast_enabled(device_, previous_enabled_);
+    at::autocast::set_autocast_dtype(device_, previous_dtype_);
 #else
-    at::autocast::set_enabled(previous_enabled_);
-    at::autocast::set_autocast_gpu_dtype(previous_dtype_);
+    if (device_ == at::kCUDA) {
+      at::autocast::set_enabled(previous_enabled_);
+      at::autocast::set_autocast_gpu_dtype(previous_dtype_);
+    } else {
+      at::autocast::set_cpu_enabled(previous_enabled_);
+      at::autocast::set_autocast_cpu_dtype(previous_dtype_);
+    }
 #endif
   }
   AutocastScope(const AutocastScope&) = delete;
@@ -45,6 +57,7 @@ class AutocastScope {
 
  private:
   bool enabled_;
+  c10::DeviceType device_;
   bool previous_enabled_ = false;
   c10::ScalarType previous_dtype_ = c10::kHalf;
 };

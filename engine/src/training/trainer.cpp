@@ -313,9 +313,6 @@ void Trainer::Impl::setup() {
   unet->set_gradient_checkpointing(config.trainer.gradient_checkpointing);
   objective = std::make_unique<DiffusionObjective>(config.model);
   setup_optimizer();
-  // Building the model and moving it into the flat buffers left its first copy free in the heap:
-  // hand it back, so that it does not stay resident next to the training state.
-  (void)release_free_memory();
 }
 
 void Trainer::Impl::setup_optimizer() {
@@ -331,13 +328,21 @@ void Trainer::Impl::setup_optimizer() {
   for (const auto& [k, v] : named) names.push_back(k), params.push_back(v);
   const OptimizerSection& o = config.optimizer;
   const AdamWOptions ao{o.beta1, o.beta2, o.eps, o.weight_decay};
+  // Moving the parameters into flat buffers frees their first copies, and the CLI's allocator
+  // keeps freed memory: hand that back before the optimizer's moments are allocated, or the peak
+  // carries a dead copy of the model.
+  struct ReleaseAfter {
+    ~ReleaseAfter() { (void)release_free_memory(); }
+  };
   if (in_backward) {
+    ReleaseAfter release;
     flat = std::make_unique<FlatParameters>(named, /*gradient_buffer=*/false);
     opt_params = {flat->values()};
     for (size_t i = 0; i < params.size(); ++i) {
       params[i].register_hook([this, i](torch::Tensor grad) { update_in_backward(i, grad); });
     }
   } else if (o.implementation == "flat") {
+    ReleaseAfter release;
     flat = std::make_unique<FlatParameters>(named);
     opt_params = {flat->values()};
     opt_grads = {flat->grads()};
@@ -626,7 +631,7 @@ void Trainer::Impl::run() {
       const torch::Tensor text = prepare_text(batch, draws.drop);
       torch::Tensor losses;
       {
-        AutocastScope autocast(amp, amp_dtype);
+        AutocastScope autocast(amp, at::kCUDA, amp_dtype);
         losses = objective->per_sample_loss(unet, x0, text, draws);
       }
       const double micro_loss = losses.detach().sum().item<double>();
