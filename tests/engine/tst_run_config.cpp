@@ -86,6 +86,8 @@ class TestRunConfig : public QObject {
       QVERIFY(c->model.precomputed_latents);
       QCOMPARE(c->trainer.save_interval, int64_t(10000));
       QCOMPARE(c->sampling.interval, int64_t(10000));
+      QCOMPARE(c->trainer.precision, std::string("amp_fp16"));  // fp16 AMP with loss scaling, as the reference
+      QVERIFY(c->uses_loss_scaling());
       QCOMPARE(c->model.unet_config["cross_attention_dim"].get<int>(), 1024);
       QCOMPARE(c->accumulation_steps(128), int64_t(1));  // 16 x 128 GPUs
     }
