@@ -241,6 +241,12 @@ struct Trainer::Impl {
   void stop_watchdog();
   torch::Tensor gather_grads_list();
   void update_in_backward(size_t index, const torch::Tensor& grad);
+  std::unique_ptr<LossScaler> make_loss_scaler() const {
+    LossScalerOptions o;
+    o.init_scale = config.trainer.loss_scale_init;
+    o.growth_interval = config.trainer.loss_scale_growth_interval;
+    return std::make_unique<LossScaler>(o);
+  }
   void release_backward_grads();
   // The batch's clean latents (scaled), and its text states with the captions `drop` marks
   // replaced by the empty prompt (a trained text encoder's states carry gradients).
@@ -356,12 +362,7 @@ void Trainer::Impl::setup_optimizer() {
   }
   adamw = std::make_unique<AdamW>(opt_params, ao);
   if (config.ema.enabled) ema = std::make_unique<EMA>(config.ema.smoothing, config.ema.start);
-  if (config.uses_loss_scaling()) {
-    LossScalerOptions so;
-    so.init_scale = config.trainer.loss_scale_init;
-    so.growth_interval = config.trainer.loss_scale_growth_interval;
-    scaler = std::make_unique<LossScaler>(so);
-  }
+  if (config.uses_loss_scaling()) scaler = make_loss_scaler();
 }
 
 // Runs as a gradient hook, just before autograd stores the gradient of parameter `index` (the
@@ -413,8 +414,7 @@ void Trainer::Impl::restore(const CheckpointContents& c, bool keep_skipped) {
     if (state.loss_scale > 0) {
       scaler->restore(state.loss_scale, state.loss_scale_good_steps);
     } else {
-      scaler = std::make_unique<LossScaler>(LossScalerOptions{config.trainer.loss_scale_init, 2.0, 0.5,
-                                                              config.trainer.loss_scale_growth_interval});
+      scaler = make_loss_scaler();  // a checkpoint from before loss scaling: start afresh
     }
   }
   if (keep_skipped) {
