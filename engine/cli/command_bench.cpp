@@ -90,10 +90,13 @@ std::vector<std::string> common_child_args(const ParsedArgs& args, int threads) 
   std::vector<std::string> a{"--threads", std::to_string(threads)};
   if (args.has("tiny")) a.push_back("--tiny");
   if (args.has("gradient-checkpointing")) a.push_back("--gradient-checkpointing");
-  if (args.has("optimizer")) {
-    a.push_back("--optimizer");
-    a.push_back(args.get("optimizer"));
+  for (const char* flag : {"optimizer", "device", "precision", "batch", "resolution"}) {
+    if (args.has(flag)) {
+      a.push_back(std::string("--") + flag);
+      a.push_back(args.get(flag));
+    }
   }
+  if (args.has("nchw")) a.push_back("--nchw");
   return a;
 }
 
@@ -148,6 +151,11 @@ int run_child(const std::string& what, const ParsedArgs& args, int repeat, int w
   o.cache_dir = args.get("cache-dir");
   o.optimizer = args.get("optimizer", "flat");
   o.gradient_checkpointing = args.has("gradient-checkpointing");
+  o.device = args.get("device", "cpu");
+  o.precision = args.get("precision");
+  o.batch = args.get_int("batch", 0, 1, 1 << 20);
+  o.resolution = args.get_int("resolution", 0, 8, 8192);
+  o.channels_last = !args.has("nchw");
   bench::BenchResult r;
   Status s;
   if (args.has("child-prepare")) {
@@ -294,7 +302,8 @@ Command make_bench_command() {
   c.usage =
       "tessera bench <unet-step|train-step|generate|vae-decode|unet-load|all>... [--repeat N] [--warmup N]\n"
       "              [--json] [--tiny] [--cache-dir DIR] [--optimizer flat|foreach|in_backward]\n"
-      "              [--gradient-checkpointing]\n"
+      "              [--gradient-checkpointing] [--device cpu|cuda] [--precision P] [--batch N]\n"
+      "              [--resolution N] [--nchw]\n"
       "tessera bench decode-resize --images DIR [--side N]...   (images/s; per core with --threads 1)\n"
       "tessera bench latent-read --latent-dir DIR [--samples N] [--resolution N] [--batch N] [--no-shuffle]\n"
       "                          [--reader source|streaming]";
@@ -308,12 +317,16 @@ Command make_bench_command() {
        "unet-load: folder for the random UNet weight file, written once (default $TMPDIR/tessera-bench)"},
       {"optimizer", "KIND", "train-step: optimizer.implementation, flat (default), foreach or in_backward"},
       {"gradient-checkpointing", "", "train-step: recompute the UNet blocks' activations in backward"},
+      {"device", "DEV", "train-step, generate: cpu (default) or cuda"},
+      {"precision", "P",
+       "train-step: fp32 (default), amp_bf16 or amp_fp16 (CUDA); generate: the models' dtype, fp32 (default), fp16 or bf16"},
+      {"nchw", "", "train-step on CUDA: keep the activations NCHW (trainer.channels_last: false)"},
       {"images", "DIR", "decode-resize: folder of image files (JPEG, PNG, WebP), read into memory first"},
       {"side", "N", "decode-resize: output side in pixels (repeatable; default 256 and 512)", true},
       {"latent-dir", "DIR", "latent-read: latent shard folder; synthetic SD2-sized shards are written there when it has none"},
       {"samples", "N", "latent-read: synthetic samples to write (default 4096)"},
-      {"resolution", "N", "latent-read: image size the synthetic latents stand for (default 256: latents 4x32x32)"},
-      {"batch", "N", "latent-read: samples per read, as a training microbatch (default 16)"},
+      {"resolution", "N", "train-step: image side (default 256); latent-read: image size the synthetic latents stand for (default 256: latents 4x32x32)"},
+      {"batch", "N", "train-step: images per step (default 1); latent-read: samples per read, as a training microbatch (default 16)"},
       {"no-shuffle", "", "latent-read: read in stored order instead of training's shuffled order"},
       {"reader", "KIND", "latent-read: source (training's mds_latents DataSource, default) or streaming (shards::StreamingReader)"},
       {"child", "", "(internal) run one benchmark in this process and print its JSON"},
@@ -328,6 +341,8 @@ Command make_bench_command() {
     if (const std::string opt = args.get("optimizer", "flat"); opt != "flat" && opt != "foreach" && opt != "in_backward") {
       throw UsageError("--optimizer must be flat, foreach or in_backward, not '" + opt + "'");
     }
+    const std::string device = args.get("device", "cpu");
+    if (device != "cpu" && device != "cuda") throw UsageError("--device must be cpu or cuda, not '" + device + "'");
     std::vector<std::string> what;
     const auto& words = args.positionals();
     if (std::any_of(words.begin(), words.end(), is_data_benchmark)) {
@@ -343,6 +358,23 @@ Command make_bench_command() {
         what.push_back(p);
       } else {
         throw UsageError("unknown benchmark '" + p + "' (choose from unet-step, train-step, generate, vae-decode, unet-load, all)");
+      }
+    }
+    const bool train_only = args.has("batch") || args.has("resolution") || args.has("nchw");
+    for (const auto& w : what) {
+      if (device != "cpu" && w != "train-step" && w != "generate") {
+        throw UsageError("--device cuda is for train-step and generate; " + w + " runs on the CPU");
+      }
+      if (train_only && w != "train-step") throw UsageError("--batch, --resolution and --nchw are train-step options");
+      if (args.has("precision")) {
+        const std::string p = args.get("precision");
+        const bool ok = w == "train-step" ? (p == "fp32" || p == "amp_bf16" || p == "amp_fp16")
+                        : w == "generate" ? (p == "fp32" || p == "fp16" || p == "bf16")
+                                          : false;
+        if (!ok) {
+          throw UsageError("--precision " + p + " does not apply to " + w +
+                           " (train-step: fp32, amp_bf16, amp_fp16; generate: fp32, fp16, bf16)");
+        }
       }
     }
     if (args.has("child") || args.has("child-prepare") || args.has("child-load")) {

@@ -1,27 +1,319 @@
-// CUDA smoke test: skips itself where no GPU is visible (this machine, CI); on a GPU machine a
-// matrix product on the device must match the CPU.
+// The engine on a GPU: the golden diffusers/transformers comparisons of the tiny SD2 models run
+// on the device (tolerances set for the GPU's kernels, TF32 off), the fused attention against the
+// sliced one, low precision against fp32, the generation pipeline on the device, and training
+// steps on the device (fp32 against the CPU, bf16 and fp16 autocast with loss scaling).
+//
+// Skips itself where no GPU is visible (this machine, CI). TESSERA_TEST_DEVICE=cpu runs the same
+// checks on the CPU, which is how the suite itself is checked without a GPU.
+// scripts/gpu-check.sh builds and runs it on a GPU machine.
 
+#include "tensor_compare.h"
+#include "test_support.h"
+
+#include "io/safetensors.h"
+#include "models/attention.h"
+#include "models/autoencoder_kl.h"
+#include "models/clip_text_model.h"
+#include "models/unet_2d_condition.h"
+#include "pipeline/stable_diffusion_pipeline.h"
 #include "tessera/runtime.h"
+#include "training/autocast_scope.h"
+#include "training/run_config.h"
+#include "training/trainer.h"
 
 #include <torch/torch.h>
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
+
+#include <memory>
+#include <string>
+
+using tessera::training::RunConfig;
+using tessera::training::Trainer;
+using tessera::training::TrainerOptions;
+
+namespace {
+
+// ||a - b|| / ||b|| over all elements, in float64 on the CPU.
+double relative_error(const torch::Tensor& actual, const torch::Tensor& expected) {
+  const auto a = actual.detach().to(torch::kCPU, torch::kFloat64);
+  const auto e = expected.detach().to(torch::kCPU, torch::kFloat64);
+  return (a - e).norm().item<double>() / std::max(e.norm().item<double>(), 1e-30);
+}
+
+std::string tiny_training_yaml(const std::string& device, const std::string& precision) {
+  return R"(name: gpu-check
+seed: 5
+batch_size: 8
+model:
+  unet:
+    block_out_channels: [32, 64]
+    down_block_types: [CrossAttnDownBlock2D, DownBlock2D]
+    up_block_types: [UpBlock2D, CrossAttnUpBlock2D]
+    layers_per_block: 1
+    attention_head_dim: [2, 4]
+    cross_attention_dim: 32
+    norm_num_groups: 8
+    use_linear_projection: true
+    sample_size: 8
+  prediction_type: epsilon
+dataset:
+  kind: synthetic_latents
+  synthetic_samples: 32
+  latent_size: 8
+  text_tokens: 8
+  text_dim: 32
+  caption_drop_prob: 0.2
+optimizer:
+  lr: 1.0e-3
+trainer:
+  max_duration: 4
+  device_train_microbatch_size: 8
+  save_interval: 0
+  device: )" + device + R"(
+  precision: )" + precision + "\n";
+}
+
+struct TrainingRun {
+  std::vector<std::pair<std::string, torch::Tensor>> weights;  // CPU copies
+  QByteArray metrics;                                          // metrics.jsonl
+};
+
+TrainingRun train_tiny(const std::string& device, const std::string& precision, const QString& dir) {
+  const RunConfig c = tessera::training::parse_run_config(tiny_training_yaml(device, precision), "gpu-check.yaml");
+  TrainerOptions o;
+  o.run_dir = dir.toStdString();
+  o.resume = "never";
+  Trainer t(c, o);
+  t.run();
+  TrainingRun r;
+  for (auto& kv : t.named_weights()) r.weights.emplace_back(kv.first, kv.second.to(torch::kCPU).clone());
+  QFile f(dir + QStringLiteral("/metrics.jsonl"));
+  if (f.open(QIODevice::ReadOnly)) r.metrics = f.readAll();
+  return r;
+}
+
+// All the weights of a run as one vector (so that a tensor that started at zero, a bias, does
+// not dominate a relative comparison).
+torch::Tensor all_weights(const TrainingRun& r) {
+  std::vector<torch::Tensor> parts;
+  for (const auto& kv : r.weights) parts.push_back(kv.second.reshape({-1}).to(torch::kFloat64));
+  return torch::cat(parts);
+}
+
+}  // namespace
 
 class TestCuda : public QObject {
   Q_OBJECT
 
+  torch::Device device_{torch::kCPU};
+  QString golden_;
+
  private Q_SLOTS:
+  void initTestCase() {
+    const QString wanted = qEnvironmentVariable("TESSERA_TEST_DEVICE", QStringLiteral("cuda"));
+    if (wanted == QStringLiteral("cpu")) {
+      device_ = torch::Device(torch::kCPU);
+    } else {
+      if (!torch::cuda::is_available()) QSKIP("no CUDA device visible (TESSERA_TEST_DEVICE=cpu runs these checks on the CPU)");
+      device_ = torch::Device(torch::kCUDA, 0);
+    }
+    // Full fp32 in the matrix units, so that fp32 comparisons mean something.
+    at::globalContext().setAllowTF32CuBLAS(false);
+    at::globalContext().setAllowTF32CuDNN(false);
+    golden_ = tessera::test::goldenDir();
+    qInfo("device %s, LibTorch %s, fused attention %s", device_.str().c_str(), TORCH_VERSION,
+          tessera::models::fused_attention_available() ? "available" : "not available");
+  }
+
   void matmulMatchesCpu() {
-    if (!torch::cuda::is_available()) QSKIP("no CUDA device visible");
     auto gen = at::detail::createCPUGenerator(7);
     auto a = torch::randn({256, 256}, gen);
     auto b = torch::randn({256, 256}, gen);
     auto cpu = torch::matmul(a, b);
-    // Full fp32 on the GPU (no TF32) so the comparison is meaningful.
-    at::globalContext().setAllowTF32CuBLAS(false);
-    auto gpu = torch::matmul(a.cuda(), b.cuda()).cpu();
-    QVERIFY(torch::allclose(cpu, gpu, 1e-4, 1e-4));
-    QVERIFY(!tessera::runtime_info().cuda_devices.empty());
+    auto dev = torch::matmul(a.to(device_), b.to(device_)).cpu();
+    QVERIFY(torch::allclose(cpu, dev, 1e-4, 1e-4));
+    if (device_.is_cuda()) QVERIFY(!tessera::runtime_info().cuda_devices.empty());
+  }
+
+  void unetMatchesDiffusers() {
+    TESSERA_REQUIRE_GOLDEN(dir);
+    torch::NoGradGuard no_grad;
+    tessera::io::SafetensorsFile ref((dir + "/reference/unet.safetensors").toStdString());
+    auto unet = tessera::models::load_unet((dir + "/tiny-sd2/unet").toStdString());
+    unet->to(device_);
+    const auto sample = ref.get("sample").to(device_);
+    const auto t = ref.get("timesteps").to(device_);
+    const auto ctx = ref.get("encoder_hidden_states").to(device_);
+    const auto out = unet->forward(sample, t, ctx);
+    QVERIFY(out.device() == device_);
+    TESSERA_EXPECT_CLOSE_LOGGED(out.cpu(), ref.get("out"), 1e-4, 1e-3, "out (fp32 on the device)");
+
+    // bf16 autocast, with the norms in bf16 as in training: close to diffusers' fp32 output.
+    torch::Tensor low;
+    {
+      tessera::training::AutocastScope autocast(true, device_.type(), torch::kBFloat16);
+      low = unet->forward(sample, t, ctx);
+    }
+    const double err = relative_error(low, ref.get("out"));
+    qInfo("bf16 autocast: relative error %.3g against diffusers' fp32", err);
+    QVERIFY2(err < 3e-2, qPrintable(QStringLiteral("bf16 relative error %1").arg(err)));
+  }
+
+  void unetGradientsMatchDiffusers() {
+    TESSERA_REQUIRE_GOLDEN(dir);
+    tessera::io::SafetensorsFile ref((dir + "/reference/unet.safetensors").toStdString());
+    auto unet = tessera::models::load_unet((dir + "/tiny-sd2/unet").toStdString());
+    unet->to(device_);
+    unet->zero_grad();
+    auto s = ref.get("sample").to(device_).requires_grad_(true);
+    auto e = ref.get("encoder_hidden_states").to(device_).requires_grad_(true);
+    auto out = unet->forward(s, ref.get("timesteps").to(device_), e);
+    auto loss = out.pow(2).sum();
+    loss.backward();
+    TESSERA_EXPECT_CLOSE_LOGGED(loss.cpu(), ref.get("loss_sum_out_sq"), 0.0, 1e-4, "loss_sum_out_sq");
+    const auto params = unet->named_parameters();
+    int compared = 0;
+    for (const auto& name : ref.names()) {
+      if (name.rfind("grad.", 0) != 0) continue;
+      const auto what = name.substr(5);
+      torch::Tensor grad;
+      if (what == "sample") grad = s.grad();
+      else if (what == "encoder_hidden_states") grad = e.grad();
+      else if (const auto* p = params.find(what)) grad = p->grad();
+      QVERIFY2(grad.defined(), ("no gradient for " + what).c_str());
+      TESSERA_EXPECT_CLOSE_LOGGED(grad.cpu(), ref.get(name), 1e-5, 5e-3, name);
+      ++compared;
+    }
+    QCOMPARE(compared, 11);
+  }
+
+  void fusedAttentionMatchesSlicedAttention() {
+    // An unsliced Attention takes scaled_dot_product_attention on an accelerator with LibTorch
+    // 2.x; slicing forces the explicit products. Same numbers up to fp32 rounding, forward and
+    // backward.
+    tessera::models::AttentionOptions o;
+    o.query_dim = 64;
+    o.cross_attention_dim = 48;
+    o.heads = 4;
+    o.dim_head = 16;
+    torch::manual_seed(3);
+    tessera::models::Attention attn(o);
+    attn->to(device_);
+    auto gen = at::detail::createCPUGenerator(11);
+    const auto x = torch::randn({2, 300, 64}, gen).to(device_);
+    const auto ctx = torch::randn({2, 77, 48}, gen).to(device_);
+    auto run = [&](int64_t slice) {
+      attn->set_slice_size(slice);
+      attn->zero_grad();
+      auto xi = x.clone().requires_grad_(true);
+      auto out = attn->forward(xi, ctx);
+      out.pow(2).sum().backward();
+      return std::make_pair(out.detach().cpu(), xi.grad().cpu());
+    };
+    const auto fused = run(0);
+    const auto sliced = run(1);
+    TESSERA_EXPECT_CLOSE_LOGGED(fused.first, sliced.first, 1e-5, 1e-4, "attention output");
+    TESSERA_EXPECT_CLOSE_LOGGED(fused.second, sliced.second, 1e-5, 1e-3, "attention input gradient");
+    if (device_.is_cuda()) {
+      // bf16 through the fused kernels stays close to fp32.
+      attn->set_slice_size(0);
+      torch::NoGradGuard no_grad;
+      tessera::training::AutocastScope autocast(true, at::kCUDA, torch::kBFloat16);
+      const auto low = attn->forward(x, ctx);
+      QCOMPARE(low.scalar_type(), torch::kBFloat16);
+      const double err = relative_error(low, fused.first);
+      qInfo("bf16 fused attention: relative error %.3g", err);
+      QVERIFY(err < 2e-2);
+    }
+  }
+
+  void vaeAndTextEncoderMatchReferences() {
+    TESSERA_REQUIRE_GOLDEN(dir);
+    torch::NoGradGuard no_grad;
+    tessera::io::SafetensorsFile vref((dir + "/reference/vae.safetensors").toStdString());
+    auto vae = tessera::models::load_vae((dir + "/tiny-sd2/vae").toStdString());
+    vae->to(device_);
+    TESSERA_EXPECT_CLOSE_LOGGED(vae->decode(vref.get("decode_in").to(device_)).cpu(), vref.get("decode_out"), 1e-4, 1e-3,
+                                "vae decode_out");
+    const auto dist = vae->encode(vref.get("image").to(device_));
+    TESSERA_EXPECT_CLOSE_LOGGED(dist.mean().cpu(), vref.get("latent_dist.mean"), 1e-4, 1e-3, "vae latent_dist.mean");
+
+    tessera::io::SafetensorsFile tref((dir + "/reference/text_encoder.safetensors").toStdString());
+    auto te = tessera::models::load_clip_text_model((dir + "/tiny-sd2/text_encoder").toStdString());
+    te->to(device_);
+    const auto hidden = te->encode(tref.get("input_ids").to(device_));
+    TESSERA_EXPECT_CLOSE_LOGGED(hidden.cpu(), tref.get("last_hidden_state"), 1e-4, 1e-3, "text encoder last_hidden_state");
+  }
+
+  void pipelineOnDeviceMatchesDiffusers() {
+    TESSERA_REQUIRE_GOLDEN(dir);
+    tessera::pipeline::StableDiffusionPipeline pipe((dir + "/tiny-sd2").toStdString());
+    pipe.to(device_, torch::kFloat32);
+    tessera::io::SafetensorsFile ref((dir + "/reference/pipeline.safetensors").toStdString());
+    tessera::pipeline::GenerationSettings s;
+    s.prompt = "a red cube on a table";
+    s.negative_prompt = "blurry";
+    s.guidance_scale = 7.5;
+    s.steps = 10;
+    s.width = 32;
+    s.height = 32;
+    s.seed = 1234;
+    tessera::pipeline::GenerationTrace trace;
+    const auto result = pipe.generate(s, {}, &trace);
+    // The noise is drawn on the CPU whatever the device: bitwise diffusers'.
+    QVERIFY(torch::equal(trace.initial_latents, ref.get("init_noise")));
+    TESSERA_EXPECT_CLOSE_LOGGED(trace.final_latents, ref.get("final_latents"), 1e-4, 1e-3, "final latents");
+    const auto diff = (result.images_uint8[0].to(torch::kInt32) - ref.get("image_uint8_hwc").to(torch::kInt32)).abs().max().item<int>();
+    qInfo("fp32 on %s: pixels differ from diffusers' by at most %d", device_.str().c_str(), diff);
+    QVERIFY2(diff <= 2, qPrintable(QStringLiteral("pixels differ by %1").arg(diff)));
+
+    if (device_.is_cuda()) {
+      // fp16 models (the usual way to generate on a GPU): the same picture within a few levels.
+      tessera::pipeline::StableDiffusionPipeline half((dir + "/tiny-sd2").toStdString());
+      half.to(device_, torch::kHalf);
+      const auto h = half.generate(s);
+      const double mean_diff = (h.images_float - result.images_float).abs().mean().item<double>();
+      qInfo("fp16 models: mean absolute pixel difference %.4f", mean_diff);
+      QVERIFY(h.images_float.isfinite().all().item<bool>());
+      QVERIFY(mean_diff < 0.02);
+    }
+  }
+
+  void trainingStepsOnDeviceMatchCpu() {
+    // fp32 training on the device follows the CPU run step for step (same data, draws and
+    // updates), up to kernel rounding.
+    QTemporaryDir cpu_dir, dev_dir;
+    const TrainingRun cpu = train_tiny("cpu", "fp32", cpu_dir.path());
+    const TrainingRun dev = train_tiny(device_.is_cuda() ? "cuda" : "cpu", "fp32", dev_dir.path());
+    QCOMPARE(dev.weights.size(), cpu.weights.size());
+    const double err = relative_error(all_weights(dev), all_weights(cpu));
+    qInfo("fp32 training, 4 steps: weights differ from the CPU run's by %.3g (relative)", err);
+    QVERIFY(err < 1e-4);
+  }
+
+  void lowPrecisionTrainingRuns_data() {
+    QTest::addColumn<QString>("precision");
+    QTest::newRow("amp_bf16") << QStringLiteral("amp_bf16");
+    QTest::newRow("amp_fp16 (dynamic loss scaling)") << QStringLiteral("amp_fp16");
+  }
+  void lowPrecisionTrainingRuns() {
+    QFETCH(QString, precision);
+    if (!device_.is_cuda()) QSKIP("autocast training is CUDA-only");
+    QTemporaryDir ref_dir, dir;
+    const TrainingRun fp32 = train_tiny("cuda", "fp32", ref_dir.path());
+    const TrainingRun low = train_tiny("cuda", precision.toStdString(), dir.path());
+    // The weights stay fp32 (master weights), move, and stay near the fp32 run's.
+    for (const auto& kv : low.weights) QCOMPARE(kv.second.scalar_type(), torch::kFloat32);
+    const auto w = all_weights(low);
+    QVERIFY(w.isfinite().all().item<bool>());
+    const double err = relative_error(w, all_weights(fp32));
+    qInfo("%s training, 4 steps: weights differ from the fp32 run's by %.3g (relative)", qPrintable(precision), err);
+    QVERIFY(err < 1e-2);
+    QVERIFY(low.metrics.contains("\"loss\""));
+    QCOMPARE(low.metrics.contains("\"loss_scale\""), precision == QStringLiteral("amp_fp16"));
   }
 };
 

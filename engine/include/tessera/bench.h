@@ -23,6 +23,14 @@ struct BenchOptions {
   std::string cache_dir;  // unet-load: the random UNet is written here once and reused
   std::string optimizer = "flat";  // train-step: optimizer.implementation (flat | foreach | in_backward)
   bool gradient_checkpointing = false;  // train-step: trainer.gradient_checkpointing
+  // Where the models run: "cpu" (default) or "cuda" (train-step and generate).
+  std::string device = "cpu";
+  // train-step: trainer.precision (fp32 | amp_bf16 | amp_fp16); generate: the models' dtype
+  // (fp32 | fp16 | bf16). Empty: fp32.
+  std::string precision;
+  int64_t batch = 0;       // train-step: images per step (0: 1, or 8 for the tiny model)
+  int64_t resolution = 0;  // train-step: image side in pixels (0: 256, or the tiny model's)
+  bool channels_last = true;  // train-step on CUDA: trainer.channels_last
 };
 
 struct BenchResult {
@@ -37,6 +45,7 @@ struct BenchResult {
   uint64_t peak_rss_bytes = 0;     // the process's high-water mark over the benchmark
   uint64_t weight_bytes = 0;       // bytes of model weights in memory (unet-load: loaded)
   std::string note;                // e.g. "output finite"
+  double images_per_second = 0.0;  // train-step: batch / median step time
 };
 
 // What `tessera bench` prints next to the results.

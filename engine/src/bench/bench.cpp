@@ -117,11 +117,12 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   c.name = "bench-train-step";
   c.model.unet_config = nlohmann::json::parse(embedded_model(o.tiny).unet);
   c.model.prediction_type = "epsilon";
-  c.batch_size = o.tiny ? 8 : 1;
-  c.image_size = o.tiny ? uc.sample_size * 8 : 256;
+  c.batch_size = o.batch > 0 ? o.batch : (o.tiny ? 8 : 1);
+  c.image_size = o.resolution > 0 ? o.resolution : (o.tiny ? uc.sample_size * 8 : 256);
+  if (c.image_size % 8 != 0) throw Error("the resolution must be a multiple of 8 (the VAE's factor)");
   c.dataset.kind = "synthetic_latents";
   c.dataset.latent_channels = uc.in_channels;
-  c.dataset.latent_size = o.tiny ? uc.sample_size : 32;
+  c.dataset.latent_size = c.image_size / 8;
   c.dataset.text_tokens = 77;
   c.dataset.text_dim = uc.cross_attention_dim.front();
   c.dataset.synthetic_samples = c.batch_size * (o.warmup + o.repeat);
@@ -131,8 +132,11 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   c.trainer.max_duration = 1000000;  // never reached: no final checkpoint
   c.trainer.device_train_microbatch_size = c.batch_size;
   c.trainer.save_interval = 0;
-  c.trainer.device = "cpu";
+  c.trainer.device = o.device;
+  c.trainer.precision = o.precision.empty() ? "fp32" : o.precision;
+  c.trainer.channels_last = o.channels_last;
   c.trainer.gradient_checkpointing = o.gradient_checkpointing;
+  const bool cuda = o.device == "cuda";
   const fs::path run_dir = fs::temp_directory_path() / ("tessera-bench-train-" + std::to_string(getpid()));
   struct Cleanup {
     fs::path dir;
@@ -152,7 +156,17 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   // activation memory can cost as much as the arithmetic.
   std::vector<double> sys_seconds, faults;
   struct rusage ru_mark {};
+  // On CUDA the work is queued: a step is timed from one device synchronisation to the next, so
+  // that each one holds all of its kernels, the optimizer's too.
+  Clock::time_point mark = Clock::now();
   t.on_step = [&](const training::StepReport& report) {
+    double step_seconds = report.seconds;
+    if (cuda) {
+      torch::cuda::synchronize();
+      const auto now = Clock::now();
+      step_seconds = std::chrono::duration<double>(now - mark).count();
+      mark = now;
+    }
     const double cpu_now = process_cpu_seconds();
     struct rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
@@ -164,7 +178,7 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
     ru_mark = ru;
     if (steps == 0) r->setup_seconds = seconds_since(setup) - report.seconds;
     if (steps >= o.warmup) {
-      r->seconds.push_back(report.seconds);
+      r->seconds.push_back(step_seconds);
       r->cpu_seconds.push_back(cpu_now - cpu_mark);
     }
     cpu_mark = cpu_now;
@@ -177,11 +191,16 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   trainer.run();
   r->weight_bytes = module_bytes(*trainer.unet());
   r->median_seconds = median(r->seconds);
+  r->images_per_second = static_cast<double>(c.batch_size) / std::max(r->median_seconds, 1e-12);
   char detail[160];
   std::snprintf(detail, sizeof detail, ", %.1f s system time and %.0fk page faults per step", median(sys_seconds),
                 median(faults) / 1000.0);
+  char shape[160];
+  std::snprintf(shape, sizeof shape, ", batch %lld at %lld px on %s, %s, %.1f images/s", static_cast<long long>(c.batch_size),
+                static_cast<long long>(c.image_size), o.device.c_str(), c.trainer.precision.c_str(), r->images_per_second);
   r->note = std::string(finite ? "loss finite" : "loss or gradient not finite") + ", optimizer " + o.optimizer +
-            (o.gradient_checkpointing ? ", gradient checkpointing" : "") + detail;
+            (o.gradient_checkpointing ? ", gradient checkpointing" : "") + (cuda && o.channels_last ? ", channels-last" : "") +
+            shape + (cuda ? std::string() : std::string(detail));
 }
 
 void bench_vae_decode(const BenchOptions& o, BenchResult* r) {
@@ -211,6 +230,12 @@ void bench_generate(const BenchOptions& o, BenchResult* r) {
   // The holders share their modules with the pipeline's.
   models::set_channels_last(*unet, channels_last());
   models::set_channels_last(*vae, channels_last());
+  if (o.device != "cpu" || !o.precision.empty()) {
+    const torch::ScalarType dtype = o.precision == "fp16" ? torch::kHalf
+                                    : o.precision == "bf16" ? torch::kBFloat16
+                                                            : torch::kFloat32;
+    pipe.to(torch::Device(o.device), dtype);
+  }
   r->setup_seconds = seconds_since(setup);
   pipeline::GenerationSettings s;
   s.prompt = "a photograph of an astronaut riding a horse";
@@ -218,8 +243,9 @@ void bench_generate(const BenchOptions& o, BenchResult* r) {
   s.guidance_scale = 7.5;
   s.seed = 1;
   pipeline::GenerationResult result;
-  time_runs(o, r, [&] { result = pipe.generate(s); });
-  r->note = finite_note(result.images_float) + (channels_last() ? ", channels-last" : ", NCHW");
+  time_runs(o, r, [&] { result = pipe.generate(s); });  // returns CPU images: the device work is done
+  r->note = finite_note(result.images_float) + (channels_last() ? ", channels-last" : ", NCHW") + ", " + o.device +
+            (o.precision.empty() ? "" : " " + o.precision);
 }
 
 }  // namespace
@@ -236,10 +262,12 @@ std::string benchmark_description(const std::string& name, bool tiny) {
   const std::string px = tiny ? "its small size" : "512 px";
   if (name == "unet-step") return "one " + model + " UNet forward, " + px + ", CFG batch 2, fp32";
   if (name == "train-step") {
-    return "one " + model + " UNet training step (forward, backward, AdamW; " +
-           (tiny ? std::string("batch 8") : std::string("256 px, batch 1")) + ", fp32)";
+    return "one " + model + " UNet training step (forward, backward, AdamW; by default " +
+           (tiny ? std::string("batch 8") : std::string("256 px, batch 1")) + ", fp32 on the CPU)";
   }
-  if (name == "generate") return model + " text-to-image, " + px + ", 20 PNDM steps with CFG + VAE decode, fp32";
+  if (name == "generate") {
+    return model + " text-to-image, " + px + ", 20 PNDM steps with CFG + VAE decode (by default fp32 on the CPU)";
+  }
   if (name == "vae-decode") return model + " VAE decode of one latent (64x64x4 for SD2-base) to " + px + ", fp32";
   if (name == "unet-load") return "load the " + model + " UNet from safetensors in a fresh process";
   return {};
@@ -364,6 +392,7 @@ std::string to_json(const BenchResult& r) {
   j["peak_rss_bytes"] = r.peak_rss_bytes;
   j["weight_bytes"] = r.weight_bytes;
   j["note"] = r.note;
+  if (r.images_per_second > 0) j["images_per_second"] = r.images_per_second;
   return j.dump();
 }
 
@@ -393,6 +422,7 @@ Status result_from_json(const std::string& text, BenchResult* out) {
       r.cpu_seconds = j.value("cpu_seconds", std::vector<double>{});
       r.setup_seconds = j.value("setup_seconds", 0.0);
       r.peak_rss_bytes = j.value("peak_rss_bytes", uint64_t{0});
+      r.images_per_second = j.value("images_per_second", 0.0);
       r.weight_bytes = j.value("weight_bytes", uint64_t{0});
       r.note = j.value("note", "");
       *out = std::move(r);

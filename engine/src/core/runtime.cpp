@@ -118,7 +118,7 @@ RuntimeInfo runtime_info() {
       info.cuda_devices.push_back(runtime_cuda_device_name(static_cast<int>(i)));
     }
   }
-#ifdef USE_C10D_NCCL
+#if defined(USE_C10D_NCCL) && !defined(TESSERA_WITHOUT_NCCL)
   info.nccl_available = true;
 #endif
 #ifdef USE_C10D_GLOO

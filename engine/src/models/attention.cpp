@@ -2,6 +2,8 @@
 
 #include "models/low_precision_norm.h"
 
+#include <torch/version.h>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -9,6 +11,12 @@
 namespace tessera::models {
 
 namespace nn = torch::nn;
+
+#if TORCH_VERSION_MAJOR >= 2
+bool fused_attention_available() { return true; }
+#else
+bool fused_attention_available() { return false; }
+#endif
 
 AttentionImpl::AttentionImpl(const AttentionOptions& options) : options_(options) {
   const int64_t inner = options_.heads * options_.dim_head;
@@ -68,7 +76,21 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& hidden_states, const t
   const int64_t heads = options_.heads, dim_head = options_.dim_head;
   const auto q = to_q_(x);
   torch::Tensor out;
-  if (q.requires_grad() || !q.device().is_cpu()) {
+  // Accelerators with LibTorch 2.x: one fused scaled_dot_product_attention call (flash or
+  // memory-efficient kernels: the scores never reach device memory), unless slicing was asked
+  // for or fp16 scores must be upcast (the fused kernels do not upcast q and k).
+  const bool fused = fused_attention_available() && !q.device().is_cpu() && slice_size_ == 0 && query_chunk_ == 0 &&
+                     !(options_.upcast_attention && q.scalar_type() == torch::kHalf);
+  if (fused) {
+#if TORCH_VERSION_MAJOR >= 2
+    const int64_t batch = q.size(0), rows = q.size(1);
+    const auto q4 = q.reshape({batch, rows, heads, dim_head}).transpose(1, 2);
+    const auto k4 = to_k_(context).reshape({batch, -1, heads, dim_head}).transpose(1, 2);
+    const auto v4 = to_v_(context).reshape({batch, -1, heads, dim_head}).transpose(1, 2);
+    // The default scale is dim_head^-0.5, the scale_ the other paths use.
+    out = at::scaled_dot_product_attention(q4, k4, v4).transpose(1, 2).reshape({batch, rows, heads * dim_head});
+#endif
+  } else if (q.requires_grad() || !q.device().is_cpu()) {
     // Training and accelerators: batched (batch*heads) products, sliced only when asked.
     const auto qb = heads_to_batch(q), kb = heads_to_batch(to_k_(context)), vb = heads_to_batch(to_v_(context));
     const int64_t slices = qb.size(0), rows = qb.size(1);

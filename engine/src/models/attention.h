@@ -6,7 +6,8 @@
 //
 // Memory: scores take B*heads*N*M floats. set_slice_size(n) computes n (batch*head) slices at a
 // time and set_query_chunk(n) n query rows at a time; both give the same numbers as the
-// unsliced computation (each output row depends only on its own slice).
+// unsliced computation (each output row depends only on its own slice). On CUDA with LibTorch
+// 2.x an unsliced Attention calls scaled_dot_product_attention instead.
 
 #include <torch/torch.h>
 
@@ -62,6 +63,10 @@ class AttentionImpl : public torch::nn::Module {
   torch::nn::Dropout out_dropout_{nullptr};
 };
 TORCH_MODULE(Attention);
+
+// Whether this LibTorch has scaled_dot_product_attention (2.x), which Attention uses on
+// accelerators when no slicing is set; CPUs keep the cache-blocked path below either way.
+bool fused_attention_available();
 
 // Sets the slicing of every Attention inside `module` (a UNet, a VAE, a block).
 void set_attention_slicing(torch::nn::Module& module, int64_t slice_size, int64_t query_chunk = 0);

@@ -227,6 +227,7 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
   const bool forward_upsample_size = sample.size(2) % factor != 0 || sample.size(3) % factor != 0;
 
   auto x = config_.center_input_sample ? sample * 2.0 - 1.0 : sample;
+  if (channels_last_activations_) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
 
   // Time embedding: a scalar or [1] is broadcast to the batch.
   auto t = timesteps.reshape({-1}).to(sample.device());

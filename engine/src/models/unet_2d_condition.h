@@ -83,9 +83,14 @@ class UNet2DConditionModelImpl : public torch::nn::Module {
   // Recompute each resnet's and transformer's activations in backward instead of keeping them
   // (training only; needs dropout 0, since a recomputation must draw nothing random).
   void set_gradient_checkpointing(bool on);
+  // Run the activations channels-last (NHWC) whatever layout the input has, with the parameters
+  // left as they are: on CUDA, cuDNN's fast bf16/fp16 convolutions are NHWC ones, and a
+  // convolution follows its input's layout. The output is NCHW either way.
+  void set_channels_last_activations(bool on) { channels_last_activations_ = on; }
 
  private:
   UNetConfig config_;
+  bool channels_last_activations_ = false;
   torch::nn::Conv2d conv_in_{nullptr};
   TimestepEmbedding time_embedding_{nullptr};
   std::vector<UNetDownBlock> down_blocks_;

@@ -113,9 +113,20 @@ void StableDiffusionPipeline::validate(const GenerationSettings& s) const {
   }
 }
 
+void StableDiffusionPipeline::to(torch::Device device, torch::ScalarType dtype) {
+  if (dtype != torch::kFloat32 && dtype != torch::kHalf && dtype != torch::kBFloat16) {
+    throw Error("the models can run in float32, float16 or bfloat16");
+  }
+  text_encoder_->to(device, dtype);
+  unet_->to(device, dtype);
+  vae_->to(device, dtype);
+  device_ = device;
+  dtype_ = dtype;
+}
+
 torch::Tensor StableDiffusionPipeline::decode_latents(const torch::Tensor& latents) {
   torch::NoGradGuard no_grad;
-  return vae_->decode(latents / vae_->config().scaling_factor);
+  return vae_->decode((latents / vae_->config().scaling_factor).to(device_, dtype_)).to(torch::kCPU, torch::kFloat32);
 }
 
 torch::Tensor StableDiffusionPipeline::predicted_original(const schedulers::Scheduler& scheduler,
@@ -135,7 +146,7 @@ torch::Tensor StableDiffusionPipeline::predicted_original(const schedulers::Sche
 
 torch::Tensor StableDiffusionPipeline::encode_prompt(const std::string& prompt) {
   const auto encoded = tokenizer_->encode_padded(prompt, tokenizer_->model_max_length());
-  const auto ids = torch::tensor(encoded.input_ids, torch::kInt64).unsqueeze(0);
+  const auto ids = torch::tensor(encoded.input_ids, torch::kInt64).unsqueeze(0).to(device_);
   return text_encoder_->encode(ids);
 }
 
@@ -197,7 +208,8 @@ GenerationResult StableDiffusionPipeline::generate(const GenerationSettings& s, 
                      .mode(torch::kBilinear)
                      .align_corners(false));
     }
-    auto init_latents = vae_->encode(image).sample(generator) * vae_->config().scaling_factor;
+    auto init_latents = (vae_->encode(image.to(device_, dtype_)).sample(generator) * vae_->config().scaling_factor)
+                            .to(torch::kCPU, torch::kFloat32);
     init_latents = torch::cat(std::vector<torch::Tensor>(static_cast<size_t>(batch), init_latents), 0);
     const auto noise = torch::randn(init_latents.sizes(), generator, torch::kFloat32);
     const auto start = timesteps.slice(0, 0, 1).repeat({batch});
@@ -216,7 +228,7 @@ GenerationResult StableDiffusionPipeline::generate(const GenerationSettings& s, 
     const double t = timesteps[i].item<double>();
     const torch::Tensor model_input = guided ? torch::cat({latents, latents}, 0) : latents;
     const torch::Tensor scaled = scheduler->scale_model_input(model_input, t);
-    const torch::Tensor out = unet_->forward(scaled, t, context);
+    const torch::Tensor out = unet_->forward(scaled.to(device_, dtype_), t, context).to(torch::kCPU, torch::kFloat32);
     torch::Tensor noise_pred = out;
     if (guided) {
       const auto halves = out.chunk(2, 0);

@@ -92,7 +92,7 @@ class StableDiffusionPipeline {
   GenerationResult generate(const GenerationSettings& settings, const StepCallback& on_step = {},
                             GenerationTrace* trace = nullptr);
 
-  // Prompt -> the hidden states the UNet cross-attends to ([1, 77, D]).
+  // Prompt -> the hidden states the UNet cross-attends to ([1, 77, D], on device() in dtype()).
   torch::Tensor encode_prompt(const std::string& prompt);
 
   int64_t vae_scale_factor() const { return vae_->config().spatial_factor(); }
@@ -114,8 +114,17 @@ class StableDiffusionPipeline {
 
   void set_attention_slicing(int64_t slice_size);
 
+  // Moves the text encoder, UNet and VAE to `device`, stored in `dtype` (on CUDA, fp16 or bf16
+  // halve the memory and use the tensor cores). They run there; the scheduler arithmetic, the
+  // guidance and every random draw stay on the CPU in float32, so a seed gives the same initial
+  // noise on any device and the sampler sees the latents diffusers' CPU path would. Results come
+  // back as CPU float32.
+  void to(torch::Device device, torch::ScalarType dtype = torch::kFloat32);
+  torch::Device device() const { return device_; }
+  torch::ScalarType dtype() const { return dtype_; }
+
   // Latents [B, C, h, w] (unscaled, as the UNet sees them) -> decoded images [B, 3, H, W] in
-  // [-1, 1]: the VAE decode generate() ends with (previews use it too).
+  // [-1, 1], CPU float32: the VAE decode generate() ends with (previews use it too).
   torch::Tensor decode_latents(const torch::Tensor& latents);
 
  private:
@@ -130,6 +139,8 @@ class StableDiffusionPipeline {
   models::UNet2DConditionModel unet_{nullptr};
   models::AutoencoderKL vae_{nullptr};
   nlohmann::json scheduler_config_;
+  torch::Device device_{torch::kCPU};
+  torch::ScalarType dtype_ = torch::kFloat32;
 };
 
 // diffusers' rescale_noise_cfg (Lin et al., "Common Diffusion Noise Schedules and Sample Steps

@@ -7,7 +7,10 @@
 #ifdef USE_C10D_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #endif
-#ifdef USE_C10D_NCCL
+// TESSERA_WITHOUT_NCCL (CMake option of the same name): build against a CUDA LibTorch whose NCCL
+// headers are not installed; CUDA ranks then use Gloo.
+#if defined(USE_C10D_NCCL) && !defined(TESSERA_WITHOUT_NCCL)
+#define TESSERA_NCCL 1
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
@@ -88,7 +91,7 @@ int slurm_default_port(const std::string& job_id) {
 
 struct Distributed::Group {
   c10::intrusive_ptr<c10d::Store> store;
-#ifdef USE_C10D_NCCL
+#ifdef TESSERA_NCCL
   c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
 #endif
 #ifdef USE_C10D_GLOO
@@ -98,7 +101,7 @@ struct Distributed::Group {
   // One collective in flight or done; returned by the backend (type differs across versions).
   template <typename Fn>
   auto with_backend(Fn&& fn) {
-#ifdef USE_C10D_NCCL
+#ifdef TESSERA_NCCL
     if (nccl) return fn(*nccl);
 #endif
 #ifdef USE_C10D_GLOO
@@ -142,7 +145,7 @@ Distributed::Distributed(const DistributedEnv& env, torch::Device device,
   auto store = c10::make_intrusive<c10d::PrefixStore>("tessera", group_->store);
 
   if (device_.is_cuda()) {
-#ifdef USE_C10D_NCCL
+#ifdef TESSERA_NCCL
     auto opts = c10d::ProcessGroupNCCL::Options::create();
     opts->timeout = timeout;
     group_->nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(store, env_.rank, env_.world_size, opts);

@@ -417,6 +417,7 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
     t.loss_scale_init = s.get_double("loss_scale_init", t.loss_scale_init, 1e-30, 1e38);
     t.loss_scale_growth_interval = s.get_int("loss_scale_growth_interval", t.loss_scale_growth_interval, 1, 1000000000);
     t.gradient_checkpointing = s.get_bool("gradient_checkpointing", t.gradient_checkpointing);
+    t.channels_last = s.get_bool("channels_last", t.channels_last);
     t.save_interval = s.get_duration("save_interval", t.save_interval);
     t.save_num_checkpoints_to_keep = s.get_int("save_num_checkpoints_to_keep", t.save_num_checkpoints_to_keep, 1, 1000000);
     t.log_interval = s.get_duration("log_interval", t.log_interval, 1);
@@ -555,6 +556,7 @@ std::string to_yaml(const RunConfig& c) {
   out << YAML::Key << "loss_scale_init" << YAML::Value << d(t.loss_scale_init);
   out << YAML::Key << "loss_scale_growth_interval" << YAML::Value << t.loss_scale_growth_interval;
   out << YAML::Key << "gradient_checkpointing" << YAML::Value << t.gradient_checkpointing;
+  out << YAML::Key << "channels_last" << YAML::Value << t.channels_last;
   out << YAML::Key << "save_interval" << YAML::Value << (std::to_string(t.save_interval) + "ba");
   out << YAML::Key << "save_num_checkpoints_to_keep" << YAML::Value << t.save_num_checkpoints_to_keep;
   out << YAML::Key << "log_interval" << YAML::Value << (std::to_string(t.log_interval) + "ba");

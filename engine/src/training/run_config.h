@@ -98,6 +98,7 @@ struct TrainerSection {
   double loss_scale_init = 65536.0;
   int64_t loss_scale_growth_interval = 2000;
   bool gradient_checkpointing = false;          // recompute the UNet blocks' activations in backward
+  bool channels_last = true;               // CUDA: UNet activations NHWC (cuDNN's fast layout); CPU: ignored
   int64_t save_interval = 10000;           // batches; 0: only at the end
   int64_t save_num_checkpoints_to_keep = 3;
   int64_t log_interval = 1;

@@ -20,3 +20,10 @@ target_link_libraries(tessera_engine PRIVATE yaml-cpp)
 set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/adamw_kernel.cpp PROPERTIES
   COMPILE_OPTIONS "-fno-math-errno;-O3"
   SKIP_PRECOMPILE_HEADERS ON)
+# A CUDA LibTorch whose NCCL headers are missing (pip's torch without nvidia-nccl's include/):
+# build the process groups without NCCL (CUDA ranks then use Gloo).
+option(TESSERA_WITHOUT_NCCL "Do not use LibTorch's NCCL process group even where it has one" OFF)
+if(TESSERA_WITHOUT_NCCL)
+  set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/distributed.cpp ${CMAKE_CURRENT_LIST_DIR}/../core/runtime.cpp
+               APPEND PROPERTY COMPILE_DEFINITIONS TESSERA_WITHOUT_NCCL)
+endif()

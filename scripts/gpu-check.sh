@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# The engine on a CUDA GPU, in one go (issue 9): builds the engine, the `tessera` CLI and the GPU
+# test suite against the CUDA LibTorch of this machine's python3 torch (no Qt GUI, no remote),
+# runs tst_cuda (the golden diffusers/transformers comparisons on the device, fused attention,
+# low precision, generation and training on the device), then the GPU benchmarks: the full-size
+# SD2-base UNet training step at 256 and 512 px (images/s, MFU) and a 20-step 512 px generation.
+#
+#   scripts/gpu-check.sh OUT_DIR
+#
+# Everything it finds goes to OUT_DIR: summary.txt (the table at the end), machine.txt,
+# build.log.gz, tst_cuda.txt, bench.jsonl (one `tessera bench --json` object per line),
+# bench.log, gpu-monitor.csv (nvidia-smi every 200 ms). At most 8 files, so a lent machine can
+# send them all back.
+#
+# Environment:
+#   TESSERA_DEPS_DEBS     folder of Debian .deb files (apt-get download) of the engine's libraries
+#                         and Qt Core/Test, for machines that lack their -dev packages; they are
+#                         unpacked under /tmp/tessera-deps, nothing is installed
+#   TESSERA_GOLDEN_DIR    golden reference tensors (default ../shared/golden)
+#   TESSERA_GPU_BUDGET    seconds the whole script may take (default 480); each step gets what is left
+#   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
+#   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
+#   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
+set -uo pipefail
+
+if [[ $# -ne 1 || "$1" == -* ]]; then
+  sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+  exit 2
+fi
+OUT=$(realpath -m "$1")
+mkdir -p "$OUT"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${TESSERA_GPU_BUILD_DIR:-$ROOT/build-gpu}
+GOLDEN=${TESSERA_GOLDEN_DIR:-$ROOT/../shared/golden}
+BUDGET=${TESSERA_GPU_BUDGET:-480}
+TARGETS=${TESSERA_GPU_TARGETS:-tessera tst_cuda}
+JOBS=$(nproc)
+SUMMARY=$OUT/summary.txt
+: >"$SUMMARY"
+
+say() { printf '[%4ds] %s\n' "$SECONDS" "$*" | tee -a "$SUMMARY"; }
+left() { echo $((BUDGET - SECONDS)); }
+# Runs a step bounded by what is left of the budget, minus `reserve` seconds kept for later steps.
+bounded() {
+  local reserve=$1
+  shift
+  local t=$(($(left) - reserve))
+  if ((t < 10)); then
+    say "skipped (no time left): $*"
+    return 124
+  fi
+  timeout --signal=TERM --kill-after=10 "$t" "$@"
+}
+
+# ---- 0. the machine -------------------------------------------------------------------------
+{
+  echo "date: $(date -u +%FT%TZ)"
+  grep -E '^(PRETTY_NAME)=' /etc/os-release 2>/dev/null
+  echo "kernel: $(uname -r), $(nproc) CPUs"
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>&1
+  nvidia-smi -L 2>&1
+  echo "gcc: $(gcc --version 2>&1 | head -1)"
+  echo "cmake: $(cmake --version 2>&1 | head -1), ninja $(ninja --version 2>&1)"
+  echo "glibc: $(ldd --version 2>&1 | head -1)"
+  python3 -c 'import torch; print("python torch", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version())' 2>&1
+} >"$OUT/machine.txt"
+say "machine: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1), $(grep -h PRETTY_NAME /etc/os-release 2>/dev/null | cut -d= -f2)"
+
+# ---- 1. libraries ---------------------------------------------------------------------------
+EXTRA_PREFIX=""
+if [[ -n "${TESSERA_DEPS_DEBS:-}" ]]; then
+  DEPS=/tmp/tessera-deps
+  rm -rf "$DEPS" && mkdir -p "$DEPS"
+  unpack() {
+    if command -v dpkg-deb >/dev/null; then
+      dpkg-deb -x "$1" "$2"
+    else
+      (tmp=$(mktemp -d) && cd "$tmp" && ar x "$1" && tar -xf data.tar.* -C "$2" && rm -rf "$tmp")
+    fi
+  }
+  export -f unpack
+  printf '%s\0' "$TESSERA_DEPS_DEBS"/*.deb | xargs -0 -P "$JOBS" -I{} bash -c 'unpack "$1" "$2"' _ {} "$DEPS"
+  # Absolute symbolic links and pkg-config prefixes point into the unpacked tree instead of /.
+  while IFS= read -r link; do
+    target=$(readlink "$link")
+    [[ -e "$DEPS$target" ]] && ln -sfn "$DEPS$target" "$link"
+  done < <(find "$DEPS" -type l -lname '/*')
+  find "$DEPS" -name '*.pc' -exec sed -E -i "s#^([A-Za-z_]+ ?= ?)/usr#\1$DEPS/usr#" {} +
+  # At run time only the libraries this machine lacks come from the unpacked tree, so that the
+  # machine's own programs (compiler, cmake, python) keep their own versions.
+  mkdir -p "$DEPS/rt"
+  known=$(ldconfig -p 2>/dev/null | awk '{print $1}')
+  for lib in "$DEPS"/usr/lib/x86_64-linux-gnu/lib*.so.* "$DEPS"/lib/x86_64-linux-gnu/lib*.so.*; do
+    [[ -f "$lib" ]] || continue
+    soname=$(readelf -d "$lib" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+    [[ -n "$soname" && ! -e "$DEPS/rt/$soname" ]] || continue
+    grep -qxF "$soname" <<<"$known" || ln -s "$lib" "$DEPS/rt/$soname"
+  done
+  export LD_LIBRARY_PATH="$DEPS/rt${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export PKG_CONFIG_PATH="$DEPS/usr/lib/x86_64-linux-gnu/pkgconfig:$DEPS/usr/share/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+  command -v pkg-config >/dev/null || export PATH="$PATH:$DEPS/usr/bin"
+  EXTRA_PREFIX=";$DEPS/usr;$DEPS"
+  say "libraries: $(ls "$TESSERA_DEPS_DEBS"/*.deb | wc -l) packages unpacked; $(ls "$DEPS/rt" | wc -l) libraries this machine lacks come from them"
+fi
+
+# ---- 2. configure ---------------------------------------------------------------------------
+TORCH_CMAKE=${TORCH_CMAKE_PREFIX:-$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null)}
+TORCH_LIB=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))' 2>/dev/null)
+CXXFLAGS_EXTRA=""
+NCCL_INC=$(python3 -c 'import nvidia.nccl, os; print(os.path.join(list(nvidia.nccl.__path__)[0], "include"))' 2>/dev/null)
+[[ -n "$NCCL_INC" && -f "$NCCL_INC/nccl.h" ]] && CXXFLAGS_EXTRA+=" -isystem $NCCL_INC"
+for cuda in /usr/local/cuda/include /usr/local/cuda/targets/x86_64-linux/include; do
+  [[ -f "$cuda/cuda_runtime_api.h" ]] && CXXFLAGS_EXTRA+=" -isystem $cuda" && break
+done
+[[ -d /usr/local/cuda/bin ]] && export PATH="/usr/local/cuda/bin:$PATH"
+export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
+
+configure() {
+  local tests=$1
+  shift
+  bounded 200 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DTESSERA_BUILD_GUI=OFF -DTESSERA_BUILD_REMOTE=OFF -DTESSERA_BUILD_TESTS="$tests" -DTESSERA_USE_CCACHE=OFF \
+    -DCMAKE_PREFIX_PATH="$TORCH_CMAKE$EXTRA_PREFIX" -DTESSERA_GOLDEN_DIR="$GOLDEN" \
+    -DCMAKE_CXX_FLAGS="$CXXFLAGS_EXTRA" "$@" >>"$OUT/build.log" 2>&1
+}
+say "configure: LibTorch CMake folder ${TORCH_CMAKE:-not found}"
+if ! configure ON; then
+  say "configure with the test suite failed (Qt 6 Core/Test missing?); trying the engine and CLI alone"
+  grep -E "CMake Error|Could not find|not found" "$OUT/build.log" | head -5 | tee -a "$SUMMARY"
+  rm -rf "$BUILD"
+  configure OFF || { say "configure failed: see build.log"; TARGETS=""; }
+  TARGETS=$(tr ' ' '\n' <<<"$TARGETS" | grep -v '^tst_' | tr '\n' ' ')
+fi
+grep -E "Tessera [0-9.]+:|Found CUDA|Torch" "$OUT/build.log" | grep -v "^--.*Looking" | head -4 >>"$SUMMARY"
+
+# ---- 3. build -------------------------------------------------------------------------------
+build() { bounded 150 ninja -C "$BUILD" -j"$JOBS" -k 0 $TARGETS >>"$OUT/build.log" 2>&1; }
+if [[ -n "$TARGETS" ]]; then
+  build_start=$SECONDS
+  if ! build; then
+    if grep -q "distributed.cpp" <(grep -A3 "^FAILED" "$OUT/build.log") && grep -qi "nccl" "$OUT/build.log"; then
+      say "the NCCL process group does not compile here; rebuilding without it (TESSERA_WITHOUT_NCCL)"
+      configure "$(grep -q tst_cuda <<<"$TARGETS" && echo ON || echo OFF)" -DTESSERA_WITHOUT_NCCL=ON && build
+    fi
+  fi
+  for t in $TARGETS; do
+    if [[ -x "$BUILD/bin/$t" ]]; then say "built $t"; else say "NOT built: $t"; fi
+  done
+  say "build took $((SECONDS - build_start)) s on $JOBS cores"
+  grep -E "error:|^FAILED" "$OUT/build.log" | head -20 | tee -a "$SUMMARY"
+fi
+gzip -f "$OUT/build.log"
+
+if ! nvidia-smi -L >/dev/null 2>&1; then
+  say "no GPU here: stopping after the build"
+  exit 0
+fi
+export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$TORCH_LIB"
+
+# ---- 4. GPU monitor and tests ---------------------------------------------------------------
+nvidia-smi --query-gpu=timestamp,memory.used,utilization.gpu,clocks.sm,power.draw --format=csv,nounits -lms 200 \
+  >"$OUT/gpu-monitor.csv" 2>/dev/null &
+MONITOR=$!
+trap 'kill $MONITOR 2>/dev/null' EXIT
+
+if [[ -x "$BUILD/bin/tst_cuda" ]]; then
+  say "tst_cuda ..."
+  TESSERA_GOLDEN_DIR="$GOLDEN" bounded 200 "$BUILD/bin/tst_cuda" -o "$OUT/tst_cuda.txt,txt" >/dev/null 2>&1
+  rc=$?
+  say "tst_cuda exit $rc: $(grep -E '^Totals' "$OUT/tst_cuda.txt" 2>/dev/null)"
+  grep -E '^(FAIL|SKIP)|QINFO.*(relative|differ|fused|device)' "$OUT/tst_cuda.txt" 2>/dev/null | cut -c1-220 | tee -a "$SUMMARY"
+fi
+
+# ---- 5. benchmarks --------------------------------------------------------------------------
+TESSERA=$BUILD/bin/tessera
+bench() {  # bench RESERVE LABEL ARGS...: one `tessera bench ... --json` line into bench.jsonl
+  local reserve=$1 label=$2
+  shift 2
+  say "bench $label: tessera bench $*"
+  local line
+  line=$(bounded "$reserve" "$TESSERA" bench "$@" --json 2>>"$OUT/bench.log" | tail -1)
+  local rc=$?
+  if [[ -n "$line" && "$line" == "{"* ]]; then
+    echo "{\"label\":\"$label\",\"start_s\":$SECONDS,\"run\":$line}" >>"$OUT/bench.jsonl"
+    return 0
+  fi
+  say "  failed (exit $rc): $(tail -2 "$OUT/bench.log" | tr '\n' ' ' | cut -c1-300)"
+  return 1
+}
+# Training step, SD2-base, precomputed latents, bf16 autocast (the reference recipe's setting).
+train_bench() {  # RESERVE RES BATCH [extra]
+  local reserve=$1 res=$2 batch=$3
+  shift 3
+  bench "$reserve" "train-${res}px-b${batch}$*" train-step --device cuda --precision amp_bf16 --resolution "$res" \
+    --batch "$batch" --repeat 10 --warmup 3 "$@" && return 0
+  grep -qi "out of memory" "$OUT/bench.log" && ((batch > 1)) &&
+    bench "$reserve" "train-${res}px-b$((batch / 2))$*" train-step --device cuda --precision amp_bf16 --resolution "$res" \
+      --batch $((batch / 2)) --repeat 10 --warmup 3 "$@"
+}
+if [[ -x "$TESSERA" ]]; then
+  train_bench 150 256 "${TESSERA_BATCH_256:-64}"
+  train_bench 90 512 "${TESSERA_BATCH_512:-16}"
+  bench 30 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
+  train_bench 5 256 "${TESSERA_BATCH_256:-64}" --nchw
+fi
+kill $MONITOR 2>/dev/null
+
+# ---- 6. summary -----------------------------------------------------------------------------
+if [[ -f "$OUT/bench.jsonl" ]]; then
+  GPU_NAME=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)
+  python3 - "$OUT/bench.jsonl" "$GPU_NAME" <<'EOF' | tee -a "$SUMMARY"
+import json, sys
+# Dense bf16 peak (TFLOP/s) by the vendor's datasheets (SXM parts).
+peaks = {"H100": 989.4, "H200": 989.4, "A100": 312.0}
+gpu = sys.argv[2]
+peak = next((v for k, v in peaks.items() if k in gpu), None)
+# Model FLOPs of one SD2-base UNet forward per image (PyTorch's profiler on diffusers' UNet);
+# a training step is about 3 forwards.
+forward_gflop = {256: 181.0, 512: 804.0}
+print(f"GPU: {gpu}; dense bf16 peak {peak} TFLOP/s" if peak else f"GPU: {gpu}; peak unknown, no MFU")
+print(f"{'benchmark':28} {'median s':>9} {'images/s':>9} {'MFU':>6}  note")
+for line in open(sys.argv[1]):
+    b = json.loads(line)
+    for r in b["run"]["results"]:
+        ips = r.get("images_per_second", 0.0)
+        mfu = ""
+        res = 512 if "512px" in b["label"] else 256
+        if ips and peak:
+            mfu = f"{100 * ips * 3 * forward_gflop[res] / (peak * 1000):.1f}%"
+        elif b["label"].startswith("generate"):
+            ips = 1.0 / r["median_seconds"]
+        print(f"{b['label']:28} {r['median_seconds']:9.4f} {ips:9.2f} {mfu:>6}  {r['note'][:150]}")
+EOF
+fi
+if [[ -s "$OUT/gpu-monitor.csv" ]]; then
+  say "GPU memory used at most $(awk -F', ' 'NR>1 && $2+0>m {m=$2+0} END {print m}' "$OUT/gpu-monitor.csv") MiB over the run"
+fi
+say "done in $SECONDS s"
