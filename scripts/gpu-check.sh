@@ -21,6 +21,7 @@
 #   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
 #   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
+#   TESSERA_GPU_QUICK     set: only the two training benchmarks
 set -uo pipefail
 
 if [[ $# -ne 1 || "$1" == -* ]]; then
@@ -107,8 +108,10 @@ fi
 TORCH_CMAKE=${TORCH_CMAKE_PREFIX:-$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null)}
 TORCH_LIB=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))' 2>/dev/null)
 CXXFLAGS_EXTRA=""
-NCCL_INC=$(python3 -c 'import nvidia.nccl, os; print(os.path.join(list(nvidia.nccl.__path__)[0], "include"))' 2>/dev/null)
-[[ -n "$NCCL_INC" && -f "$NCCL_INC/nccl.h" ]] && CXXFLAGS_EXTRA+=" -isystem $NCCL_INC"
+# nccl.h comes with the nvidia-nccl wheel, beside torch in site-packages.
+NCCL_H=$(find "$(dirname "$(dirname "$TORCH_LIB")")/nvidia" /usr/include /usr/local/cuda/include -name nccl.h 2>/dev/null | head -1)
+[[ -n "$NCCL_H" ]] && CXXFLAGS_EXTRA+=" -isystem $(dirname "$NCCL_H")"
+say "nccl.h: ${NCCL_H:-not found (the NCCL process group is left out)}"
 for cuda in /usr/local/cuda/include /usr/local/cuda/targets/x86_64-linux/include; do
   [[ -f "$cuda/cuda_runtime_api.h" ]] && CXXFLAGS_EXTRA+=" -isystem $cuda" && break
 done
@@ -118,7 +121,7 @@ export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
 configure() {
   local tests=$1
   shift
-  bounded 200 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  bounded "${TESSERA_GPU_CONFIGURE_RESERVE:-200}" cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DTESSERA_BUILD_GUI=OFF -DTESSERA_BUILD_REMOTE=OFF -DTESSERA_BUILD_TESTS="$tests" -DTESSERA_USE_CCACHE=OFF \
     -DCMAKE_PREFIX_PATH="$TORCH_CMAKE$EXTRA_PREFIX" -DTESSERA_GOLDEN_DIR="$GOLDEN" \
     -DCMAKE_CXX_FLAGS="$CXXFLAGS_EXTRA" "$@" >>"$OUT/build.log" 2>&1
@@ -134,7 +137,7 @@ fi
 grep -E "Tessera [0-9.]+:|Found CUDA|Torch" "$OUT/build.log" | grep -v "^--.*Looking" | head -4 >>"$SUMMARY"
 
 # ---- 3. build -------------------------------------------------------------------------------
-build() { bounded 150 ninja -C "$BUILD" -j"$JOBS" -k 0 $TARGETS >>"$OUT/build.log" 2>&1; }
+build() { bounded "${TESSERA_GPU_BUILD_RESERVE:-150}" ninja -C "$BUILD" -j"$JOBS" -k 0 $TARGETS >>"$OUT/build.log" 2>&1; }
 if [[ -n "$TARGETS" ]]; then
   build_start=$SECONDS
   if ! build; then
@@ -197,11 +200,24 @@ train_bench() {  # RESERVE RES BATCH [extra]
     bench "$reserve" "train-${res}px-b$((batch / 2))$*" train-step --device cuda --precision amp_bf16 --resolution "$res" \
       --batch $((batch / 2)) --repeat 10 --warmup 3 "$@"
 }
+# A crashed training benchmark is run once more under cuda-gdb for a backtrace.
+backtrace() {
+  command -v cuda-gdb >/dev/null || return 0
+  say "backtrace of the crash (cuda-gdb):"
+  bounded 5 cuda-gdb -q -batch -ex "set pagination off" -ex run -ex "thread apply all bt 25" --args "$TESSERA" bench \
+    train-step --child --repeat 1 --warmup 0 --device cuda --precision amp_bf16 --resolution 256 --batch 64 \
+    >>"$OUT/bench.log" 2>&1
+  grep -E "^#[0-9]+ |signal|SIG" "$OUT/bench.log" | head -40 | cut -c1-200 | tee -a "$SUMMARY"
+}
 if [[ -x "$TESSERA" ]]; then
-  train_bench 150 256 "${TESSERA_BATCH_256:-64}"
+  # The tiny model first: seconds, and it tells the benchmark's path apart from the model's size.
+  bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2
+  train_bench 150 256 "${TESSERA_BATCH_256:-64}" || backtrace
   train_bench 90 512 "${TESSERA_BATCH_512:-16}"
-  bench 30 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
-  train_bench 5 256 "${TESSERA_BATCH_256:-64}" --nchw
+  if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
+    bench 30 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
+    train_bench 5 256 "${TESSERA_BATCH_256:-64}" --nchw
+  fi
 fi
 kill $MONITOR 2>/dev/null
 
@@ -225,7 +241,7 @@ for line in open(sys.argv[1]):
         ips = r.get("images_per_second", 0.0)
         mfu = ""
         res = 512 if "512px" in b["label"] else 256
-        if ips and peak:
+        if ips and peak and "px-b" in b["label"]:
             mfu = f"{100 * ips * 3 * forward_gflop[res] / (peak * 1000):.1f}%"
         elif b["label"].startswith("generate"):
             ips = 1.0 / r["median_seconds"]

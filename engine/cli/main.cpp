@@ -1,6 +1,7 @@
 // tessera: the headless engine CLI that runs on every GPU node (no Qt).
 
 #include "commands.h"
+#include "crash_report.h"
 
 #include "tessera/error.h"
 #include "tessera/runtime.h"
@@ -48,6 +49,7 @@ int apply_threads(const ParsedArgs& args) {
 }  // namespace tessera::cli
 
 int main(int argc, char** argv) {
+  tessera::cli::install_crash_report();
   // Training and generation steps re-allocate the same activations every step: keep freed memory
   // mapped for reuse rather than faulting it in again (see runtime.h).
   (void)tessera::keep_freed_memory_for_reuse();

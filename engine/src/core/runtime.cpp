@@ -118,10 +118,10 @@ RuntimeInfo runtime_info() {
       info.cuda_devices.push_back(runtime_cuda_device_name(static_cast<int>(i)));
     }
   }
-#if defined(USE_C10D_NCCL) && !defined(TESSERA_WITHOUT_NCCL)
-  info.nccl_available = true;
+#if defined(USE_C10D_NCCL) && !defined(TESSERA_WITHOUT_NCCL) && __has_include(<nccl.h>)
+  info.nccl_available = true;  // as training/distributed.cpp decides
 #endif
-#ifdef USE_C10D_GLOO
+#if defined(USE_C10D_GLOO) && __has_include(<gloo/algorithm.h>)
   info.gloo_available = true;
 #endif
   info.intra_op_threads = at::get_num_threads();

@@ -3,13 +3,16 @@
 #include "tessera/error.h"
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/Types.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
-#ifdef USE_C10D_GLOO
+// A backend is used where LibTorch was built with it and its headers are installed: PyTorch's
+// wheels ship neither gloo/ nor nccl.h beside LibTorch's own headers (nccl.h comes with the
+// nvidia-nccl wheel). TESSERA_WITHOUT_NCCL (CMake option) leaves NCCL out on purpose.
+#if defined(USE_C10D_GLOO) && __has_include(<gloo/algorithm.h>)
+#define TESSERA_GLOO 1
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #endif
-// TESSERA_WITHOUT_NCCL (CMake option of the same name): build against a CUDA LibTorch whose NCCL
-// headers are not installed; CUDA ranks then use Gloo.
-#if defined(USE_C10D_NCCL) && !defined(TESSERA_WITHOUT_NCCL)
+#if defined(USE_C10D_NCCL) && !defined(TESSERA_WITHOUT_NCCL) && __has_include(<nccl.h>)
 #define TESSERA_NCCL 1
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -94,21 +97,46 @@ struct Distributed::Group {
 #ifdef TESSERA_NCCL
   c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
 #endif
-#ifdef USE_C10D_GLOO
+#ifdef TESSERA_GLOO
   c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+#endif
+
+#if !defined(TESSERA_NCCL) && !defined(TESSERA_GLOO)
+  // No backend compiled in: the collectives' call sites still compile, and refuse when called
+  // (the constructor already refused a world of more than one).
+  struct NoBackend {
+    struct NoWork {
+      bool wait() const { return true; }
+    };
+    template <typename... Args>
+    std::shared_ptr<NoWork> broadcast(Args&&...) { return refuse(); }
+    template <typename... Args>
+    std::shared_ptr<NoWork> allreduce(Args&&...) { return refuse(); }
+    template <typename... Args>
+    std::shared_ptr<NoWork> barrier(Args&&...) { return refuse(); }
+    static std::shared_ptr<NoWork> refuse() {
+      throw Error("no c10d backend in this LibTorch build",
+                  "multi-process training needs a LibTorch built with Gloo (CPU) or NCCL (CUDA)");
+    }
+  };
 #endif
 
   // One collective in flight or done; returned by the backend (type differs across versions).
   template <typename Fn>
   auto with_backend(Fn&& fn) {
+#if !defined(TESSERA_NCCL) && !defined(TESSERA_GLOO)
+    NoBackend none;
+    return fn(none);
+#else
 #ifdef TESSERA_NCCL
     if (nccl) return fn(*nccl);
 #endif
-#ifdef USE_C10D_GLOO
+#ifdef TESSERA_GLOO
     if (gloo) return fn(*gloo);
 #endif
     throw Error("no c10d backend in this LibTorch build",
                 "multi-process training needs a LibTorch built with Gloo (CPU) or NCCL (CUDA)");
+#endif
   }
 };
 
@@ -153,7 +181,7 @@ Distributed::Distributed(const DistributedEnv& env, torch::Device device,
     return;
 #endif
   }
-#ifdef USE_C10D_GLOO
+#ifdef TESSERA_GLOO
   auto opts = c10d::ProcessGroupGloo::Options::create();
   opts->timeout = timeout;
   const std::string ifname = env_or_empty("GLOO_SOCKET_IFNAME");
