@@ -215,8 +215,11 @@ if [[ -x "$TESSERA" ]]; then
   train_bench 150 256 "${TESSERA_BATCH_256:-64}" || backtrace
   train_bench 90 512 "${TESSERA_BATCH_512:-16}"
   if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
-    bench 30 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
-    train_bench 5 256 "${TESSERA_BATCH_256:-64}" --nchw
+    bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
+    train_bench 30 256 "${TESSERA_BATCH_256:-64}" --nchw
+    # cuDNN's attention kernels, left out by default (models/attention.cpp), for comparison.
+    (export TESSERA_SDPA_CUDNN=1 && bench 5 "train-256px-b${TESSERA_BATCH_256:-64}-cudnn-sdpa" train-step --device cuda \
+      --precision amp_bf16 --resolution 256 --batch "${TESSERA_BATCH_256:-64}" --repeat 10 --warmup 3)
   fi
 fi
 kill $MONITOR 2>/dev/null

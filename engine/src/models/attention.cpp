@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <mutex>
+#include <string>
 #include <vector>
 
 namespace tessera::models {
@@ -16,6 +19,27 @@ namespace nn = torch::nn;
 bool fused_attention_available() { return true; }
 #else
 bool fused_attention_available() { return false; }
+#endif
+
+#if TORCH_VERSION_MAJOR >= 2
+namespace {
+
+// scaled_dot_product_attention picks among flash, memory-efficient, cuDNN and math kernels. The
+// cuDNN ones are left out unless TESSERA_SDPA_CUDNN=1: cuDNN's attention has crashed the host in
+// plan creation for some shapes (NVIDIA/cudnn-frontend#1071), which makes it the first suspect
+// for the segmentation fault of the SD2 training step on an H200 (docs/PERFORMANCE.md; not yet
+// confirmed). Flash and memory-efficient attention ran the golden tests there.
+void choose_fused_attention_kernels() {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const char* allow = std::getenv("TESSERA_SDPA_CUDNN");
+    if (allow == nullptr || std::string(allow) != "1") at::globalContext().setSDPUseCuDNN(false);
+  });
+#endif
+}
+
+}  // namespace
 #endif
 
 AttentionImpl::AttentionImpl(const AttentionOptions& options) : options_(options) {
@@ -88,6 +112,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& hidden_states, const t
     const auto k4 = to_k_(context).reshape({batch, -1, heads, dim_head}).transpose(1, 2);
     const auto v4 = to_v_(context).reshape({batch, -1, heads, dim_head}).transpose(1, 2);
     // The default scale is dim_head^-0.5, the scale_ the other paths use.
+    choose_fused_attention_kernels();
     out = at::scaled_dot_product_attention(q4, k4, v4).transpose(1, 2).reshape({batch, rows, heads * dim_head});
 #endif
   } else if (q.requires_grad() || !q.device().is_cpu()) {
