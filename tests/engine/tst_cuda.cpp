@@ -9,6 +9,7 @@
 
 #include "tensor_compare.h"
 #include "test_support.h"
+#include "tiny_unet_yaml.h"
 
 #include "io/safetensors.h"
 #include "models/attention.h"
@@ -49,15 +50,7 @@ seed: 5
 batch_size: 8
 model:
   unet:
-    block_out_channels: [32, 64]
-    down_block_types: [CrossAttnDownBlock2D, DownBlock2D]
-    up_block_types: [UpBlock2D, CrossAttnUpBlock2D]
-    layers_per_block: 1
-    attention_head_dim: [2, 4]
-    cross_attention_dim: 32
-    norm_num_groups: 8
-    use_linear_projection: true
-    sample_size: 8
+)" + std::string(tiny_unet_yaml()) + R"(    sample_size: 8
   prediction_type: epsilon
 dataset:
   kind: synthetic_latents

@@ -5,6 +5,7 @@
 
 #include "io/safetensors.h"
 #include "test_support.h"
+#include "tiny_unet_yaml.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,15 +20,7 @@ seed: 5
 batch_size: 8
 model:
   unet:
-    block_out_channels: [32, 64]
-    down_block_types: [CrossAttnDownBlock2D, DownBlock2D]
-    up_block_types: [UpBlock2D, CrossAttnUpBlock2D]
-    layers_per_block: 1
-    attention_head_dim: [2, 4]
-    cross_attention_dim: 32
-    norm_num_groups: 8
-    use_linear_projection: true
-  prediction_type: v_prediction
+)") + QString::fromLatin1(tiny_unet_yaml()) + QStringLiteral(R"(  prediction_type: v_prediction
   min_snr_gamma: 5
 dataset:
   kind: synthetic_latents

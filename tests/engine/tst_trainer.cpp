@@ -14,6 +14,7 @@
 #include "training/trainer.h"
 
 #include "test_support.h"
+#include "tiny_unet_yaml.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -36,15 +37,7 @@ seed: 5
 batch_size: 8
 model:
   unet:
-    block_out_channels: [32, 64]
-    down_block_types: [CrossAttnDownBlock2D, DownBlock2D]
-    up_block_types: [UpBlock2D, CrossAttnUpBlock2D]
-    layers_per_block: 1
-    attention_head_dim: [2, 4]
-    cross_attention_dim: 32
-    norm_num_groups: 8
-    use_linear_projection: true
-    sample_size: 8
+)" + std::string(tiny_unet_yaml()) + R"(    sample_size: 8
   prediction_type: v_prediction
   offset_noise: 0.05
   min_snr_gamma: 5
