@@ -9,6 +9,7 @@
 
 #include "tensor_compare.h"
 #include "test_support.h"
+#include "golden_generation.h"
 #include "tiny_unet_yaml.h"
 
 #include "io/safetensors.h"
@@ -246,14 +247,7 @@ class TestCuda : public QObject {
     tessera::pipeline::StableDiffusionPipeline pipe((dir + "/tiny-sd2").toStdString());
     pipe.to(device_, torch::kFloat32);
     tessera::io::SafetensorsFile ref((dir + "/reference/pipeline.safetensors").toStdString());
-    tessera::pipeline::GenerationSettings s;
-    s.prompt = "a red cube on a table";
-    s.negative_prompt = "blurry";
-    s.guidance_scale = 7.5;
-    s.steps = 10;
-    s.width = 32;
-    s.height = 32;
-    s.seed = 1234;
+    const tessera::pipeline::GenerationSettings s = golden_generation_settings();
     tessera::pipeline::GenerationTrace trace;
     const auto result = pipe.generate(s, {}, &trace);
     // The noise is drawn on the CPU whatever the device: bitwise diffusers'.

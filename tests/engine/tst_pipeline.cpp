@@ -3,6 +3,7 @@
 
 #include "tensor_compare.h"
 #include "test_support.h"
+#include "golden_generation.h"
 
 #include "image/png_io.h"
 #include "io/safetensors.h"
@@ -16,17 +17,7 @@ using tessera::pipeline::StableDiffusionPipeline;
 class TestPipeline : public QObject {
   Q_OBJECT
 
-  static GenerationSettings goldenSettings() {
-    GenerationSettings s;
-    s.prompt = "a red cube on a table";
-    s.negative_prompt = "blurry";
-    s.guidance_scale = 7.5;
-    s.steps = 10;
-    s.width = 32;
-    s.height = 32;
-    s.seed = 1234;
-    return s;
-  }
+  static GenerationSettings goldenSettings() { return golden_generation_settings(); }
 
  private Q_SLOTS:
   void matchesDiffusers_data() {
