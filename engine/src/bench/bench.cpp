@@ -168,7 +168,8 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
       if (!probe.defined()) probe = running->unet()->parameters().front();
       (void)probe.reshape({-1})[0].item<float>();
       const auto now = Clock::now();
-      step_seconds = std::chrono::duration<double>(now - mark).count();
+      // The first interval would hold the setup too: that step keeps the trainer's own time.
+      if (steps > 0) step_seconds = std::chrono::duration<double>(now - mark).count();
       mark = now;
     }
     const double cpu_now = process_cpu_seconds();
