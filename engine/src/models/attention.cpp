@@ -17,11 +17,7 @@ namespace nn = torch::nn;
 
 #if TORCH_VERSION_MAJOR >= 2
 bool fused_attention_available() { return true; }
-#else
-bool fused_attention_available() { return false; }
-#endif
 
-#if TORCH_VERSION_MAJOR >= 2
 namespace {
 
 // scaled_dot_product_attention picks among flash, memory-efficient, cuDNN and math kernels. The
@@ -40,6 +36,8 @@ void choose_fused_attention_kernels() {
 }
 
 }  // namespace
+#else
+bool fused_attention_available() { return false; }
 #endif
 
 AttentionImpl::AttentionImpl(const AttentionOptions& options) : options_(options) {
