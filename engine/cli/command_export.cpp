@@ -17,7 +17,7 @@ Command make_export_command() {
       {"checkpoint", "DIR", "a checkpoint folder (RUN_DIR/checkpoints/step-N)"},
       {"out", "DIR", "the diffusers folder to write"},
       {"ema", "", "export the EMA weights"},
-      {"components", "DIR", "diffusers folder for vae/, text_encoder/, tokenizer/ (default: the run's pretrained_components)"},
+      {"components", "DIR", "diffusers folder for vae/, text_encoder/, tokenizer/ (default: the run's pretrained_components); a VAE run without one exports a vae folder"},
       {"overwrite", "", "replace an existing non-empty --out folder"},
   };
   c.run = [](const ParsedArgs& args) {

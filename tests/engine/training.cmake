@@ -5,6 +5,9 @@ tessera_add_test(tst_run_config SOURCES tst_run_config.cpp LABELS unit TORCH)
 tessera_add_test(tst_parameter_updates SOURCES tst_parameter_updates.cpp LABELS unit TORCH)
 tessera_add_test(tst_training_objective SOURCES tst_training_objective.cpp LABELS unit TORCH)
 tessera_add_test(tst_trainer SOURCES tst_trainer.cpp LABELS unit TORCH)
+# Image shards in training, the VAE trained by the run trainer (model.trains: vae) and exported,
+# frozen encoders in bf16.
+tessera_add_test(tst_vae_training SOURCES tst_vae_training.cpp LABELS unit TORCH)
 # `tessera train` as a process, killed with SIGKILL at random moments and resumed (lives with the
 # CLI tests, registered here so that tests/cli/CMakeLists.txt stays untouched).
 tessera_add_test(tst_cli_train SOURCES ${PROJECT_SOURCE_DIR}/tests/cli/tst_cli_train.cpp LABELS slow TIMEOUT 900)

@@ -1,6 +1,7 @@
 // The run config: presets load, unknown keys and bad values are refused with key and line, the
 // resolved YAML reads back to the same config, accumulation and the LR schedule.
 
+#include "models/autoencoder_kl.h"
 #include "models/unet_2d_condition.h"
 #include "tessera/error.h"
 #include "training/run_config.h"
@@ -60,9 +61,16 @@ class TestRunConfig : public QObject {
   void everyPresetLoads() {
     QFETCH(QString, file);
     const RunConfig c = tessera::training::load_run_config(file.toStdString());
-    // The UNet architecture is a valid diffusers config (parsed, not built: SD2 is 866M parameters).
-    const auto unet = tessera::models::parse_unet_config(c.model.unet_config.dump(), "preset unet");
-    QVERIFY(unet.block_out_channels.size() >= 2);
+    // The trained model's architecture is a valid diffusers config (parsed, not built: SD2 is 866M
+    // parameters).
+    if (c.model.trains == "vae") {
+      const auto vae = tessera::models::parse_vae_config(c.model.vae_config.dump(), "preset vae");
+      QVERIFY(vae.block_out_channels.size() >= 2);
+      QCOMPARE(c.dataset.kind, std::string("mds_images"));
+    } else {
+      const auto unet = tessera::models::parse_unet_config(c.model.unet_config.dump(), "preset unet");
+      QVERIFY(unet.block_out_channels.size() >= 2);
+    }
     QVERIFY(c.accumulation_steps(1) >= 1);
     // Resolved YAML reads back to the same config.
     const std::string yaml = tessera::training::to_yaml(c);

@@ -38,7 +38,10 @@ struct ExportOptions {
   std::string checkpoint_dir;  // RUN_DIR/checkpoints/step-N
   std::string out_dir;         // the diffusers folder to write
   bool ema = false;            // export the EMA weights instead of the trained ones
-  std::string components_dir;  // VAE/text encoder/tokenizer source; empty: the run config's
+  // The other components' source (a UNet run: vae/, text_encoder/, tokenizer/; a VAE run: the
+  // folder whose vae/ it replaces); empty: the run config's pretrained_components. A VAE run
+  // with neither exports a diffusers vae folder (config.json + weights) alone.
+  std::string components_dir;
   bool overwrite = false;
 };
 

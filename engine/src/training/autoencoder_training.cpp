@@ -45,11 +45,8 @@ AutoencoderTrainingResult train_autoencoder(models::AutoencoderKL& vae, const to
     const torch::Tensor x = pixels.index_select(0, order.narrow(0, cursor, std::min(o.batch_size, n)));
     cursor += o.batch_size;
 
-    const models::DiagonalGaussian posterior = vae->encode(x);
-    const torch::Tensor recon = vae->decode(posterior.mean());
-    const torch::Tensor diff = recon - x;
-    const torch::Tensor kl = 0.5 * (posterior.mean().pow(2) + posterior.var() - 1.0 - posterior.logvar());
-    const torch::Tensor loss = diff.abs().mean() + diff.pow(2).mean() + o.kl_weight * kl.sum() / x.size(0);
+    const AutoencoderLossTerms t = autoencoder_loss_terms(vae, x);
+    const torch::Tensor loss = t.difference.abs().mean() + t.difference.pow(2).mean() + o.kl_weight * t.kl.sum() / x.size(0);
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
@@ -75,6 +72,34 @@ AutoencoderTrainingResult train_autoencoder(models::AutoencoderKL& vae, const to
   const double m = mse.item<double>() / static_cast<double>(probe.numel());
   result.psnr = 10.0 * std::log10(4.0 / std::max(m, 1e-12));  // peak-to-peak 2 over [-1, 1]
   return result;
+}
+
+AutoencoderLossTerms autoencoder_loss_terms(models::AutoencoderKL& vae, const torch::Tensor& x) {
+  const models::DiagonalGaussian posterior = vae->encode(x);
+  const torch::Tensor recon = vae->decode(posterior.mean());
+  return {recon - x, 0.5 * (posterior.mean().pow(2) + posterior.var() - 1.0 - posterior.logvar())};
+}
+
+torch::Tensor autoencoder_per_sample_loss(models::AutoencoderKL& vae, const torch::Tensor& x, double kl_weight) {
+  const AutoencoderLossTerms t = autoencoder_loss_terms(vae, x);
+  const torch::Tensor d = t.difference.to(torch::kFloat32);
+  return d.abs().mean({1, 2, 3}) + d.pow(2).mean({1, 2, 3}) + kl_weight * t.kl.to(torch::kFloat32).sum({1, 2, 3});
+}
+
+image::Image reconstruction_grid(models::AutoencoderKL& vae, const torch::Tensor& x) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor recon = vae->decode(vae->encode(x).mean()).to(torch::kCPU, torch::kFloat32);
+  // [2, N, 3, H, W] -> rows of N images side by side: [2H, N*W, 3].
+  const torch::Tensor both = torch::stack({x.to(torch::kCPU, torch::kFloat32), recon});
+  const int64_t n = x.size(0), h = x.size(2), w = x.size(3);
+  const torch::Tensor grid = both.permute({0, 3, 1, 4, 2}).reshape({2 * h, n * w, 3});
+  const torch::Tensor bytes = ((grid.clamp(-1, 1) + 1) * 127.5).round().to(torch::kUInt8).contiguous();
+  image::Image out;
+  out.width = static_cast<int>(n * w);
+  out.height = static_cast<int>(2 * h);
+  out.channels = 3;
+  out.pixels.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
+  return out;
 }
 
 torch::Tensor encode_latent_means(models::AutoencoderKL& vae, const torch::Tensor& pixels, int64_t batch_size) {

@@ -1,11 +1,12 @@
 #pragma once
-// Trains an AutoencoderKL from scratch on images held in memory, so that a studio can own its
-// VAE as well as its UNet. Loss per image: L1 + MSE between the image and decode(posterior mean),
+// Trains an AutoencoderKL from scratch on images held in memory (the demo), so that a studio can
+// own its VAE as well as its UNet; the run trainer (model.trains: vae) shares its loss terms. Loss per image: L1 + MSE between the image and decode(posterior mean),
 // plus kl_weight x the KL divergence of the posterior from N(0, I) (summed over latent elements,
 // averaged over the batch, as in the LDM autoencoder). Decoding the mean rather than a sample
 // keeps the latents deterministic, which is what latent precomputation stores. AdamW with a linear
 // warm-up and a cosine decay. Internal header (torch).
 
+#include "image/png_io.h"
 #include "models/autoencoder_kl.h"
 
 #include <torch/torch.h>
@@ -37,6 +38,22 @@ struct AutoencoderTrainingResult {
 // `pixels`: [N, 3, H, W] float in [-1, 1]. The VAE is left in eval mode.
 AutoencoderTrainingResult train_autoencoder(models::AutoencoderKL& vae, const torch::Tensor& pixels,
                                             const AutoencoderTrainingOptions& options);
+
+// The autoencoder objective's parts for images `x` [B, 3, H, W] in [-1, 1]: the reconstruction
+// error decode(posterior mean) - x and the KL divergence of the posterior from N(0, I), per
+// latent element.
+struct AutoencoderLossTerms {
+  torch::Tensor difference;  // [B, 3, H, W]
+  torch::Tensor kl;          // [B, C, h, w]
+};
+AutoencoderLossTerms autoencoder_loss_terms(models::AutoencoderKL& vae, const torch::Tensor& x);
+
+// The loss per image as the run trainer averages it: mean |d| + mean d^2 + kl_weight x sum KL.
+torch::Tensor autoencoder_per_sample_loss(models::AutoencoderKL& vae, const torch::Tensor& x, double kl_weight);
+
+// A grid of images [N, 3, H, W] in [-1, 1] (originals) over their reconstructions by `vae`: two
+// rows, 8-bit RGB, for a run's sample folder.
+image::Image reconstruction_grid(models::AutoencoderKL& vae, const torch::Tensor& x);
 
 // Posterior means of `pixels`, in batches, unscaled: [N, latent_channels, H/f, W/f].
 torch::Tensor encode_latent_means(models::AutoencoderKL& vae, const torch::Tensor& pixels, int64_t batch_size = 64);

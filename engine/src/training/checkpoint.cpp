@@ -142,8 +142,15 @@ std::string write_checkpoint(const std::string& run_dir, const CheckpointContent
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp);
 
-  io::save_safetensors((tmp / "unet.safetensors").string(), prefixed("", c.unet), {{"format", "pt"}});
-  write_text(tmp / "unet_config.json", c.unet_config.dump(2) + "\n");
+  // The trained model: a UNet, or a VAE (model.trains: vae).
+  if (!c.unet.empty()) {
+    io::save_safetensors((tmp / "unet.safetensors").string(), prefixed("", c.unet), {{"format", "pt"}});
+    write_text(tmp / "unet_config.json", c.unet_config.dump(2) + "\n");
+  }
+  if (!c.vae.empty()) {
+    io::save_safetensors((tmp / "vae.safetensors").string(), prefixed("", c.vae), {{"format", "pt"}});
+    write_text(tmp / "vae_config.json", c.vae_config.dump(2) + "\n");
+  }
   if (!c.text_encoder.empty()) {
     io::save_safetensors((tmp / "text_encoder.safetensors").string(), prefixed("", c.text_encoder), {{"format", "pt"}});
   }
@@ -157,6 +164,7 @@ std::string write_checkpoint(const std::string& run_dir, const CheckpointContent
   state["optimizer_steps"] = c.optimizer_steps;
   state["has_ema"] = !c.ema.empty();
   state["has_text_encoder"] = !c.text_encoder.empty();
+  state["trained_model"] = c.vae.empty() ? "unet" : "vae";
   write_text(tmp / "state.json", state.dump(2) + "\n");
   write_text(tmp / "config.yaml", c.config_yaml);
   fsync_path(tmp);
@@ -232,11 +240,15 @@ CheckpointContents read_checkpoint(const std::string& dir, bool with_training_st
   }
   c.state = TrainState::from_json(state, (d / "state.json").string());
   c.optimizer_steps = state.value("optimizer_steps", c.state.step);
-  c.unet = read_all(d / "unet.safetensors");
+  const std::string model = state.value("trained_model", "unet");
+  if (model != "unet" && model != "vae") throw Error((d / "state.json").string() + ": unknown trained_model '" + model + "'");
+  NamedTensors& weights = model == "vae" ? c.vae : c.unet;
+  json& config = model == "vae" ? c.vae_config : c.unet_config;
+  weights = read_all(d / (model + ".safetensors"));
   try {
-    c.unet_config = json::parse(read_text(d / "unet_config.json"));
+    config = json::parse(read_text(d / (model + "_config.json")));
   } catch (const json::exception& e) {
-    throw Error((d / "unet_config.json").string() + " is not valid JSON (" + e.what() + ")");
+    throw Error((d / (model + "_config.json")).string() + " is not valid JSON (" + e.what() + ")");
   }
   c.config_yaml = read_text(d / "config.yaml");
   if (state.value("has_text_encoder", false)) c.text_encoder = read_all(d / "text_encoder.safetensors");

@@ -1,6 +1,7 @@
 #pragma once
 // Training checkpoints: RUN_DIR/checkpoints/step-NNNNNNNN/ holding
 //   unet.safetensors        the UNet weights under diffusers keys (+ unet_config.json)
+//   vae.safetensors         instead, for a model.trains: vae run: the VAE's (+ vae_config.json)
 //   text_encoder.safetensors the text encoder's weights under transformers keys, when it is trained
 //   optimizer.safetensors   AdamW moments as exp_avg.<param>, exp_avg_sq.<param>
 //   ema.safetensors         the fp32 EMA weights under diffusers keys (when the EMA has started);
@@ -46,8 +47,10 @@ struct TrainState {
 
 struct CheckpointContents {
   TrainState state;
-  NamedTensors unet;             // diffusers keys
+  NamedTensors unet;             // diffusers keys; empty in a VAE run's checkpoint
   nlohmann::json unet_config;
+  NamedTensors vae;              // diffusers keys; only in a VAE run's checkpoint (model.trains: vae)
+  nlohmann::json vae_config;
   NamedTensors text_encoder;     // transformers keys; empty unless the text encoder is trained
   NamedTensors exp_avg;          // keyed by parameter name
   NamedTensors exp_avg_sq;

@@ -1,16 +1,21 @@
 #include "training/data_source.h"
 
+#include "image/image_decode.h"
+#include "image/resize.h"
+#include "io/diffusers_folder.h"
 #include "io/safetensors.h"
 #include "shards/half_convert.h"
 #include "shards/latent_shard_info.h"
 #include "shards/mds_reader.h"
 #include "shards/streaming_order.h"
 #include "tessera/error.h"
+#include "text/clip_tokenizer.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace tessera::training {
 
@@ -88,56 +93,106 @@ torch::Tensor read_float(const io::SafetensorsFile& f, const std::string& name, 
   return f.get(name).to(torch::kFloat32);
 }
 
-// MDS latent shards (one stream): columns "latents" (ndarray [C, h, w]) and
-// "encoder_hidden_states" (ndarray [T, D]), float16 or float32. Position p is the sample at
-// p % epoch_size of epoch p / epoch_size in mosaicml-streaming's deterministic order with one
-// canonical node, so the order never depends on the number of ranks.
-class MdsLatentDataSource : public DataSource {
+// One MDS stream addressed by stream position: position p is the sample at p % epoch_size of
+// epoch p / epoch_size in mosaicml-streaming's deterministic order with one canonical node, so the
+// order never depends on the number of ranks. Samples are read by offset (one pread into a reused
+// buffer; shards stay open in the dataset's cache, hashes checked the first time a shard is
+// opened).
+class MdsStreamSource : public DataSource {
  public:
-  MdsLatentDataSource(const std::string& dir, bool shuffle, uint64_t seed, bool scale, double latent_scale)
-      : dataset_(dir), scale_(scale), latent_scale_(latent_scale) {
+  MdsStreamSource(const std::string& dir, bool shuffle, uint64_t seed, const std::string& what) : dataset_(dir) {
     for (const auto& shard : dataset_.index().shards) mix_.shard_samples.push_back(shard.samples);
     options_.shuffle = shuffle;
     options_.seed = seed;
     options_.num_canonical_nodes = 1;
-    if (dataset_.num_samples() == 0) throw Error(dir + " holds no samples", "write the latent shards first");
+    if (dataset_.num_samples() == 0) throw Error(dir + " holds no samples", "write the " + what + " shards first");
     epoch_size_ = static_cast<int64_t>(shards::compute_epoch_order({mix_}, options_, 0).global.size());
   }
   int64_t samples_per_epoch() const override { return epoch_size_; }
-  std::string describe() const override {
-    return std::to_string(epoch_size_) + " latent samples in MDS shards at " + dataset_.dir();
+
+ protected:
+  // The sample at stream position p (valid until the next call).
+  shards::MdsSampleView view_at(int64_t p) {
+    const int64_t epoch = p / epoch_size_;
+    if (epoch != order_epoch_) {
+      order_ = shards::compute_epoch_order({mix_}, options_, static_cast<uint64_t>(epoch));
+      order_epoch_ = epoch;
+    }
+    const uint64_t sample = order_.global.at(static_cast<size_t>(p % epoch_size_)).sample;
+    const auto [shard_index, index] = dataset_.locate(sample);
+    if (!shard_ || shard_index != shard_index_) {
+      shard_ = dataset_.load_shard(shard_index);
+      shard_index_ = shard_index;
+    }
+    return shard_->sample(index, scratch_);
   }
-  // Reads each sample by offset (one pread into a reused buffer; shards stay open in the
-  // dataset's cache, hashes checked the first time a shard is opened) and converts its fp16
-  // columns straight into one float32 batch tensor per column (F16C where the CPU has it), with
-  // the finite check in the same pass. Same values, same order as converting sample by sample.
+
+  // The column's index, the same in every shard, with one of the `allowed` encodings (any when
+  // empty).
+  size_t column_index(const char* column, std::initializer_list<shards::MdsEncoding::Kind> allowed = {}) const {
+    size_t found = 0;
+    for (size_t s = 0; s < dataset_.num_shards(); ++s) {
+      const auto& info = dataset_.index().shards[s];
+      const auto it = std::find(info.column_names.begin(), info.column_names.end(), column);
+      if (it == info.column_names.end()) {
+        throw Error(dataset_.dir() + ": shard " + std::to_string(s) + " has no column '" + column + "'",
+                    "check the column names with `tessera shards inspect`");
+      }
+      const size_t c = static_cast<size_t>(it - info.column_names.begin());
+      if (allowed.size() != 0 && std::find(allowed.begin(), allowed.end(), info.encodings[c].kind) == allowed.end()) {
+        throw Error(dataset_.dir() + ": column '" + column + "' is " + info.column_encodings[c] +
+                        ", which this dataset kind cannot read",
+                    "image shards come from `tessera shards write`, latent shards from `tessera latents`");
+      }
+      if (s > 0 && c != found) throw Error(dataset_.dir() + ": the shards disagree on the position of column '" + column + "'");
+      found = c;
+    }
+    return found;
+  }
+
+  shards::MdsDataset dataset_;
+  std::shared_ptr<const shards::MdsShard> shard_;  // the last shard read (the dataset caches more)
+
+ private:
+  shards::StreamMix mix_;
+  shards::ShuffleOptions options_;
+  int64_t epoch_size_ = 0;
+  int64_t order_epoch_ = -1;
+  shards::EpochOrder order_;
+  size_t shard_index_ = 0;
+  std::string scratch_;  // the last sample's bytes, reused
+};
+
+// MDS latent shards: columns "latents" (ndarray [C, h, w]) and "encoder_hidden_states"
+// (ndarray [T, D]), float16 or float32.
+class MdsLatentDataSource : public MdsStreamSource {
+ public:
+  MdsLatentDataSource(const std::string& dir, bool shuffle, uint64_t seed, bool scale, double latent_scale)
+      : MdsStreamSource(dir, shuffle, seed, "latent"), scale_(scale), latent_scale_(latent_scale) {
+    latents_column_ = column_index("latents");
+    text_column_ = column_index("encoder_hidden_states");
+  }
+  std::string describe() const override {
+    return std::to_string(samples_per_epoch()) + " latent samples in MDS shards at " + dataset_.dir();
+  }
+  // Converts each sample's fp16 columns straight into one float32 batch tensor per column (F16C
+  // where the CPU has it), with the finite check in the same pass. Same values, same order as
+  // converting sample by sample.
   TrainingBatch read(int64_t begin, int64_t count) override {
     TORCH_CHECK(count > 0, "read needs at least one sample");
     TrainingBatch b;
     for (int64_t k = 0; k < count; ++k) {
-      const int64_t p = begin + k;
-      const int64_t epoch = p / epoch_size_;
-      if (epoch != order_epoch_) {
-        order_ = shards::compute_epoch_order({mix_}, options_, static_cast<uint64_t>(epoch));
-        order_epoch_ = epoch;
-      }
-      const uint64_t sample = order_.global.at(static_cast<size_t>(p % epoch_size_)).sample;
-      const auto [shard_index, index] = dataset_.locate(sample);
-      if (!shard_ || shard_index != shard_index_) {
-        shard_ = dataset_.load_shard(shard_index);
-        shard_index_ = shard_index;
-      }
-      const shards::MdsSampleView view = shard_->sample(index, scratch_);
-      put(b.latents, k, count, column_view(view, "latents", 3), "latents");
-      put(b.encoder_hidden_states, k, count, column_view(view, "encoder_hidden_states", 2), "encoder_hidden_states");
+      const shards::MdsSampleView view = view_at(begin + k);
+      put(b.latents, k, count, column_view(view, latents_column_, "latents", 3), "latents");
+      put(b.encoder_hidden_states, k, count, column_view(view, text_column_, "encoder_hidden_states", 2),
+          "encoder_hidden_states");
     }
     if (!scale_) b.latents.mul_(latent_scale_);
     return b;
   }
 
  private:
-  shards::NdArrayView column_view(const shards::MdsSampleView& view, const char* column, size_t rank) const {
-    const size_t c = column_index(column);
+  shards::NdArrayView column_view(const shards::MdsSampleView& view, size_t c, const char* column, size_t rank) const {
     const shards::MdsSpan& p = view.payload(c);
     shards::NdArrayView a = shards::decode_ndarray_view(shard_->info().encodings[c], p.data, p.size);
     if (a.shape.size() != rank) {
@@ -148,15 +203,6 @@ class MdsLatentDataSource : public DataSource {
       throw Error(dataset_.dir() + ": column '" + column + "' is " + a.dtype + ", expected float16 or float32");
     }
     return a;
-  }
-
-  size_t column_index(const char* column) const {
-    const auto& names = shard_->info().column_names;
-    const auto it = std::find(names.begin(), names.end(), column);
-    if (it == names.end()) {
-      throw Error(shard_->origin() + ": no column '" + column + "'", "check the column names with `tessera shards inspect`");
-    }
-    return static_cast<size_t>(it - names.begin());
   }
 
   // Converts one sample's column into row k of the batch tensor, created at the first sample
@@ -177,17 +223,85 @@ class MdsLatentDataSource : public DataSource {
     if (!finite) throw Error(dataset_.dir() + ": a sample's " + column + " holds NaN or infinity");
   }
 
-  shards::MdsDataset dataset_;
-  shards::StreamMix mix_;
-  shards::ShuffleOptions options_;
-  int64_t epoch_size_ = 0;
-  int64_t order_epoch_ = -1;
-  shards::EpochOrder order_;
-  std::shared_ptr<const shards::MdsShard> shard_;  // the last shard read (the dataset caches more)
-  size_t shard_index_ = 0;
-  std::string scratch_;                             // the last sample's bytes, reused
   bool scale_ = true;
   double latent_scale_ = 1.0;
+  size_t latents_column_ = 0;
+  size_t text_column_ = 0;
+};
+
+// MDS image shards (`tessera shards write`): column "image" (an encoded image file: bytes, jpeg or
+// png) and, when a tokenizer is given, "caption" (str) tokenized to input_ids. Each image is
+// decoded (JPEG at the smallest DCT scale that keeps the short side >= side), centre-cropped to a
+// square and resized to side x side (Lanczos3), as `tessera latents` prepares images, then mapped
+// to [-1, 1]. Decoding runs on the intra-op thread pool. An image that does not decode stops
+// training with an error naming its position.
+class MdsImageDataSource : public MdsStreamSource {
+ public:
+  MdsImageDataSource(const std::string& dir, bool shuffle, uint64_t seed, int64_t side, const std::string& tokenizer_dir)
+      : MdsStreamSource(dir, shuffle, seed, "image"), side_(side) {
+    using K = shards::MdsEncoding::Kind;
+    image_column_ = column_index("image", {K::kBytes, K::kJpeg, K::kPng});
+    if (!tokenizer_dir.empty()) {
+      caption_column_ = column_index("caption", {K::kStr});
+      tokenizer_ = std::make_unique<CLIPTokenizer>(CLIPTokenizer::from_folder(tokenizer_dir));
+    }
+  }
+  std::string describe() const override {
+    return std::to_string(samples_per_epoch()) + " images in MDS shards at " + dataset_.dir() + ", at " +
+           std::to_string(side_) + " px";
+  }
+  TrainingBatch read(int64_t begin, int64_t count) override {
+    TORCH_CHECK(count > 0, "read needs at least one sample");
+    const size_t n = static_cast<size_t>(count);
+    std::vector<std::string> files(n), captions(n), errors(n);
+    for (size_t k = 0; k < n; ++k) {
+      const shards::MdsSampleView view = view_at(begin + static_cast<int64_t>(k));
+      const shards::MdsSpan& image = view.payload(image_column_);
+      files[k].assign(reinterpret_cast<const char*>(image.data), image.size);
+      if (tokenizer_) {
+        const shards::MdsSpan& caption = view.payload(caption_column_);
+        captions[k].assign(reinterpret_cast<const char*>(caption.data), caption.size);
+      }
+    }
+    torch::Tensor rgb = torch::empty({count, side_, side_, 3}, torch::kUInt8);
+    at::parallel_for(0, count, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t k = lo; k < hi; ++k) {
+        try {
+          const std::string& f = files[static_cast<size_t>(k)];
+          const image::Image decoded = image::decode_image(reinterpret_cast<const uint8_t*>(f.data()), f.size(), {},
+                                                           nullptr, static_cast<int>(side_));
+          const image::Image square = image::center_crop_resize(decoded, static_cast<int>(side_));
+          std::memcpy(rgb[k].data_ptr(), square.pixels.data(), square.pixels.size());
+        } catch (const std::exception& e) {
+          errors[static_cast<size_t>(k)] = e.what();
+        }
+      }
+    });
+    for (size_t k = 0; k < n; ++k) {
+      if (!errors[k].empty()) {
+        throw Error(dataset_.dir() + ": the image at stream position " + std::to_string(begin + static_cast<int64_t>(k)) +
+                        " does not decode: " + errors[k],
+                    "filter the catalog and write the shards again");
+      }
+    }
+    TrainingBatch b;
+    b.pixels = rgb.permute({0, 3, 1, 2}).to(torch::kFloat32).div(127.5).sub(1.0).contiguous();
+    if (tokenizer_) {
+      const int length = tokenizer_->model_max_length();
+      b.input_ids = torch::empty({count, length}, torch::kInt64);
+      for (size_t k = 0; k < n; ++k) {
+        const auto e = tokenizer_->encode_padded(captions[k], length);
+        std::memcpy(b.input_ids[static_cast<int64_t>(k)].data_ptr(), e.input_ids.data(), sizeof(int64_t) * e.input_ids.size());
+      }
+    }
+    return b;
+  }
+
+ private:
+  int64_t side_;
+  size_t image_column_ = 0;
+  size_t caption_column_ = 0;
+  std::unique_ptr<CLIPTokenizer> tokenizer_;
 };
 
 }  // namespace
@@ -247,7 +361,15 @@ std::unique_ptr<DataSource> make_data_source(const RunConfig& c) {
     }
     return std::make_unique<MdsLatentDataSource>(d.path, d.shuffle, seed, scaled, c.model.latent_scale);
   }
-  throw Error("dataset.kind " + d.kind + " is not known", "use latents_safetensors, mds_latents or synthetic_latents");
+  if (d.kind == "mds_images") {
+    // Captions are tokenized for a UNet run (its frozen or trained text encoder encodes them).
+    std::string tokenizer_dir;
+    if (c.model.trains == "unet" && !c.model.pretrained_components.empty()) {
+      tokenizer_dir = io::open_diffusers_folder(c.model.pretrained_components).tokenizer_dir();
+    }
+    return std::make_unique<MdsImageDataSource>(d.path, d.shuffle, seed, c.image_size, tokenizer_dir);
+  }
+  throw Error("dataset.kind " + d.kind + " is not known", "use latents_safetensors, mds_latents, mds_images or synthetic_latents");
 }
 
 }  // namespace tessera::training

@@ -5,9 +5,10 @@
 // given, never on how many ranks there are, and resuming needs nothing but the position.
 // Internal header (torch).
 //
-// Sources: InMemoryDataSource (tensors in memory: tests, the synthetic demo set), the
-// latents_safetensors file and synthetic_latents built from a DatasetSection. The MDS
-// latent-shard reader (engine/src/shards) plugs in as another DataSource.
+// Sources: InMemoryDataSource (tensors in memory: tests, the synthetic demo set), and from a
+// DatasetSection the latents_safetensors file, synthetic_latents, MDS latent shards
+// (mds_latents) and MDS image shards (mds_images: pixels, and token ids when the run has a
+// tokenizer).
 
 #include "training/run_config.h"
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -281,27 +282,36 @@ class Section {
   std::set<std::string> seen_;
 };
 
-json read_unet_config(Section& model, const std::string& base_dir, const std::string& what) {
-  const YAML::Node n = model.take("unet");
-  if (!n.IsDefined() || n.IsNull()) {
-    model.fail("unet", n, "is missing", "give the UNet architecture: a diffusers unet config mapping or a path to one");
+// The config.json that `p` names: the file itself, a component folder's, or a diffusers folder's
+// `component`/config.json. A Tessera checkpoint folder names its `component`_config.json.
+std::optional<fs::path> find_component_config(const fs::path& p, const std::string& component) {
+  for (const fs::path& candidate : {p, p / "config.json", p / component / "config.json", p / (component + "_config.json")}) {
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec)) return candidate;
   }
+  return std::nullopt;
+}
+
+// A diffusers component config given under `key`: inline as a mapping, or as the path of a
+// config.json, a component folder or a diffusers folder (`component`/config.json inside). Null
+// when the key is absent.
+json read_component_config(Section& model, const std::string& key, const std::string& component,
+                           const std::string& base_dir) {
+  const YAML::Node n = model.take(key);
+  if (!n.IsDefined() || n.IsNull()) return json();
   if (n.IsMap()) return yaml_to_json(n);
-  if (!n.IsScalar()) model.fail("unet", n, "must be a mapping (a diffusers unet config) or a path");
+  if (!n.IsScalar()) model.fail(key, n, "must be a mapping (a diffusers " + component + " config) or a path");
   fs::path p = n.Scalar();
   if (p.is_relative() && !base_dir.empty()) p = fs::path(base_dir) / p;
-  for (const fs::path& candidate : {p, p / "config.json", p / "unet" / "config.json"}) {
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec)) {
-      try {
-        return json::parse(read_file(candidate.string()));
-      } catch (const json::exception& e) {
-        model.fail("unet", n, "names " + candidate.string() + ", which is not valid JSON (" + e.what() + ")");
-      }
+  if (const auto found = find_component_config(p, component)) {
+    try {
+      return json::parse(read_file(found->string()));
+    } catch (const json::exception& e) {
+      model.fail(key, n, "names " + found->string() + ", which is not valid JSON (" + e.what() + ")");
     }
   }
-  model.fail("unet", n, "names " + p.string() + ", where no unet config.json was found",
-             "give a config.json, a unet folder or a diffusers folder");
+  model.fail(key, n, "names " + p.string() + ", where no " + component + " config.json was found",
+             "give a config.json, a " + component + " folder or a diffusers folder");
 }
 
 }  // namespace
@@ -339,10 +349,36 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
   {
     Section s = top.section("model");
     ModelSection& m = c.model;
-    m.unet_config = read_unet_config(s, base_dir, what);
-    if (!m.unet_config.is_object()) s.fail("unet", {}, "must be a JSON/YAML object");
+    m.trains = s.get_string("trains", m.trains, {"unet", "vae"});
+    m.unet_config = read_component_config(s, "unet", "unet", base_dir);
+    if (m.unet_config.is_null() && m.trains == "unet") {
+      s.fail("unet", {}, "is missing", "give the UNet architecture: a diffusers unet config mapping or a path to one");
+    }
+    if (!m.unet_config.is_null() && !m.unet_config.is_object()) s.fail("unet", {}, "must be a JSON/YAML object");
     m.init_from = s.get_path("init_from", base_dir);
     m.pretrained_components = s.get_path("pretrained_components", base_dir);
+    m.vae_config = read_component_config(s, "vae", "vae", base_dir);
+    if (m.trains == "vae" && m.vae_config.is_null()) {
+      // From the weights the run starts from, else from the components folder.
+      for (const std::string& from : {m.init_from, m.pretrained_components}) {
+        if (from.empty() || !m.vae_config.is_null()) continue;
+        if (const auto found = find_component_config(from, "vae")) {
+          try {
+            m.vae_config = json::parse(read_file(found->string()));
+          } catch (const json::exception& e) {
+            throw Error(what + ": " + found->string() + " is not valid JSON (" + e.what() + ")");
+          }
+        }
+      }
+      if (m.vae_config.is_null()) {
+        s.fail("vae", {}, "is missing for model.trains: vae",
+               "give the AutoencoderKL architecture (a diffusers vae config mapping or a path), or init_from / "
+               "pretrained_components with a vae/config.json");
+      }
+    }
+    if (!m.vae_config.is_null() && !m.vae_config.is_object()) s.fail("vae", {}, "must be a JSON/YAML object");
+    m.kl_weight = s.get_double("kl_weight", m.kl_weight, 0, 1e6);
+    m.frozen_precision = s.get_string("frozen_precision", m.frozen_precision, {"fp32", "bf16", "fp16"});
     m.precomputed_latents = s.get_bool("precomputed_latents", m.precomputed_latents);
     m.train_text_encoder = s.get_bool("train_text_encoder", m.train_text_encoder);
     m.latent_scale = s.get_double("latent_scale", m.latent_scale, 1e-6, 1e6);
@@ -362,7 +398,7 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
   {
     Section s = top.section("dataset");
     DatasetSection& d = c.dataset;
-    d.kind = s.get_string("kind", d.kind, {"latents_safetensors", "synthetic_latents", "mds_latents"});
+    d.kind = s.get_string("kind", d.kind, {"latents_safetensors", "synthetic_latents", "mds_latents", "mds_images"});
     d.path = s.get_path("path", base_dir);
     d.caption_drop_prob = s.get_double("caption_drop_prob", d.caption_drop_prob, 0, 1);
     d.shuffle = s.get_bool("shuffle", d.shuffle);
@@ -469,7 +505,26 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
     throw Error(what + ": model.train_text_encoder is true but model.pretrained_components is not set",
                 "the text encoder to train (and its tokenizer) come from a diffusers folder's text_encoder/ and tokenizer/");
   }
-  if (c.sampling.interval > 0 && (c.sampling.prompts.empty() || c.model.pretrained_components.empty())) {
+  if (c.model.trains == "vae") {
+    if (c.dataset.kind != "mds_images") {
+      throw Error(what + ": model.trains is vae but dataset.kind is " + c.dataset.kind,
+                  "an autoencoder trains on images: use dataset.kind: mds_images with shards from `tessera shards write`");
+    }
+    if (c.trainer.gradient_checkpointing) {
+      throw Error(what + ": trainer.gradient_checkpointing recomputes the UNet's blocks; it has no effect on a VAE run",
+                  "set trainer.gradient_checkpointing: false");
+    }
+    if (c.model.train_text_encoder) {
+      throw Error(what + ": model.train_text_encoder cannot be combined with model.trains: vae",
+                  "train the VAE in a run of its own, then the UNet and text encoder with it");
+    }
+  } else if (c.dataset.kind == "mds_images" && c.model.precomputed_latents) {
+    throw Error(what + ": dataset.kind mds_images gives images, but model.precomputed_latents is true",
+                "set model.precomputed_latents: false (the VAE and text encoder of model.pretrained_components encode "
+                "them on the fly), or compute latent shards with `tessera latents` and use mds_latents");
+  }
+  if (c.model.trains == "unet" && c.sampling.interval > 0 &&
+      (c.sampling.prompts.empty() || c.model.pretrained_components.empty())) {
     throw Error(what + ": sampling.interval is set but sampling.prompts or model.pretrained_components is missing",
                 "samples need prompts and a diffusers folder for the VAE, text encoder and tokenizer");
   }
@@ -492,12 +547,21 @@ std::string to_yaml(const RunConfig& c) {
   out << YAML::Key << "batch_size" << YAML::Value << c.batch_size;
 
   out << YAML::Key << "model" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "unet" << YAML::Value;
-  emit_json(out, c.model.unet_config);
+  out << YAML::Key << "trains" << YAML::Value << c.model.trains;
+  if (!c.model.unet_config.is_null()) {
+    out << YAML::Key << "unet" << YAML::Value;
+    emit_json(out, c.model.unet_config);
+  }
+  if (!c.model.vae_config.is_null()) {
+    out << YAML::Key << "vae" << YAML::Value;
+    emit_json(out, c.model.vae_config);
+  }
+  out << YAML::Key << "kl_weight" << YAML::Value << d(c.model.kl_weight);
   out << YAML::Key << "init_from" << YAML::Value << YAML::DoubleQuoted << c.model.init_from;
   out << YAML::Key << "pretrained_components" << YAML::Value << YAML::DoubleQuoted << c.model.pretrained_components;
   out << YAML::Key << "precomputed_latents" << YAML::Value << c.model.precomputed_latents;
   out << YAML::Key << "train_text_encoder" << YAML::Value << c.model.train_text_encoder;
+  out << YAML::Key << "frozen_precision" << YAML::Value << c.model.frozen_precision;
   out << YAML::Key << "latent_scale" << YAML::Value << d(c.model.latent_scale);
   out << YAML::Key << "latents_are_scaled" << YAML::Value << c.model.latents_are_scaled;
   out << YAML::Key << "prediction_type" << YAML::Value << c.model.prediction_type;

@@ -15,6 +15,14 @@
 namespace tessera::training {
 
 struct ModelSection {
+  // What the run trains: unet (the diffusion model, with latents and text states) or vae (an
+  // AutoencoderKL on images: reconstruction and KL losses, so a studio can own every weight).
+  std::string trains = "unet";
+  // trains: vae: the AutoencoderKL architecture as a diffusers vae/config.json (inline, or the path
+  // of a config.json / a vae folder / a diffusers folder). When absent, init_from's and then
+  // pretrained_components' vae config is used. Stored resolved.
+  nlohmann::json vae_config;
+  double kl_weight = 1.0e-6;  // trains: vae: weight of the posterior's KL divergence from N(0, I)
   // The UNet architecture as a diffusers unet/config.json (given inline as a mapping, or as the
   // path of a config.json / a unet folder / a diffusers folder; stored resolved).
   nlohmann::json unet_config;
@@ -29,6 +37,9 @@ struct ModelSection {
   // weights there). The dataset then gives token ids (input_ids), not text hidden states, and
   // checkpoints and exports carry the trained text encoder.
   bool train_text_encoder = false;
+  // Precision of the frozen VAE and text encoder that encode images and captions on the fly:
+  // fp32, bf16 or fp16 (fp16 needs CUDA). Their outputs are handed to the UNet in fp32.
+  std::string frozen_precision = "fp32";
   double latent_scale = 0.18215;     // applied exactly once, to unscaled VAE latents
   bool latents_are_scaled = true;    // precomputed latents already carry latent_scale
   std::string prediction_type = "epsilon";  // epsilon | v_prediction | sample
@@ -47,7 +58,11 @@ struct DatasetSection {
   //   text encoder trained with the UNet (model.train_text_encoder);
   // synthetic_latents: deterministic random latents and text states (benchmarks, smoke tests);
   // mds_latents: MDS latent shards with ndarray columns "latents" [C, h, w] and
-  //   "encoder_hidden_states" [T, D] (float16/32), in mosaicml-streaming's shuffled order.
+  //   "encoder_hidden_states" [T, D] (float16/32), in mosaicml-streaming's shuffled order;
+  // mds_images: MDS image shards as `tessera shards write` makes them (columns "image" and
+  //   "caption"), decoded, centre-cropped and resized to image_size; captions tokenized with the
+  //   tokenizer of model.pretrained_components (a VAE run needs none). For model.trains: vae, and
+  //   for a UNet with model.precomputed_latents: false.
   std::string kind = "latents_safetensors";
   std::string path;
   double caption_drop_prob = 0.1;

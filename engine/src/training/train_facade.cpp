@@ -33,11 +33,13 @@ Status train(const TrainOptions& options, const TrainProgressFn& progress) {
 Status check_run_config(const std::string& config_path, std::string* summary) {
   return guarded([&] {
     const training::RunConfig config = training::load_run_config(config_path);
-    const auto unet = training::make_unet(config);
+    const bool vae = config.model.trains == "vae";
     int64_t n = 0;
-    for (const auto& p : unet->parameters()) n += p.numel();
+    for (const auto& p : vae ? training::make_vae(config)->parameters() : training::make_unet(config)->parameters()) {
+      n += p.numel();
+    }
     if (summary != nullptr) {
-      *summary = config.name + ": UNet " + std::to_string(n) + " parameters, global batch " +
+      *summary = config.name + ": " + (vae ? "VAE " : "UNet ") + std::to_string(n) + " parameters, global batch " +
                  std::to_string(config.batch_size) + ", " + std::to_string(config.trainer.max_duration) + " steps";
     }
   });
@@ -52,6 +54,16 @@ Status export_checkpoint(const ExportOptions& options) {
                   "export without --ema, or from a later checkpoint");
     }
     const std::string components = options.components_dir.empty() ? config.model.pretrained_components : options.components_dir;
+    if (!c.vae.empty()) {  // a VAE run: a vae folder, or the components' diffusers folder with this VAE
+      training::NamedTensors weights = c.vae;
+      if (options.ema) {
+        const std::map<std::string, torch::Tensor> ema(c.ema.begin(), c.ema.end());
+        for (auto& [name, tensor] : weights)
+          if (auto it = ema.find(name); it != ema.end()) tensor = it->second;
+      }
+      training::write_vae_export(options.out_dir, config, weights, components, options.overwrite);
+      return;
+    }
     training::NamedTensors weights = c.unet;
     training::NamedTensors text_encoder = c.text_encoder;
     if (options.ema) {

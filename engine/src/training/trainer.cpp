@@ -1,9 +1,11 @@
 #include "training/trainer.h"
 
 #include "training/autocast_scope.h"
+#include "training/autoencoder_training.h"
 #include "training/loss_scaler.h"
 
 #include "core/atomic_file.h"
+#include "image/png_io.h"
 #include "io/diffusers_folder.h"
 #include "io/safetensors.h"
 #include "io/state_dict.h"
@@ -42,54 +44,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-// Per-parameter views of `buffers`: the buffers themselves when there is one per parameter, or
-// slices of a single flat buffer laid out like FlatParameters.
-std::vector<torch::Tensor> split_like(const std::vector<torch::Tensor>& buffers, const std::vector<torch::Tensor>& params) {
-  if (buffers.size() == params.size()) return buffers;
-  TORCH_CHECK(buffers.size() == 1, "split_like: expected one flat buffer");
-  std::vector<torch::Tensor> out;
-  int64_t offset = 0;
-  for (const auto& p : params) {
-    out.push_back(buffers[0].narrow(0, offset, p.numel()).view(p.sizes()));
-    offset += p.numel();
-  }
-  return out;
-}
-
-NamedTensors name_like(const std::vector<std::string>& names, const std::vector<torch::Tensor>& tensors) {
-  NamedTensors out;
-  for (size_t i = 0; i < names.size(); ++i) out.emplace_back(names[i], tensors[i]);
-  return out;
-}
-
-// Copies `source` (by name) into `targets`; every target name must be present with its shape.
-void copy_named(const NamedTensors& source, const std::vector<std::string>& names, const std::vector<torch::Tensor>& targets,
-                const std::string& what) {
-  std::map<std::string, const torch::Tensor*> by_name;
-  for (const auto& [k, v] : source) by_name[k] = &v;
-  torch::NoGradGuard no_grad;
-  for (size_t i = 0; i < names.size(); ++i) {
-    auto it = by_name.find(names[i]);
-    if (it == by_name.end()) throw Error(what + " lacks '" + names[i] + "'", "the checkpoint belongs to another model");
-    if (it->second->sizes() != targets[i].sizes()) {
-      throw Error(what + ": '" + names[i] + "' has another shape than the model's", "the checkpoint belongs to another model");
-    }
-    targets[i].copy_(*it->second);
-  }
-}
-
-// Parameters then buffers, under their diffusers names (detached views of the module's tensors).
-NamedTensors module_state(const torch::nn::Module& m) {
-  NamedTensors out;
-  for (const auto& kv : m.named_parameters(true)) out.emplace_back(kv.key(), kv.value().detach());
-  for (const auto& kv : m.named_buffers(true)) out.emplace_back(kv.key(), kv.value().detach());
-  return out;
-}
-
-void split_names(const NamedTensors& named, std::vector<std::string>* names, std::vector<torch::Tensor>* tensors) {
-  for (const auto& [k, v] : named) names->push_back(k), tensors->push_back(v);
-}
-
 struct FrozenComponents {
   std::unique_ptr<CLIPTokenizer> tokenizer;
   models::CLIPTextModel text_encoder{nullptr};
@@ -106,90 +60,6 @@ torch::Device pick_device(const RunConfig& c, int local_rank) {
 
 }  // namespace
 
-models::UNet2DConditionModel make_unet(const RunConfig& config) {
-  models::UNetConfig uc;
-  try {
-    uc = models::parse_unet_config(config.model.unet_config.dump(), "model.unet");
-  } catch (const Error& e) {
-    throw Error(std::string("the run config's model.unet is not a usable UNet config: ") + e.what(), e.hint());
-  }
-  torch::manual_seed(static_cast<uint64_t>(config.seed));
-  return models::UNet2DConditionModel(uc);
-}
-
-void load_initial_weights(models::UNet2DConditionModel& unet, const std::string& init_from) {
-  if (is_checkpoint_dir(init_from)) {
-    const CheckpointContents c = read_checkpoint(init_from, /*with_training_state=*/false);
-    std::vector<std::string> names;
-    std::vector<torch::Tensor> targets;
-    split_names(module_state(*unet), &names, &targets);
-    copy_named(c.unet, names, targets, init_from + "/unet.safetensors");
-    return;
-  }
-  fs::path dir(init_from);
-  if (fs::is_directory(dir / "unet")) dir /= "unet";
-  const fs::path file = dir / "diffusion_pytorch_model.safetensors";
-  if (!fs::is_regular_file(file)) {
-    throw Error("init_from " + init_from + " is neither a Tessera checkpoint nor a diffusers/unet folder",
-                "give checkpoints/step-N of an earlier run, or a folder with unet/diffusion_pytorch_model.safetensors");
-  }
-  (void)io::load_state_dict(*unet, io::SafetensorsFile(file.string()));
-}
-
-json generation_scheduler_config(const RunConfig& config) {
-  const ModelSection& m = config.model;
-  json s = {{"_class_name", "DDIMScheduler"},
-            {"_diffusers_version", "0.26.3"},
-            {"beta_start", m.beta_start},
-            {"beta_end", m.beta_end},
-            {"beta_schedule", m.beta_schedule},
-            {"num_train_timesteps", m.num_train_timesteps},
-            {"prediction_type", m.prediction_type},
-            {"rescale_betas_zero_snr", m.zero_terminal_snr},
-            {"clip_sample", false},
-            {"set_alpha_to_one", false},
-            {"steps_offset", 1},
-            {"timestep_spacing", m.zero_terminal_snr ? "trailing" : "leading"},
-            {"trained_betas", nullptr}};
-  return s;
-}
-
-void write_diffusers_export(const std::string& out_dir, const RunConfig& config,
-                            const std::vector<std::pair<std::string, torch::Tensor>>& unet_weights,
-                            const std::string& components_dir, bool overwrite,
-                            const std::vector<std::pair<std::string, torch::Tensor>>& text_encoder_weights) {
-  if (components_dir.empty()) {
-    throw Error("exporting a diffusers folder needs the VAE, text encoder and tokenizer",
-                "set model.pretrained_components in the run config, or pass --components DIR");
-  }
-  const io::DiffusersFolder parts = io::open_diffusers_folder(components_dir);
-  models::UNet2DConditionModel unet = make_unet(config);
-  std::vector<std::string> names;
-  std::vector<torch::Tensor> targets;
-  split_names(module_state(*unet), &names, &targets);
-  copy_named(unet_weights, names, targets, "the exported weights");
-  models::AutoencoderKL vae = models::load_vae(parts.vae_dir());
-  models::CLIPTextModel text = models::load_clip_text_model(parts.text_encoder_dir());
-  if (!text_encoder_weights.empty()) {
-    std::vector<std::string> te_names;
-    std::vector<torch::Tensor> te_targets;
-    split_names(module_state(*text), &te_names, &te_targets);
-    copy_named(text_encoder_weights, te_names, te_targets, "the exported text encoder weights");
-  }
-  io::DiffusersComponents c;
-  c.unet = unet.get();
-  c.unet_config = config.model.unet_config;
-  c.vae = vae.get();
-  c.vae_config = parts.vae_config;
-  c.text_encoder = text.get();
-  c.text_encoder_config = parts.text_encoder_config;
-  c.tokenizer_dir = parts.tokenizer_dir();
-  c.scheduler_config = generation_scheduler_config(config);
-  io::DiffusersSaveOptions o;
-  o.overwrite = overwrite;
-  io::save_diffusers_folder(out_dir, c, o);
-}
-
 struct Trainer::Impl {
   RunConfig config;
   TrainerOptions options;
@@ -199,7 +69,11 @@ struct Trainer::Impl {
   std::unique_ptr<MetricsLog> metrics;
   std::unique_ptr<DataSource> owned_data;
   DataSource* data = nullptr;
+  bool trains_vae = false;                 // model.trains: vae — the run trains `vae`, not `unet`
   models::UNet2DConditionModel unet{nullptr};
+  models::AutoencoderKL vae{nullptr};
+  torch::nn::Module& model() { return trains_vae ? static_cast<torch::nn::Module&>(*vae) : *unet; }
+  c10::ScalarType frozen_dtype = torch::kFloat32;  // model.frozen_precision
   std::unique_ptr<DiffusionObjective> objective;
   FrozenComponents frozen;    // the text encoder is trained (not frozen) with model.train_text_encoder
   bool train_text = false;
@@ -254,6 +128,7 @@ struct Trainer::Impl {
   torch::Tensor prepare_text(const TrainingBatch& batch, const torch::Tensor& drop);
   NamedTensors text_encoder_state() const;
   void write_samples();
+  void write_reconstructions();
   void run();
 };
 
@@ -264,6 +139,13 @@ void Trainer::Impl::setup() {
     if (!device.is_cuda()) {
       throw Error("trainer.precision " + config.trainer.precision + " needs a CUDA device", "use precision: fp32 on the CPU");
     }
+  }
+  trains_vae = config.model.trains == "vae";
+  frozen_dtype = config.model.frozen_precision == "bf16"   ? torch::kBFloat16
+                 : config.model.frozen_precision == "fp16" ? torch::kHalf
+                                                           : torch::kFloat32;
+  if (frozen_dtype == torch::kHalf && !device.is_cuda()) {
+    throw Error("model.frozen_precision fp16 needs a CUDA device", "use frozen_precision: bf16 or fp32 on the CPU");
   }
   const int64_t accumulation = config.accumulation_steps(env.world_size);
   in_backward = config.optimizer.implementation == "in_backward";
@@ -290,26 +172,35 @@ void Trainer::Impl::setup() {
     data = owned_data.get();
   }
 
+  if (trains_vae) {
+    vae = make_vae(config);
+    if (!config.model.init_from.empty()) load_initial_vae_weights(vae, config.model.init_from);
+    vae->to(device);
+    vae->train();
+    setup_optimizer();
+    return;
+  }
   if (!config.model.pretrained_components.empty()) {
     const io::DiffusersFolder parts = io::open_diffusers_folder(config.model.pretrained_components);
     frozen.tokenizer = std::make_unique<CLIPTokenizer>(CLIPTokenizer::from_folder(parts.tokenizer_dir()));
     frozen.text_encoder = models::load_clip_text_model(parts.text_encoder_dir());
-    frozen.text_encoder->to(device);
     train_text = config.model.train_text_encoder;
     if (train_text) {
+      frozen.text_encoder->to(device);
       frozen.text_encoder->train();
     } else {
+      frozen.text_encoder->to(device, frozen_dtype);
       frozen.text_encoder->eval();
     }
     if (!config.model.precomputed_latents) {
       frozen.vae = models::load_vae(parts.vae_dir());
-      frozen.vae->to(device);
+      frozen.vae->to(device, frozen_dtype);
       frozen.vae->eval();
     }
     torch::NoGradGuard no_grad;
     const auto enc = frozen.tokenizer->encode_padded("", frozen.tokenizer->model_max_length());
     empty_ids = torch::tensor(enc.input_ids, torch::kInt64).to(device);
-    empty_text = frozen.text_encoder->encode(empty_ids.unsqueeze(0))[0];
+    empty_text = frozen.text_encoder->encode(empty_ids.unsqueeze(0))[0].to(torch::kFloat32);
   }
 
   unet = make_unet(config);
@@ -328,7 +219,7 @@ void Trainer::Impl::setup() {
 
 void Trainer::Impl::setup_optimizer() {
   std::vector<std::pair<std::string, torch::Tensor>> named;
-  for (auto& kv : unet->named_parameters(true)) {
+  for (auto& kv : model().named_parameters(true)) {
     if (kv.value().requires_grad()) named.emplace_back(kv.key(), kv.value());
   }
   if (train_text) {
@@ -393,16 +284,12 @@ void Trainer::Impl::release_backward_grads() {
 }
 
 void Trainer::Impl::restore(const CheckpointContents& c, bool keep_skipped) {
-  std::vector<std::string> all_names;
-  std::vector<torch::Tensor> all_targets;
-  split_names(module_state(*unet), &all_names, &all_targets);
-  copy_named(c.unet, all_names, all_targets, "checkpoint unet.safetensors");
-  if (train_text) {
-    std::vector<std::string> te_names;
-    std::vector<torch::Tensor> te_targets;
-    split_names(module_state(*frozen.text_encoder), &te_names, &te_targets);
-    copy_named(c.text_encoder, te_names, te_targets, "checkpoint text_encoder.safetensors");
+  if (trains_vae) {
+    copy_into_module(c.vae, *vae, "checkpoint vae.safetensors");
+  } else {
+    copy_into_module(c.unet, *unet, "checkpoint unet.safetensors");
   }
+  if (train_text) copy_into_module(c.text_encoder, *frozen.text_encoder, "checkpoint text_encoder.safetensors");
   copy_named(c.exp_avg, names, split_like(adamw->exp_avg(), params), "checkpoint optimizer.safetensors");
   copy_named(c.exp_avg_sq, names, split_like(adamw->exp_avg_sq(), params), "checkpoint optimizer.safetensors");
   adamw->set_step_count(c.optimizer_steps);
@@ -436,8 +323,13 @@ void Trainer::Impl::save_checkpoint() {
     c.state.world_size = env.world_size;
     c.state.loss_scale = scaler ? scaler->scale() : 0.0;
     c.state.loss_scale_good_steps = scaler ? scaler->good_steps() : 0;
-    c.unet = module_state(*unet);
-    c.unet_config = config.model.unet_config;
+    if (trains_vae) {
+      c.vae = module_state(*vae);
+      c.vae_config = config.model.vae_config;
+    } else {
+      c.unet = module_state(*unet);
+      c.unet_config = config.model.unet_config;
+    }
     c.text_encoder = text_encoder_state();
     c.exp_avg = name_like(names, split_like(adamw->exp_avg(), params));
     c.exp_avg_sq = name_like(names, split_like(adamw->exp_avg_sq(), params));
@@ -503,7 +395,7 @@ torch::Tensor Trainer::Impl::prepare_text(const TrainingBatch& batch, const torc
         throw Error("the dataset gives captions as token ids, but no text encoder is loaded",
                     "set model.pretrained_components to a diffusers folder with text_encoder/ and tokenizer/");
       }
-      text = frozen.text_encoder->encode(batch.input_ids.to(device, torch::kInt64));
+      text = frozen.text_encoder->encode(batch.input_ids.to(device, torch::kInt64)).to(torch::kFloat32);
     }
     if (!any_drop) return text;
     const torch::Tensor empty = empty_text.defined() ? empty_text : torch::zeros_like(text[0]);
@@ -532,16 +424,34 @@ torch::Tensor Trainer::Impl::prepare_latents(const TrainingBatch& batch, const s
     throw Error("the dataset gives images, but no VAE is loaded",
                 "set model.pretrained_components and model.precomputed_latents: false");
   }
-  const models::DiagonalGaussian posterior = frozen.vae->encode(batch.pixels.to(device, torch::kFloat32));
+  const models::DiagonalGaussian posterior = frozen.vae->encode(batch.pixels.to(device, frozen_dtype));
+  const torch::Tensor mean = posterior.mean().to(torch::kFloat32);
   std::vector<torch::Tensor> eps;
   for (int64_t p : positions) {
     auto gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(static_cast<uint64_t>(config.seed) ^ 0x7AE5u, static_cast<uint64_t>(p)));
-    eps.push_back(torch::randn(posterior.mean().sizes().slice(1), gen));
+    eps.push_back(torch::randn(mean.sizes().slice(1), gen));
   }
-  return (posterior.mean() + posterior.std() * torch::stack(eps).to(device)) * config.model.latent_scale;
+  return (mean + posterior.std().to(torch::kFloat32) * torch::stack(eps).to(device)) * config.model.latent_scale;
+}
+
+// A VAE run's samples: the stream's first images over their reconstructions, one PNG per step.
+void Trainer::Impl::write_reconstructions() {
+  if (!main()) return;
+  const int64_t n = std::min<int64_t>(4, data->samples_per_epoch());
+  const TrainingBatch batch = data->read(0, n);
+  vae->eval();
+  const image::Image grid = reconstruction_grid(vae, batch.pixels.to(device, torch::kFloat32));
+  vae->train();
+  const fs::path dir = fs::path(options.run_dir) / "samples" / checkpoint_dir_name(state.step);
+  fs::create_directories(dir);
+  const std::string path = (dir / "reconstructions.png").string();
+  image::write_png(path, grid, {{"Description", "top: training images; bottom: the VAE's reconstructions"}});
+  metrics->event("sample", {{"step", state.step}, {"images", json::array({path})}});
+  beat();
 }
 
 void Trainer::Impl::write_samples() {
+  if (trains_vae) return write_reconstructions();
   if (!main() || config.sampling.prompts.empty()) return;
   const fs::path samples = fs::path(options.run_dir) / "samples";
   const fs::path model = samples / ".model";
@@ -633,12 +543,20 @@ void Trainer::Impl::run() {
       std::vector<int64_t> positions(static_cast<size_t>(mb));
       for (int64_t i = 0; i < mb; ++i) positions[static_cast<size_t>(i)] = mb_begin + i;
       const TrainingBatch batch = data->read(mb_begin, mb);
-      const torch::Tensor x0 = prepare_latents(batch, positions);
-      const SampleDraws draws = objective->draw(static_cast<uint64_t>(config.seed), positions, x0.sizes().slice(1),
-                                                config.dataset.caption_drop_prob);
-      const torch::Tensor text = prepare_text(batch, draws.drop);
       torch::Tensor losses;
-      {
+      if (trains_vae) {
+        if (!batch.pixels.defined()) {
+          throw Error("model.trains is vae, but the dataset gives latents, not images",
+                      "use dataset.kind: mds_images with image shards from `tessera shards write`");
+        }
+        const torch::Tensor x = batch.pixels.to(device, torch::kFloat32);
+        AutocastScope autocast(amp, at::kCUDA, amp_dtype);
+        losses = autoencoder_per_sample_loss(vae, x, config.model.kl_weight);
+      } else {
+        const torch::Tensor x0 = prepare_latents(batch, positions);
+        const SampleDraws draws = objective->draw(static_cast<uint64_t>(config.seed), positions, x0.sizes().slice(1),
+                                                  config.dataset.caption_drop_prob);
+        const torch::Tensor text = prepare_text(batch, draws.drop);
         AutocastScope autocast(amp, at::kCUDA, amp_dtype);
         losses = objective->per_sample_loss(unet, x0, text, draws);
       }
@@ -758,7 +676,7 @@ int64_t Trainer::step() const { return impl_->state.step; }
 
 std::vector<std::pair<std::string, torch::Tensor>> Trainer::named_weights() const {
   std::vector<std::pair<std::string, torch::Tensor>> out;
-  for (auto& kv : impl_->unet->named_parameters(true)) out.emplace_back(kv.key(), kv.value().detach());
+  for (auto& kv : impl_->model().named_parameters(true)) out.emplace_back(kv.key(), kv.value().detach());
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "models/unet_2d_condition.h"
 #include "training/data_source.h"
 #include "training/run_config.h"
+#include "training/trained_weights.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -64,24 +65,5 @@ class Trainer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Loads `init_from` into `unet`: a Tessera checkpoint folder, a diffusers folder (unet/ inside)
-// or a unet folder. Strict: every key with its shape.
-void load_initial_weights(models::UNet2DConditionModel& unet, const std::string& init_from);
-
-// Builds a UNet from the config's resolved diffusers unet config (seeded initialisation).
-models::UNet2DConditionModel make_unet(const RunConfig& config);
-
-// The diffusers scheduler_config.json that generation should use with a model trained under
-// `config` (DDIM with the training betas and prediction type).
-nlohmann::json generation_scheduler_config(const RunConfig& config);
-
-// Writes a diffusers folder at `out_dir`: `unet_weights` (diffusers keys) with the config's
-// UNet architecture, and vae/, text_encoder/, tokenizer/ from `components_dir` — the text
-// encoder with `text_encoder_weights` (transformers keys) instead when they are given.
-void write_diffusers_export(const std::string& out_dir, const RunConfig& config,
-                            const std::vector<std::pair<std::string, torch::Tensor>>& unet_weights,
-                            const std::string& components_dir, bool overwrite,
-                            const std::vector<std::pair<std::string, torch::Tensor>>& text_encoder_weights = {});
 
 }  // namespace tessera::training
