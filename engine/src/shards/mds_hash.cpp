@@ -4,6 +4,9 @@
 
 #include <openssl/evp.h>
 #include <xxhash.h>
+#if defined(TESSERA_XXHASH_DISPATCH) && __has_include(<xxh_x86dispatch.h>)
+#include <xxh_x86dispatch.h>  // XXH3 calls go to libxxhash's run-time dispatcher (AVX2/AVX-512)
+#endif
 #include <zstd.h>
 
 #include <cstdio>
