@@ -18,7 +18,7 @@ TESSERA_PACKAGES=(
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6svg6 libgl-dev
   libqcustomplot-dev libssh-dev
   # test services: sshd + SFTP, Slurm + munge, a virtual display for screenshots
-  openssh-server openssh-sftp-server openssh-client slurm-wlm munge xvfb xauth
+  openssh-server openssh-sftp-server openssh-client slurm-wlm munge xvfb xauth iproute2
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
