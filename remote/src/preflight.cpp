@@ -11,8 +11,12 @@ namespace {
 QString output(const ExecResult& r) { return QString::fromUtf8(r.standardOutput).trimmed(); }
 QString problem(const ExecResult& r) {
   if (!r.started || !r.error.isEmpty()) return r.error;
+  // The last line of stderr; tools that report on stdout (nvidia-smi) have theirs shown instead.
   const QString err = QString::fromUtf8(r.standardError).trimmed();
-  return err.isEmpty() ? QStringLiteral("exit status %1").arg(r.exitStatus) : err.section(QLatin1Char('\n'), -1);
+  if (!err.isEmpty()) return err.section(QLatin1Char('\n'), -1);
+  const QString out = output(r).section(QLatin1Char('\n'), -1);
+  return out.isEmpty() ? QStringLiteral("exit status %1").arg(r.exitStatus)
+                       : QStringLiteral("exit status %1: %2").arg(r.exitStatus).arg(out);
 }
 
 PreflightCheck checkTessera(CommandRunner& host, const PreflightOptions& o) {

@@ -8,6 +8,9 @@
 #include "tessera/remote/command_runner.h"
 #include "tessera/remote/preflight.h"
 
+#include <QDir>
+#include <QFile>
+#include <QProcessEnvironment>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
@@ -62,6 +65,49 @@ class TestPreflight : public QObject {
       QVERIFY2(gpus->detail.contains(QStringLiteral("nvidia-smi")), qPrintable(report.toText()));
     }
     QVERIFY(report.toText().contains(QStringLiteral("FAIL")));
+  }
+
+  // The GPU check's path on a GPU host, with a stand-in nvidia-smi first on PATH (this machine has
+  // none): GPUs counted, busy ones (memory in use) named, and each shortfall with its fix.
+  void gpusAreCountedAndBusyOnesNamed() {
+    const QString bin = m_tmp.filePath(QStringLiteral("fake-driver"));
+    QVERIFY(QDir().mkpath(bin));
+    QFile smi(bin + QStringLiteral("/nvidia-smi"));
+    QVERIFY(smi.open(QIODevice::WriteOnly));
+    smi.write("#!/bin/sh\n"
+              "[ \"$FAKE_SMI\" = broken ] && { echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.'; exit 9; }\n"
+              "[ \"$1\" = --query-gpu=index,name,memory.used,memory.total ] || exit 2\n"
+              "[ \"$2\" = --format=csv,noheader,nounits ] || exit 2\n"
+              "echo '0, NVIDIA H100 80GB HBM3, 3, 81559'\n"
+              "echo '1, NVIDIA H100 80GB HBM3, 40211, 81559'\n");
+    smi.close();
+    QVERIFY(smi.setPermissions(smi.permissions() | QFileDevice::ExeOwner | QFileDevice::ExeUser));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PATH"), bin + QLatin1Char(':') + env.value(QStringLiteral("PATH")));
+    LocalRunner host(env);
+    PreflightOptions o;
+    o.tesseraPath = tessera::test::binary(QStringLiteral("tessera"));
+    o.minFreeBytes = 1;
+    o.gpusPerHost = 1;
+    PreflightReport report = runPreflight({&host}, o);
+    QVERIFY2(report.ok(), qPrintable(report.toText()));
+    QCOMPARE(find(report, QStringLiteral("gpus"))->detail, QStringLiteral("2 × NVIDIA H100 80GB HBM3, 1 free (busy: 1)"));
+
+    o.gpusPerHost = 2;  // one of the two is in use
+    report = runPreflight({&host}, o);
+    QVERIFY(!report.ok());
+    QVERIFY2(find(report, QStringLiteral("gpus"))->fix.contains(QStringLiteral("wait for the busy GPUs")), qPrintable(report.toText()));
+    o.gpusPerHost = 4;  // more than the host has
+    report = runPreflight({&host}, o);
+    QVERIFY2(find(report, QStringLiteral("gpus"))->fix.contains(QStringLiteral("at most 2 GPUs")), qPrintable(report.toText()));
+
+    env.insert(QStringLiteral("FAKE_SMI"), QStringLiteral("broken"));  // a driver that does not answer
+    LocalRunner broken(env);
+    o.gpusPerHost = 1;
+    report = runPreflight({&broken}, o);
+    const auto* gpus = find(report, QStringLiteral("gpus"));
+    QVERIFY(gpus && !gpus->ok);
+    QVERIFY2(gpus->detail.contains(QStringLiteral("NVIDIA driver")), qPrintable(report.toText()));
   }
 
   void rendezvousBetweenHosts() {
