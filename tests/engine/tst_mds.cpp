@@ -88,7 +88,7 @@ MdsSample rebuild(const MdsSampleView& view, const MdsShardInfo& info) {
     const MdsSpan& p = view.payload(c);
     const nlohmann::ordered_json v = mds_payload_to_json(e, p.data, p.size);
     switch (e.kind) {
-      case K::kBytes: case K::kJpeg: case K::kPng: case K::kPil: s.set_bytes(name, view.bytes(name)); break;
+      case K::kBytes: case K::kJpeg: case K::kPng: case K::kPil: case K::kImageSequence: s.set_bytes(name, view.bytes(name)); break;
       case K::kStr: case K::kStrDecimal: s.set_str(name, view.str(name)); break;
       case K::kJson: s.set_json(name, view.str(name)); break;
       case K::kInt: case K::kSigned: s.set_int(name, v.get<int64_t>()); break;
@@ -173,9 +173,14 @@ class TestMds : public QObject {
     QVERIFY(!parse_mds_encoding("ndarray:float32").size);
     QCOMPARE(parse_mds_encoding("ndarray:float16:4,32,32").size.value(), uint64_t{8192});
     QVERIFY(parse_mds_encoding("jpeg:90").kind == MdsEncoding::Kind::kJpeg);
+    // streaming 0.11's multi-image encodings: variable-size binary payloads, carried whole.
+    for (const char* name : {"jpeg_array", "jpegarray", "list[pil]", "list[jpeg]", "list[png]"}) {
+      const MdsEncoding e = parse_mds_encoding(name);
+      QVERIFY2(e.kind == MdsEncoding::Kind::kImageSequence && e.is_binary() && !e.size, name);
+    }
     QVERIFY(error_of([] { (void)parse_mds_encoding("pkl"); }).find("refused") != std::string::npos);
     for (const char* bad : {"foo", "int:3", "ndarray:float8", "ndarray:float32:0", "ndarray:float32:2,,3", "jpeg:101",
-                            "ndarray:uint8:4294967296,4294967296", "str:x", ""}) {
+                            "ndarray:uint8:4294967296,4294967296", "str:x", "", "list[str]", "list[jpeg:90]", "jpeg_array:1"}) {
       QVERIFY2(!error_of([bad] { (void)parse_mds_encoding(bad); }).empty(), bad);
     }
   }
@@ -300,6 +305,30 @@ class TestMds : public QObject {
       }
     }
     QVERIFY(!error_of([&] { (void)ds.load_shard(0)->sample(1000000); }).empty());
+  }
+
+  // jpeg_array and list[...] columns (several images in one value): written from bytes, read back
+  // byte for byte, dumped as the SHA-1 of the payload like every binary column.
+  void multiImageColumnsAreCarriedWhole() {
+    QTemporaryDir tmp;
+    const std::string dir = tmp.path().toStdString() + "/multi";
+    const std::string frames = std::string("\x02\0\0\0\x03\0\0\0\x02\0\0\0", 12) + "abcde";
+    const std::string views = "opaque list payload";
+    {
+      MdsWriter w(dir, {{"frames", "jpeg_array"}, {"id", "int"}, {"views", "list[png]"}});
+      w.write(MdsSample().set_bytes("frames", frames).set_int("id", 7).set_bytes("views", views));
+      QVERIFY(!error_of([&] { w.write(MdsSample().set_str("frames", "x").set_int("id", 1).set_bytes("views", "")); }).empty());
+      (void)w.finish();
+    }
+    MdsDataset ds(dir);
+    QCOMPARE(ds.index().shards[0].column_encodings, (std::vector<std::string>{"jpeg_array", "int", "list[png]"}));
+    QVERIFY(!ds.index().shards[0].column_sizes[0]);
+    const MdsSampleView s = ds.load_shard(0)->sample(0);
+    QCOMPARE(s.bytes("frames"), frames);
+    QCOMPARE(s.bytes("views"), views);
+    const auto j = s.to_json();
+    QCOMPARE(j.at("frames").get<std::string>(), tessera::shards::hash_hex("sha1", reinterpret_cast<const uint8_t*>(frames.data()), frames.size()));
+    QCOMPARE(j.at("id").get<int64_t>(), int64_t{7});
   }
 
   void typedAccessors() {

@@ -18,7 +18,7 @@ using ojson = nlohmann::ordered_json;
 
 constexpr const char* kEncodingHint =
     "use one of bytes, str, int, int8..int64, uint8..uint64, float16/32/64, str_int, str_float, "
-    "str_decimal, json, jpeg, png, pil, ndarray[:dtype[:shape]]";
+    "str_decimal, json, jpeg, png, pil, jpeg_array, list[pil], list[jpeg], list[png], ndarray[:dtype[:shape]]";
 
 struct NdDtype {
   const char* name;
@@ -190,6 +190,8 @@ MdsEncoding parse_mds_encoding(const std::string& text) {
   else if (name == "json") e.kind = K::kJson;
   else if (name == "png") e.kind = K::kPng;
   else if (name == "pil") e.kind = K::kPil;
+  else if (name == "jpeg_array" || name == "jpegarray" || name == "list[pil]" || name == "list[jpeg]" || name == "list[png]")
+    e.kind = K::kImageSequence;
   else throw Error("unknown MDS encoding '" + text + "'", kEncodingHint);
   return e;
 }
@@ -240,6 +242,7 @@ std::string encode_mds_value(const MdsEncoding& enc, const MdsValue& v, const st
     case K::kJpeg:
     case K::kPng:
     case K::kPil:
+    case K::kImageSequence:
       if (v.kind != VK::kBytes) bad_value(column, enc.text + " needs bytes (set_bytes)");
       return v.text;
     case K::kStr:
@@ -457,6 +460,7 @@ nlohmann::ordered_json mds_payload_to_json(const MdsEncoding& enc, const uint8_t
     case K::kBytes:
     case K::kJpeg:
     case K::kPng:
+    case K::kImageSequence:
       return sha1_hex(data, size);
   }
   bad_payload(enc, "unsupported encoding");

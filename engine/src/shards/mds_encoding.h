@@ -31,6 +31,10 @@ struct MdsEncoding {
   enum class Kind {
     kBytes, kStr, kInt, kSigned, kUnsigned, kFloat, kStrInt, kStrFloat, kStrDecimal,
     kJson, kJpeg, kPng, kPil, kNdArray,
+    // mosaicml-streaming 0.11+ (2025): jpeg_array (alias jpegarray) and list[pil], list[jpeg],
+    // list[png], several images in one value. Tessera carries their payloads whole (written from
+    // bytes, read back as bytes, shown as a SHA-1); it does not split them into images.
+    kImageSequence,
   };
   std::string text;            // as written in the index, e.g. "ndarray:float16:4,8"
   Kind kind = Kind::kBytes;
@@ -43,7 +47,7 @@ struct MdsEncoding {
   // Binary columns are shown as a SHA-1 by `tessera shards inspect --dump`.
   bool is_binary() const {
     return kind == Kind::kBytes || kind == Kind::kJpeg || kind == Kind::kPng || kind == Kind::kPil ||
-           kind == Kind::kNdArray;
+           kind == Kind::kNdArray || kind == Kind::kImageSequence;
   }
 };
 
