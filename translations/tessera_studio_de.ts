@@ -201,10 +201,6 @@ aussortiert von %1: %2</translation>
 <context>
     <name>DatasetsPage</name>
     <message>
-        <source>caption of image %1</source>
-        <translation type="vanished">Bildunterschrift von Bild %1</translation>
-    </message>
-    <message>
         <location filename="../app/pages/datasets_page.cpp" line="86"/>
         <source>Files the last import could not use, and why</source>
         <translation>Dateien, die der letzte Import nicht verwenden konnte, und warum</translation>
@@ -789,418 +785,505 @@ Aussortiert — %1</translation>
 <context>
     <name>EvaluatePage</name>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="122"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="124"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="468"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="132"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="134"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="534"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="122"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="124"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="228"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="132"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="134"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="239"/>
         <source>Start</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="136"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="146"/>
         <source>Compare two models blind: both generate every prompt of a prompt set with the same seed, you vote on each pair without knowing which model made which image, and the models are revealed with their preference rates at the end.</source>
         <translation>Zwei Modelle blind vergleichen: Beide erzeugen jeden Prompt eines Prompt-Satzes mit demselben Seed, Sie stimmen über jedes Paar ab, ohne zu wissen, welches Modell welches Bild erzeugt hat, und am Ende werden die Modelle mit ihren Präferenzraten aufgedeckt.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="149"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="159"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="157"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="167"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="299"/>
         <source>a diffusers model folder (with model_index.json)</source>
         <translation>ein diffusers-Modellordner (mit model_index.json)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="163"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="173"/>
         <source>Choose a model folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="166"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="176"/>
         <source>Model &amp;A:</source>
         <translation>Modell &amp;A:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="167"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="177"/>
         <source>Model &amp;B:</source>
         <translation>Modell &amp;B:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="169"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="180"/>
         <source>CSV with Prompt and Category columns, e.g. DrawBench</source>
         <translation>CSV mit den Spalten Prompt und Category, z. B. DrawBench</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="171"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="182"/>
         <source>&amp;Prompt set:</source>
         <translation>&amp;Prompt-Satz:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="172"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="183"/>
         <source>Choose a prompt set</source>
         <translation>Prompt-Satz wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="173"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="184"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="182"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="193"/>
         <source>where images and votes are kept (an existing evaluation is resumed)</source>
         <translation>wo Bilder und Stimmen abgelegt werden (eine vorhandene Evaluierung wird fortgesetzt)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="184"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="195"/>
         <source>Evaluation &amp;folder:</source>
         <translation>Evaluierungs&amp;ordner:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="185"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="196"/>
         <source>Choose an evaluation folder</source>
         <translation>Evaluierungsordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="192"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="203"/>
         <source>&amp;Steps:</source>
         <translation>&amp;Schritte:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="198"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="209"/>
         <source>&amp;Guidance:</source>
         <translation>&amp;Guidance:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="208"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="219"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="211"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="222"/>
         <source>Si&amp;ze (w × h):</source>
         <translation>Grö&amp;ße (B × H):</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="216"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="227"/>
         <source>Prompt i uses this seed + i, the same for both models.</source>
         <translation>Prompt i verwendet diesen Seed + i, für beide Modelle gleich.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="223"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="234"/>
         <source>S&amp;eed:</source>
         <translation>S&amp;eed:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="231"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="242"/>
         <source>Generate the missing images of both models, then vote.</source>
         <translation>Die fehlenden Bilder beider Modelle erzeugen, dann abstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="232"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="243"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="234"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="245"/>
         <source>Stop generating (Esc); images already made are kept and Resume goes on from there.</source>
         <translation>Erzeugung anhalten (Esc); fertige Bilder bleiben erhalten und „Fortsetzen“ macht dort weiter.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="242"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="253"/>
         <source>%v of %m images</source>
         <translation>%v von %m Bildern</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="280"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="270"/>
+        <source>This computer</source>
+        <translation>Dieser Computer</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="271"/>
+        <source>A GPU host over SSH</source>
+        <translation>Ein GPU-Host über SSH</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="272"/>
+        <source>A Slurm cluster</source>
+        <translation>Ein Slurm-Cluster</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="273"/>
+        <source>On a host, both models are paths there and tessera generate runs there; the images come back here.</source>
+        <translation>Auf einem Host sind beide Modelle Pfade dort, und tessera generate läuft dort; die Bilder kommen hierher zurück.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="275"/>
+        <source>Generate &amp;on:</source>
+        <translation>Generieren &amp;auf:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="283"/>
+        <source>&amp;Host:</source>
+        <translation>&amp;Host:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="287"/>
+        <source>The tessera binary on the host (default: tessera on its PATH).</source>
+        <translation>Das tessera-Programm auf dem Host (Standard: tessera aus seinem PATH).</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="288"/>
+        <source>&amp;tessera there:</source>
+        <translation>&amp;tessera dort:</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
+        <source>Use the host&apos;s &amp;CPU (no GPU there)</source>
+        <translation>&amp;CPU des Hosts verwenden (dort keine GPU)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="297"/>
+        <source>the login host, [user@]host[:port] (empty: this machine)</source>
+        <translation>der Login-Host, [benutzer@]host[:port] (leer: dieser Rechner)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="298"/>
+        <source>[user@]host[:port] or an alias from ~/.ssh/config</source>
+        <translation>[benutzer@]host[:port] oder ein Alias aus ~/.ssh/config</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="300"/>
+        <source>a diffusers model folder on the host</source>
+        <translation>ein diffusers-Modellordner auf dem Host</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="333"/>
         <source>Left</source>
         <translation>Links</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="281"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="334"/>
         <source>Right</source>
         <translation>Rechts</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
         <source>Left is better</source>
         <translation>Links ist besser</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
         <source>Right is better</source>
         <translation>Rechts ist besser</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
         <source>Tie</source>
         <translation>Unentschieden</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="299"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="352"/>
         <source>%1 (key %2)</source>
         <translation>%1 (Taste %2)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="306"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="359"/>
         <source>Image quality: which image looks better?</source>
         <translation>Bildqualität: Welches Bild sieht besser aus?</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="307"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
         <source>Prompt alignment: which image matches the prompt better?</source>
         <translation>Prompt-Treue: Welches Bild passt besser zum Prompt?</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="312"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="365"/>
         <source>← Previous</source>
         <translation>← Zurück</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="314"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="367"/>
         <source>Back to the previous pair to change a vote (Left arrow).</source>
         <translation>Zurück zum vorigen Paar, um eine Stimme zu ändern (Pfeil links).</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="316"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="369"/>
         <source>Next →</source>
         <translation>Weiter →</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="318"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="371"/>
         <source>The next pair (Right arrow). A pair is done once both questions have a vote.</source>
         <translation>Das nächste Paar (Pfeil rechts). Ein Paar ist fertig, sobald beide Fragen eine Stimme haben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="322"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="375"/>
         <source>Which model made which image stays hidden until every pair has its votes. Votes are saved as you cast them.</source>
         <translation>Welches Modell welches Bild erzeugt hat, bleibt verborgen, bis jedes Paar seine Stimmen hat. Stimmen werden sofort gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="395"/>
         <source>Preference rate = (wins + ties / 2) / votes: a tie counts as half a win for each model. Error bars: 95% Wilson score interval. The dashed line is 50% (no preference).</source>
         <translation>Präferenzrate = (Siege + Unentschieden / 2) / Stimmen: Ein Unentschieden zählt für jedes Modell als halber Sieg. Fehlerbalken: 95-%-Wilson-Konfidenzintervall. Die gestrichelte Linie liegt bei 50 % (keine Präferenz).</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
         <source>Criterion</source>
         <translation>Kriterium</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
         <source>Category</source>
         <translation>Kategorie</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
         <source>Votes</source>
         <translation>Stimmen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
         <source>A wins / ties / B wins</source>
         <translation>A siegt / unentschieden / B siegt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
         <source>Model A</source>
         <translation>Modell A</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
         <source>Model B</source>
         <translation>Modell B</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
         <source>95% CI (A)</source>
         <translation>95-%-KI (A)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="366"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="419"/>
         <source>Export CSV…</source>
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="368"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
         <source>Write votes.csv (every vote) and summary.csv (rates and intervals) into a folder.</source>
         <translation>votes.csv (jede Stimme) und summary.csv (Raten und Intervalle) in einen Ordner schreiben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="370"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="423"/>
         <source>Export into folder</source>
         <translation>In Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="373"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="426"/>
         <source>New evaluation</source>
         <translation>Neue Evaluierung</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="402"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="455"/>
         <source>1 prompt</source>
         <translation>1 Prompt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="402"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="455"/>
         <source>%1 prompts</source>
         <translation>%1 Prompts</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="403"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="456"/>
         <source>1 category</source>
         <translation>1 Kategorie</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="403"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="456"/>
         <source>%1 categories</source>
         <translation>%1 Kategorien</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="411"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="466"/>
         <source>Choose a model folder.</source>
         <translation>Wählen Sie einen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="412"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="468"/>
         <source>%1 is not a folder.</source>
         <translation>%1 ist kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="470"/>
         <source>%1 has no model_index.json: choose a diffusers model folder.</source>
         <translation>%1 hat keine model_index.json: Wählen Sie einen diffusers-Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="419"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="475"/>
         <source>Choose a CSV file with Prompt and Category columns.</source>
         <translation>Wählen Sie eine CSV-Datei mit den Spalten Prompt und Category.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="427"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="483"/>
+        <source>Name the GPU host: [user@]host[:port].</source>
+        <translation>Geben Sie den GPU-Host an: [benutzer@]host[:port].</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="484"/>
+        <source>A host name has no spaces.</source>
+        <translation>Ein Hostname enthält keine Leerzeichen.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="489"/>
         <source>The seed must be a whole number from 0 to 18446744073709551615.</source>
         <translation>Der Seed muss eine ganze Zahl von 0 bis 18446744073709551615 sein.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="431"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="493"/>
         <source>Choose a folder for the images and votes.</source>
         <translation>Wählen Sie einen Ordner für die Bilder und Stimmen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="432"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="494"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="434"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="496"/>
         <source>%1 already holds other files: choose an empty or new folder.</source>
         <translation>%1 enthält bereits andere Dateien: Wählen Sie einen leeren oder neuen Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="484"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="550"/>
         <source>An unfinished evaluation is in this folder: Resume generates the images still missing.</source>
         <translation>In diesem Ordner liegt eine unfertige Evaluierung: „Fortsetzen“ erzeugt die noch fehlenden Bilder.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="512"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="579"/>
+        <source>Model %1: starting on the host…</source>
+        <translation>Modell %1: wird auf dem Host gestartet…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="580"/>
+        <source>A generation is still running.</source>
+        <translation>Eine Generierung läuft noch.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="587"/>
         <source>Loading model %1…</source>
         <translation>Modell %1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="521"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="596"/>
         <source>Every image is ready.</source>
         <translation>Alle Bilder sind fertig.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="530"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="605"/>
         <source>Cannot load model %1: %2</source>
         <translation>Modell %1 kann nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="549"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="624"/>
         <source>The model is not loaded.</source>
         <translation>Das Modell ist nicht geladen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="554"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="629"/>
         <source>Generating the images of model %1…</source>
         <translation>Die Bilder von Modell %1 werden erzeugt…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="559"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="634"/>
         <source>Model %1, prompt %2 of %3: step %4 of %5</source>
         <translation>Modell %1, Prompt %2 von %3: Schritt %4 von %5</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="575"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="650"/>
         <source>Cannot move %1 to %2.</source>
         <translation>%1 kann nicht nach %2 verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="579"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="654"/>
         <source>Generating prompt %1 failed: %2</source>
         <translation>Erzeugung von Prompt %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="598"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="116"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="674"/>
         <source>Cancelled: the images made so far are kept; Resume goes on from there.</source>
         <translation>Abgebrochen: Die bisher erzeugten Bilder bleiben erhalten; „Fortsetzen“ macht dort weiter.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="619"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="117"/>
+        <source>Generating on the host failed: %1</source>
+        <translation>Die Generierung auf dem Host ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="695"/>
         <source>Pair %1 of %2 · %3 voted</source>
         <translation>Paar %1 von %2 · %3 bewertet</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="620"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="696"/>
         <source>“%1”  (%2)</source>
         <translation>„%1“  (%2)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="671"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="747"/>
         <source>A: %1</source>
         <translation>A: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="672"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="748"/>
         <source>B: %1</source>
         <translation>B: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="673"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="749"/>
         <source>Every pair has its votes. Model A was %1; model B was %2.</source>
         <translation>Jedes Paar hat seine Stimmen. Modell A war %1, Modell B war %2.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="677"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="682"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="753"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="758"/>
         <source>Image quality</source>
         <translation>Bildqualität</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="678"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="682"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="754"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="758"/>
         <source>Prompt alignment</source>
         <translation>Prompt-Treue</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="683"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="759"/>
         <source>Overall</source>
         <translation>Gesamt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="700"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="776"/>
         <source>Wrote votes.csv and summary.csv to %1.</source>
         <translation>votes.csv und summary.csv nach %1 geschrieben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="701"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="777"/>
         <source>Cannot create %1.</source>
         <translation>%1 kann nicht angelegt werden.</translation>
     </message>
@@ -1223,20 +1306,25 @@ Aussortiert — %1</translation>
         <translation>%1 ist keine Evaluierungssitzung, die diese Version lesen kann.</translation>
     </message>
     <message>
-        <location filename="../app/models/evaluation_session.cpp" line="78"/>
+        <location filename="../app/models/evaluation_session.cpp" line="70"/>
+        <source>%1 names an unknown place to generate: %2.</source>
+        <translation>%1 nennt einen unbekannten Ort für die Generierung: %2.</translation>
+    </message>
+    <message>
+        <location filename="../app/models/evaluation_session.cpp" line="86"/>
         <source>%1 holds no prompts.</source>
         <translation>%1 enthält keine Prompts.</translation>
     </message>
     <message>
-        <location filename="../app/models/evaluation_session.cpp" line="113"/>
+        <location filename="../app/models/evaluation_session.cpp" line="125"/>
         <source>Cannot save the evaluation to %1: %2</source>
         <translation>Die Evaluierung kann nicht in %1 gespeichert werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/models/evaluation_session.cpp" line="196"/>
-        <location filename="../app/models/evaluation_session.cpp" line="210"/>
-        <location filename="../app/models/evaluation_session.cpp" line="219"/>
-        <location filename="../app/models/evaluation_session.cpp" line="235"/>
+        <location filename="../app/models/evaluation_session.cpp" line="208"/>
+        <location filename="../app/models/evaluation_session.cpp" line="222"/>
+        <location filename="../app/models/evaluation_session.cpp" line="231"/>
+        <location filename="../app/models/evaluation_session.cpp" line="247"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
@@ -1259,317 +1347,317 @@ Aussortiert — %1</translation>
 <context>
     <name>GeneratePage</name>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="89"/>
+        <location filename="../app/pages/generate_page.cpp" line="81"/>
         <source>Generate</source>
         <translation>Generieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="91"/>
+        <location filename="../app/pages/generate_page.cpp" line="83"/>
         <source>Generate (Ctrl+Return)</source>
         <translation>Generieren (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="93"/>
+        <location filename="../app/pages/generate_page.cpp" line="85"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="95"/>
+        <location filename="../app/pages/generate_page.cpp" line="87"/>
         <source>Stop after the current step (Esc); nothing of the unfinished image is written.</source>
         <translation>Nach dem laufenden Schritt anhalten (Esc); vom unfertigen Bild wird nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="165"/>
+        <location filename="../app/pages/generate_page.cpp" line="157"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="170"/>
+        <location filename="../app/pages/generate_page.cpp" line="162"/>
         <source>A diffusers folder or a Tessera checkpoint folder</source>
         <translation>Ein diffusers-Ordner oder ein Tessera-Checkpoint-Ordner</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="171"/>
+        <location filename="../app/pages/generate_page.cpp" line="163"/>
         <source>A diffusers model folder (model_index.json, unet/, vae/, …) or a training checkpoint (RUN_DIR/checkpoints/step-N), which is exported to a model folder first.</source>
         <translation>Ein diffusers-Modellordner (model_index.json, unet/, vae/, …) oder ein Trainings-Checkpoint (RUN_DIR/checkpoints/step-N), der zuerst in einen Modellordner exportiert wird.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="173"/>
-        <location filename="../app/pages/generate_page.cpp" line="280"/>
-        <location filename="../app/pages/generate_page.cpp" line="300"/>
+        <location filename="../app/pages/generate_page.cpp" line="165"/>
+        <location filename="../app/pages/generate_page.cpp" line="272"/>
+        <location filename="../app/pages/generate_page.cpp" line="292"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="174"/>
+        <location filename="../app/pages/generate_page.cpp" line="166"/>
         <source>Load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="185"/>
-        <location filename="../app/pages/generate_page.cpp" line="510"/>
+        <location filename="../app/pages/generate_page.cpp" line="177"/>
+        <location filename="../app/pages/generate_page.cpp" line="502"/>
         <source>No model loaded.</source>
         <translation>Kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="196"/>
+        <location filename="../app/pages/generate_page.cpp" line="188"/>
         <source>Prompt</source>
         <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="200"/>
+        <location filename="../app/pages/generate_page.cpp" line="192"/>
         <source>What to draw, e.g. a lighthouse on a cliff at dawn, oil painting</source>
         <translation>Was gezeigt werden soll, z. B. ein Leuchtturm auf einer Klippe im Morgengrauen, Ölgemälde</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="207"/>
+        <location filename="../app/pages/generate_page.cpp" line="199"/>
         <source>Negative prompt: what to avoid, e.g. blurry, text, watermark</source>
         <translation>Negativer Prompt: was vermieden werden soll, z. B. unscharf, Text, Wasserzeichen</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="214"/>
+        <location filename="../app/pages/generate_page.cpp" line="206"/>
         <source>Sampling</source>
         <translation>Sampling</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="218"/>
+        <location filename="../app/pages/generate_page.cpp" line="210"/>
         <source>Model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="224"/>
+        <location filename="../app/pages/generate_page.cpp" line="216"/>
         <source>Denoising steps (at least 1); more is slower and usually finer.</source>
         <translation>Entrauschungsschritte (mindestens 1); mehr ist langsamer und meist feiner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="231"/>
+        <location filename="../app/pages/generate_page.cpp" line="223"/>
         <source>Classifier-free guidance (CFG) scale: how closely to follow the prompt.</source>
         <translation>Classifier-free Guidance (CFG): wie genau der Prompt befolgt wird.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="236"/>
+        <location filename="../app/pages/generate_page.cpp" line="228"/>
         <source>Random</source>
         <translation>Zufällig</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="238"/>
+        <location filename="../app/pages/generate_page.cpp" line="230"/>
         <source>A new seed for every generation; the seed used is shown and stored in each image.</source>
         <translation>Ein neuer Seed für jede Generierung; der verwendete Seed wird angezeigt und in jedem Bild gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="252"/>
+        <location filename="../app/pages/generate_page.cpp" line="244"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="261"/>
+        <location filename="../app/pages/generate_page.cpp" line="253"/>
         <source>Images per generation, each with its own noise.</source>
         <translation>Bilder pro Generierung, jedes mit eigenem Rauschen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="262"/>
+        <location filename="../app/pages/generate_page.cpp" line="254"/>
         <source>Sampler</source>
         <translation>Sampler</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="263"/>
+        <location filename="../app/pages/generate_page.cpp" line="255"/>
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="264"/>
+        <location filename="../app/pages/generate_page.cpp" line="256"/>
         <source>Guidance (CFG)</source>
         <translation>Guidance (CFG)</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="265"/>
+        <location filename="../app/pages/generate_page.cpp" line="257"/>
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="267"/>
+        <location filename="../app/pages/generate_page.cpp" line="259"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="269"/>
+        <location filename="../app/pages/generate_page.cpp" line="261"/>
         <source>Batch</source>
         <translation>Anzahl</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="271"/>
+        <location filename="../app/pages/generate_page.cpp" line="263"/>
         <source>Start from an image (img2img)</source>
         <translation>Von einem Bild ausgehen (img2img)</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="279"/>
+        <location filename="../app/pages/generate_page.cpp" line="271"/>
         <source>A PNG image</source>
         <translation>Ein PNG-Bild</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="289"/>
+        <location filename="../app/pages/generate_page.cpp" line="281"/>
         <source>How much to change the image: 0 keeps it, 1 ignores it.</source>
         <translation>Wie stark das Bild verändert wird: 0 behält es, 1 ignoriert es.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="291"/>
+        <location filename="../app/pages/generate_page.cpp" line="283"/>
         <source>Image</source>
         <translation>Bild</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="293"/>
+        <location filename="../app/pages/generate_page.cpp" line="285"/>
         <source>Strength</source>
         <translation>Stärke</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="295"/>
+        <location filename="../app/pages/generate_page.cpp" line="287"/>
         <source>Output folder</source>
         <translation>Ausgabeordner</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="320"/>
+        <location filename="../app/pages/generate_page.cpp" line="312"/>
         <source>The image appears here as it forms.</source>
         <translation>Hier erscheint das Bild, während es entsteht.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="350"/>
+        <location filename="../app/pages/generate_page.cpp" line="342"/>
         <source>Select an image to see the parameters stored in it.</source>
         <translation>Ein Bild auswählen, um die darin gespeicherten Parameter zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="353"/>
+        <location filename="../app/pages/generate_page.cpp" line="345"/>
         <source>Copy parameters</source>
         <translation>Parameter kopieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="355"/>
+        <location filename="../app/pages/generate_page.cpp" line="347"/>
         <source>Open folder</source>
         <translation>Ordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="373"/>
+        <location filename="../app/pages/generate_page.cpp" line="365"/>
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="386"/>
+        <location filename="../app/pages/generate_page.cpp" line="378"/>
         <source>Choose a model folder or checkpoint</source>
         <translation>Modellordner oder Checkpoint wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="395"/>
-        <location filename="../app/pages/generate_page.cpp" line="509"/>
+        <location filename="../app/pages/generate_page.cpp" line="387"/>
+        <location filename="../app/pages/generate_page.cpp" line="501"/>
         <source>Choose a model folder first (a diffusers folder or a training checkpoint).</source>
         <translation>Zuerst einen Modellordner wählen (einen diffusers-Ordner oder einen Trainings-Checkpoint).</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="399"/>
+        <location filename="../app/pages/generate_page.cpp" line="391"/>
         <source>%1 is not a folder. Choose a diffusers model folder or a checkpoint folder.</source>
         <translation>%1 ist kein Ordner. Einen diffusers-Modellordner oder einen Checkpoint-Ordner wählen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="403"/>
+        <location filename="../app/pages/generate_page.cpp" line="395"/>
         <source>Wait for the current generation to end (or cancel it) before loading another model.</source>
         <translation>Vor dem Laden eines anderen Modells das Ende der laufenden Generierung abwarten (oder sie abbrechen).</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="407"/>
+        <location filename="../app/pages/generate_page.cpp" line="399"/>
         <source>Exporting and loading the checkpoint %1…</source>
         <translation>Checkpoint %1 wird exportiert und geladen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="408"/>
+        <location filename="../app/pages/generate_page.cpp" line="400"/>
         <source>Loading %1…</source>
         <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="416"/>
+        <location filename="../app/pages/generate_page.cpp" line="408"/>
         <source>Cannot load the model: %1</source>
         <translation>Das Modell kann nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="423"/>
+        <location filename="../app/pages/generate_page.cpp" line="415"/>
         <source>Model default (%1)</source>
         <translation>Modellvorgabe (%1)</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="435"/>
+        <location filename="../app/pages/generate_page.cpp" line="427"/>
         <source>Loaded %1: %2 × %3 px by default, sizes in multiples of %4, sampler %5.</source>
         <translation>%1 geladen: standardmäßig %2 × %3 px, Größen in Vielfachen von %4, Sampler %5.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="462"/>
+        <location filename="../app/pages/generate_page.cpp" line="454"/>
         <source>Enter a prompt: what the image should show.</source>
         <translation>Einen Prompt eingeben: was das Bild zeigen soll.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="470"/>
+        <location filename="../app/pages/generate_page.cpp" line="462"/>
         <source>The seed must be a whole number from 0 to %1, or tick Random.</source>
         <translation>Der Seed muss eine ganze Zahl von 0 bis %1 sein, oder „Zufällig“ ankreuzen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="478"/>
+        <location filename="../app/pages/generate_page.cpp" line="470"/>
         <source>Width and height must be multiples of %1 for this model: try %2 × %3.</source>
         <translation>Breite und Höhe müssen für dieses Modell Vielfache von %1 sein: z. B. %2 × %3.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="489"/>
+        <location filename="../app/pages/generate_page.cpp" line="481"/>
         <source>Choose the image to start from, or untick img2img.</source>
         <translation>Das Ausgangsbild wählen oder img2img abwählen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="491"/>
+        <location filename="../app/pages/generate_page.cpp" line="483"/>
         <source>%1 does not exist.</source>
         <translation>%1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="493"/>
+        <location filename="../app/pages/generate_page.cpp" line="485"/>
         <source>The image to start from must be a PNG.</source>
         <translation>Das Ausgangsbild muss ein PNG sein.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="498"/>
+        <location filename="../app/pages/generate_page.cpp" line="490"/>
         <source>Choose the folder the images are written to.</source>
         <translation>Den Ordner wählen, in den die Bilder geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="517"/>
-        <location filename="../app/pages/generate_page.cpp" line="523"/>
+        <location filename="../app/pages/generate_page.cpp" line="509"/>
+        <location filename="../app/pages/generate_page.cpp" line="515"/>
         <source>Nothing started: correct the fields marked in red.</source>
         <translation>Nichts gestartet: die rot markierten Felder korrigieren.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="522"/>
+        <location filename="../app/pages/generate_page.cpp" line="514"/>
         <source>Cannot write to %1: choose another folder.</source>
         <translation>In %1 kann nicht geschrieben werden: einen anderen Ordner wählen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="549"/>
+        <location filename="../app/pages/generate_page.cpp" line="541"/>
         <source>The model is not ready.</source>
         <translation>Das Modell ist nicht bereit.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="556"/>
+        <location filename="../app/pages/generate_page.cpp" line="548"/>
         <source>Starting…</source>
         <translation>Wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="567"/>
+        <location filename="../app/pages/generate_page.cpp" line="559"/>
         <source>Cancelling after the current step…</source>
         <translation>Abbruch nach dem laufenden Schritt…</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="573"/>
+        <location filename="../app/pages/generate_page.cpp" line="565"/>
         <source>Encoding the prompt…</source>
         <translation>Der Prompt wird kodiert…</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="582"/>
+        <location filename="../app/pages/generate_page.cpp" line="574"/>
         <source>Step %1 of %2</source>
         <translation>Schritt %1 von %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/pages/generate_page.cpp" line="605"/>
+        <location filename="../app/pages/generate_page.cpp" line="597"/>
         <source>%n image(s) written to %1 in %2 s.</source>
         <translation>
             <numerusform>%n Bild nach %1 geschrieben in %2 s.</numerusform>
@@ -1577,32 +1665,32 @@ Aussortiert — %1</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="610"/>
+        <location filename="../app/pages/generate_page.cpp" line="602"/>
         <source>Cancelled; nothing of the unfinished image was written.</source>
         <translation>Abgebrochen; vom unfertigen Bild wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="613"/>
+        <location filename="../app/pages/generate_page.cpp" line="605"/>
         <source>Generation failed: %1</source>
         <translation>Generierung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="631"/>
+        <location filename="../app/pages/generate_page.cpp" line="623"/>
         <source>Parameters copied.</source>
         <translation>Parameter kopiert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="658"/>
+        <location filename="../app/pages/generate_page.cpp" line="650"/>
         <source>Choose the image to start from</source>
         <translation>Ausgangsbild wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="659"/>
+        <location filename="../app/pages/generate_page.cpp" line="651"/>
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../app/pages/generate_page.cpp" line="664"/>
+        <location filename="../app/pages/generate_page.cpp" line="656"/>
         <source>Choose the output folder</source>
         <translation>Ausgabeordner wählen</translation>
     </message>
@@ -1636,208 +1724,208 @@ Aussortiert — %1</translation>
 <context>
     <name>LaunchDialog</name>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="89"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="82"/>
         <source>Launch %1</source>
         <translation>%1 starten</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="97"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="90"/>
         <source>Run name</source>
         <translation>Name des Laufs</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="99"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="92"/>
         <source>Config</source>
         <translation>Konfiguration</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="104"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="97"/>
         <source>&amp;This machine</source>
         <translation>&amp;Dieser Rechner</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="105"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="98"/>
         <source>&amp;SSH hosts</source>
         <translation>&amp;SSH-Hosts</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="106"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="99"/>
         <source>S&amp;lurm</source>
         <translation>S&amp;lurm</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="112"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="105"/>
         <source>The tessera binary on the machines that train (a name on their PATH, or a full path).</source>
         <translation>Das tessera-Programm auf den trainierenden Rechnern (ein Name in ihrem PATH oder ein vollständiger Pfad).</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="114"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="107"/>
         <source>Check the hosts first</source>
         <translation>Zuerst die Hosts prüfen</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="116"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="109"/>
         <source>The tessera binary, free GPUs, disk space and the rendezvous port, before anything starts.</source>
         <translation>Das tessera-Programm, freie GPUs, Speicherplatz und den Rendezvous-Port, bevor etwas startet.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="120"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="113"/>
         <source> GiB free disk</source>
         <translation> GiB freier Speicher</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="124"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="117"/>
         <source>tessera binary</source>
         <translation>tessera-Programm</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="150"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="143"/>
         <source>Launch</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="155"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="148"/>
         <source>Close; while launching: stop before the run starts (Esc).</source>
         <translation>Schließen; während des Startens: vor dem Start des Laufs abbrechen (Esc).</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="186"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="179"/>
         <source>The run folder on this machine: config, metrics, checkpoints and samples go there.</source>
         <translation>Der Ordner des Laufs auf diesem Rechner: Konfiguration, Metriken, Checkpoints und Beispielbilder landen dort.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="187"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="180"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="189"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="182"/>
         <source>Choose the run folder</source>
         <translation>Ordner des Laufs wählen</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="198"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="191"/>
         <source>Processes to start, one per GPU (Gloo between them on a CPU).</source>
         <translation>Zu startende Prozesse, einer pro GPU (Gloo zwischen ihnen auf einer CPU).</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="199"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="192"/>
         <source>Train on the CPU (no GPU check)</source>
         <translation>Auf der CPU trainieren (keine GPU-Prüfung)</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="201"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="194"/>
         <source>Run folder</source>
         <translation>Ordner des Laufs</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="203"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="196"/>
         <source>Processes</source>
         <translation>Prozesse</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="213"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="206"/>
         <source>One host per line: [user@]host[:port] or an ~/.ssh/config alias; the first is the rendezvous host</source>
         <translation>Ein Host pro Zeile: [user@]host[:port] oder ein Alias aus ~/.ssh/config; der erste ist der Rendezvous-Host</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="222"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="215"/>
         <source>The run folder on the hosts (absolute, or relative to the login folder); the same path on each.</source>
         <translation>Der Ordner des Laufs auf den Hosts (absolut oder relativ zum Login-Ordner); auf jedem derselbe Pfad.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="227"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="220"/>
         <source>Hosts</source>
         <translation>Hosts</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="229"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="222"/>
         <source>GPUs per host</source>
         <translation>GPUs pro Host</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="230"/>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="280"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="223"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="273"/>
         <source>Run folder there</source>
         <translation>Ordner des Laufs dort</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="232"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="225"/>
         <source>Rendezvous port</source>
         <translation>Rendezvous-Port</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="241"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="234"/>
         <source>The login node ([user@]host[:port]); empty: sbatch on this machine</source>
         <translation>Der Login-Knoten ([user@]host[:port]); leer: sbatch auf diesem Rechner</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="251"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="244"/>
         <source>[D-]HH:MM:SS; empty: the partition&apos;s limit</source>
         <translation>[T-]HH:MM:SS; leer: das Limit der Partition</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="259"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="252"/>
         <source>Extra lines, each a whole #SBATCH line, e.g. #SBATCH --exclusive</source>
         <translation>Zusätzliche Zeilen, jede eine ganze #SBATCH-Zeile, z. B. #SBATCH --exclusive</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="264"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="257"/>
         <source>The run folder on the cluster&apos;s shared file system.</source>
         <translation>Der Ordner des Laufs im gemeinsamen Dateisystem des Clusters.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="270"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="263"/>
         <source>The batch script that will be submitted.</source>
         <translation>Das Batch-Skript, das eingereicht wird.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="271"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="264"/>
         <source>Login host</source>
         <translation>Login-Host</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="273"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="266"/>
         <source>Nodes</source>
         <translation>Knoten</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="274"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="267"/>
         <source>GPUs per node</source>
         <translation>GPUs pro Knoten</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="275"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="268"/>
         <source>Time limit</source>
         <translation>Zeitlimit</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="276"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="269"/>
         <source>Partition</source>
         <translation>Partition</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="277"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="270"/>
         <source>Account</source>
         <translation>Konto</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="278"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="271"/>
         <source>Extra #SBATCH lines</source>
         <translation>Zusätzliche #SBATCH-Zeilen</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="282"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="275"/>
         <source>Batch script</source>
         <translation>Batch-Skript</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="352"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="345"/>
         <source>No script: %1</source>
         <translation>Kein Skript: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/dialogs/launch_dialog.cpp" line="362"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="355"/>
         <source>The global batch (%1) does not divide into microbatch %2 × %n rank(s): change the batch or the GPUs, or the run stops at its start.</source>
         <translation>
             <numerusform>Die globale Batchgröße (%1) ist nicht durch Mikrobatch %2 × %n Rang teilbar: Batchgröße oder GPUs ändern, sonst bricht der Lauf beim Start ab.</numerusform>
@@ -1845,155 +1933,132 @@ Aussortiert — %1</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="384"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="377"/>
         <source>&apos;%1&apos; is not a host: write [user@]host[:port] or an alias from ~/.ssh/config.</source>
         <translation>„%1“ ist kein Host: [user@]host[:port] oder einen Alias aus ~/.ssh/config schreiben.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="389"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="382"/>
         <source>Enter the run folder.</source>
         <translation>Den Ordner des Laufs eingeben.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="390"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="383"/>
         <source>The run folder cannot span lines.</source>
         <translation>Der Ordner des Laufs darf nicht über mehrere Zeilen gehen.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="393"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="386"/>
         <source>Give the run a name.</source>
         <translation>Dem Lauf einen Namen geben.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="399"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="392"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="405"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="398"/>
         <source>Enter at least one host.</source>
         <translation>Mindestens einen Host eingeben.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="413"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="406"/>
         <source>The time limit must read [D-]HH:MM:SS, e.g. 2-00:00:00.</source>
         <translation>Das Zeitlimit muss [T-]HH:MM:SS lauten, z. B. 2-00:00:00.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="415"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="408"/>
         <source>The partition may hold letters, digits and . _ , - only.</source>
         <translation>Die Partition darf nur Buchstaben, Ziffern und . _ , - enthalten.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="417"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="410"/>
         <source>The account may hold letters, digits and . _ - only.</source>
         <translation>Das Konto darf nur Buchstaben, Ziffern und . _ - enthalten.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="420"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="413"/>
         <source>Each extra line must start with &apos;#SBATCH &apos;: %1</source>
         <translation>Jede zusätzliche Zeile muss mit „#SBATCH “ beginnen: %1</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="441"/>
-        <source>Unknown host key</source>
-        <translation>Unbekannter Host-Schlüssel</translation>
-    </message>
-    <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="442"/>
-        <source>The host presents a key that is not in %1:
-
-%2 %3
-
-Trust it and add it to known_hosts? Compare the fingerprint with the one your administrator gave you.</source>
-        <translation>Der Host zeigt einen Schlüssel, der nicht in %1 steht:
-
-%2 %3
-
-Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdruck mit dem, den Ihnen Ihr Administrator gegeben hat.</translation>
-    </message>
-    <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="453"/>
-        <source>Key passphrase</source>
-        <translation>Passphrase des Schlüssels</translation>
-    </message>
-    <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="463"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="428"/>
         <source>Nothing started: correct the fields marked in red.</source>
         <translation>Nichts gestartet: die rot markierten Felder korrigieren.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="468"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="433"/>
         <source>Nothing started: %1</source>
         <translation>Nichts gestartet: %1</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="497"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="462"/>
         <source>Starting…</source>
         <translation>Starte…</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="506"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="471"/>
         <source>Copying the config into the run folder…</source>
         <translation>Kopiere die Konfiguration in den Ordner des Laufs…</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="507"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="472"/>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1…</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="508"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="473"/>
         <source>Uploading the config to %1…</source>
         <translation>Lade die Konfiguration auf %1 hoch…</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="509"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="474"/>
         <source>Checking the hosts (tessera, GPUs, disk, rendezvous)…</source>
         <translation>Prüfe die Hosts (tessera, GPUs, Speicher, Rendezvous)…</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="510"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="475"/>
         <source>Starting the run…</source>
         <translation>Starte den Lauf…</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="511"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="476"/>
         <source>Recording the run…</source>
         <translation>Trage den Lauf ein…</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="523"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="488"/>
         <source>Run %1 started; follow it on the Runs page (Ctrl+3).</source>
         <translation>Lauf %1 gestartet; auf der Seite „Läufe“ verfolgen (Strg+3).</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="526"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="491"/>
         <source>Cancelled; nothing was started.</source>
         <translation>Abgebrochen; nichts wurde gestartet.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="528"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="493"/>
         <source>The host checks failed (see below): fix them, or untick the checks to launch anyway.</source>
         <translation>Die Prüfung der Hosts ist fehlgeschlagen (siehe unten): die Fehler beheben oder die Prüfung abwählen, um trotzdem zu starten.</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="530"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="495"/>
         <source>Not started: %1</source>
         <translation>Nicht gestartet: %1</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="541"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="506"/>
         <source>Cancelling before the next stage…</source>
         <translation>Breche vor dem nächsten Schritt ab…</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="561"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="526"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location filename="../app/dialogs/launch_dialog.cpp" line="561"/>
+        <location filename="../app/dialogs/launch_dialog.cpp" line="526"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -2037,17 +2102,9 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation>Datensätze</translation>
     </message>
     <message>
-        <source>Import image folders or CSV/JSONL manifests into a catalog, review thumbnails and captions, filter by size, aspect, score, language and near-duplicates, and write MDS shards for training.</source>
-        <translation type="vanished">Bildordner oder CSV/JSONL-Manifeste in einen Katalog importieren, Vorschaubilder und Bildunterschriften prüfen, nach Größe, Seitenverhältnis, Bewertung, Sprache und Beinahe-Duplikaten filtern und MDS-Shards für das Training schreiben.</translation>
-    </message>
-    <message>
         <location filename="../app/main_window.cpp" line="64"/>
         <source>Train</source>
         <translation>Training</translation>
-    </message>
-    <message>
-        <source>Edit a run configuration from the SD2-base presets, estimate its cost and time, and launch it locally, on SSH hosts or through Slurm.</source>
-        <translation type="vanished">Eine Laufkonfiguration aus den SD2-base-Vorlagen bearbeiten, Kosten und Dauer abschätzen und sie lokal, auf SSH-Hosts oder über Slurm starten.</translation>
     </message>
     <message>
         <location filename="../app/main_window.cpp" line="66"/>
@@ -2055,26 +2112,14 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
         <translation>Läufe</translation>
     </message>
     <message>
-        <source>Follow runs on the cluster: live loss, learning rate and throughput curves, logs, samples as they arrive, cancel, reattach and fetch checkpoints.</source>
-        <translation type="vanished">Läufe auf dem Cluster verfolgen: Verlust-, Lernraten- und Durchsatzkurven in Echtzeit, Protokolle, Beispielbilder sobald sie eintreffen, abbrechen, wieder verbinden und Checkpoints abholen.</translation>
-    </message>
-    <message>
         <location filename="../app/main_window.cpp" line="70"/>
         <source>Generate</source>
         <translation>Generieren</translation>
     </message>
     <message>
-        <source>Generate images from a checkpoint or diffusers folder on this machine: prompt, negative prompt, sampler, steps, guidance, seed, size, img2img, and a gallery that keeps every image&apos;s parameters.</source>
-        <translation type="vanished">Bilder aus einem Checkpoint oder diffusers-Ordner auf diesem Rechner erzeugen: Prompt, negativer Prompt, Sampler, Schritte, Guidance, Seed, Größe, img2img und eine Galerie, die die Parameter jedes Bildes festhält.</translation>
-    </message>
-    <message>
         <location filename="../app/main_window.cpp" line="71"/>
         <source>Evaluate</source>
         <translation>Bewerten</translation>
-    </message>
-    <message>
-        <source>Compare two checkpoints blind on a prompt set such as DrawBench and record which images people prefer.</source>
-        <translation type="vanished">Zwei Checkpoints blind auf einem Prompt-Satz wie DrawBench vergleichen und festhalten, welche Bilder bevorzugt werden.</translation>
     </message>
     <message>
         <location filename="../app/main_window.cpp" line="83"/>
@@ -2324,6 +2369,59 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
     </message>
 </context>
 <context>
+    <name>RemoteEvaluationGenerator</name>
+    <message>
+        <location filename="../app/workers/remote_evaluation.cpp" line="83"/>
+        <source>connecting to %1</source>
+        <translation>Verbindung zu %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workers/remote_evaluation.cpp" line="84"/>
+        <source>checking %1</source>
+        <translation>%1 wird geprüft</translation>
+    </message>
+    <message>
+        <location filename="../app/workers/remote_evaluation.cpp" line="85"/>
+        <source>starting on %1</source>
+        <translation>Start auf %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workers/remote_evaluation.cpp" line="86"/>
+        <source>generating on %1</source>
+        <translation>Generierung auf %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workers/remote_evaluation.cpp" line="87"/>
+        <source>preparing on %1</source>
+        <translation>Vorbereitung auf %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workers/remote_evaluation.cpp" line="88"/>
+        <source>Model %1: %2…</source>
+        <translation>Modell %1: %2…</translation>
+    </message>
+    <message>
+        <location filename="../app/workers/remote_evaluation.cpp" line="91"/>
+        <source>Model %1: %2 of %3 images made on the host</source>
+        <translation>Modell %1: %2 von %3 Bildern auf dem Host erzeugt</translation>
+    </message>
+    <message>
+        <location filename="../app/workers/remote_evaluation.cpp" line="99"/>
+        <source>Connection restored.</source>
+        <translation>Verbindung wiederhergestellt.</translation>
+    </message>
+    <message>
+        <location filename="../app/workers/remote_evaluation.cpp" line="99"/>
+        <source>Connection lost (%1); trying again…</source>
+        <translation>Verbindung verloren (%1); neuer Versuch…</translation>
+    </message>
+    <message>
+        <location filename="../app/workers/remote_evaluation.cpp" line="107"/>
+        <source>Cannot move %1 to %2.</source>
+        <translation>%1 kann nicht nach %2 verschoben werden.</translation>
+    </message>
+</context>
+<context>
     <name>RunConfigDocument</name>
     <message>
         <location filename="../app/models/run_config_document.cpp" line="49"/>
@@ -2452,48 +2550,71 @@ Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdr
 <context>
     <name>RunsPage</name>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="31"/>
+        <location filename="../app/pages/runs_page.cpp" line="32"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="33"/>
-        <location filename="../app/pages/runs_page.cpp" line="271"/>
+        <location filename="../app/pages/runs_page.cpp" line="34"/>
+        <location filename="../app/pages/runs_page.cpp" line="246"/>
         <source>Cancel run</source>
         <translation>Lauf abbrechen</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="36"/>
+        <location filename="../app/pages/runs_page.cpp" line="37"/>
         <source>Log scale</source>
         <translation>Log-Skala</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="43"/>
+        <location filename="../app/pages/runs_page.cpp" line="44"/>
         <source>Smoothing of the loss curve</source>
         <translation>Glättung der Loss-Kurve</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="47"/>
+        <location filename="../app/pages/runs_page.cpp" line="48"/>
         <source>Smoothing</source>
         <translation>Glättung</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="64"/>
+        <location filename="../app/pages/runs_page.cpp" line="65"/>
         <source>Select a run to follow it (Ctrl+click to overlay several).</source>
         <translation>Einen Lauf auswählen, um ihm zu folgen (Strg+Klick legt mehrere übereinander).</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="105"/>
+        <location filename="../app/pages/runs_page.cpp" line="106"/>
         <source>Some run records cannot be read: %1</source>
         <translation>Einige Laufeinträge können nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="148"/>
+        <location filename="../app/pages/runs_page.cpp" line="165"/>
+        <source>%1: connection lost (%2); retrying</source>
+        <translation>%1: Verbindung verloren (%2); neuer Versuch</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="214"/>
+        <source>step %1 · loss %2 · lr %3 · %4 images/s · %5 samples seen</source>
+        <translation>Schritt %1 · Loss %2 · LR %3 · %4 Bilder/s · %5 Beispiele gesehen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="238"/>
+        <source>%1 — %2 on %3, %4</source>
+        <translation>%1 — %2 auf %3, %4</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="246"/>
+        <source>Stop every process of %1 on every host?</source>
+        <translation>Jeden Prozess von %1 auf jedem Host beenden?</translation>
+    </message>
+</context>
+<context>
+    <name>SshPrompts</name>
+    <message>
+        <location filename="../app/dialogs/ssh_prompts.cpp" line="21"/>
         <source>Unknown host key</source>
         <translation>Unbekannter Host-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="149"/>
+        <location filename="../app/dialogs/ssh_prompts.cpp" line="22"/>
         <source>The host presents a key that is not in %1:
 
 %2 %3
@@ -2503,471 +2624,451 @@ Trust it and add it to known_hosts? Compare the fingerprint with the one your ad
 
 %2 %3
 
-Ihm vertrauen und ihn zu known_hosts hinzufügen? Den Fingerabdruck mit dem vergleichen, den Ihr Administrator Ihnen gegeben hat.</translation>
+Ihm vertrauen und ihn zu known_hosts hinzufügen? Vergleichen Sie den Fingerabdruck mit dem, den Ihnen Ihr Administrator gegeben hat.</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="160"/>
+        <location filename="../app/dialogs/ssh_prompts.cpp" line="33"/>
         <source>Key passphrase</source>
         <translation>Passphrase des Schlüssels</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/runs_page.cpp" line="190"/>
-        <source>%1: connection lost (%2); retrying</source>
-        <translation>%1: Verbindung verloren (%2); neuer Versuch</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/runs_page.cpp" line="239"/>
-        <source>step %1 · loss %2 · lr %3 · %4 images/s · %5 samples seen</source>
-        <translation>Schritt %1 · Loss %2 · LR %3 · %4 Bilder/s · %5 Beispiele gesehen</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/runs_page.cpp" line="263"/>
-        <source>%1 — %2 on %3, %4</source>
-        <translation>%1 — %2 auf %3, %4</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/runs_page.cpp" line="271"/>
-        <source>Stop every process of %1 on every host?</source>
-        <translation>Jeden Prozess von %1 auf jedem Host beenden?</translation>
     </message>
 </context>
 <context>
     <name>TrainPage</name>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="64"/>
+        <location filename="../app/pages/train_page.cpp" line="56"/>
         <source> steps</source>
         <translation> Schritte</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="97"/>
+        <location filename="../app/pages/train_page.cpp" line="89"/>
         <source>Cost and time</source>
         <translation>Kosten und Zeit</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="102"/>
+        <location filename="../app/pages/train_page.cpp" line="94"/>
         <source>Engine check</source>
         <translation>Prüfung durch die Engine</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="104"/>
-        <location filename="../app/pages/train_page.cpp" line="442"/>
+        <location filename="../app/pages/train_page.cpp" line="96"/>
+        <location filename="../app/pages/train_page.cpp" line="434"/>
         <source>Check asks the engine whether it can train this config (Ctrl+K).</source>
         <translation>„Prüfen“ fragt die Engine, ob sie diese Konfiguration trainieren kann (Strg+K).</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="110"/>
+        <location filename="../app/pages/train_page.cpp" line="102"/>
         <source>Check</source>
         <translation>Prüfen</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="112"/>
+        <location filename="../app/pages/train_page.cpp" line="104"/>
         <source>Have the engine read the config and build its UNet (Ctrl+K).</source>
         <translation>Die Engine die Konfiguration lesen und ihr UNet bauen lassen (Strg+K).</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="113"/>
+        <location filename="../app/pages/train_page.cpp" line="105"/>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="115"/>
+        <location filename="../app/pages/train_page.cpp" line="107"/>
         <source>Save the config (Ctrl+S; Save as: Ctrl+Shift+S).</source>
         <translation>Die Konfiguration speichern (Strg+S; Speichern unter: Strg+Umschalt+S).</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="116"/>
+        <location filename="../app/pages/train_page.cpp" line="108"/>
         <source>Launch…</source>
         <translation>Starten…</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="118"/>
+        <location filename="../app/pages/train_page.cpp" line="110"/>
         <source>Save and launch the run here, on SSH hosts or through Slurm (Ctrl+Return).</source>
         <translation>Speichern und den Lauf hier, auf SSH-Hosts oder über Slurm starten (Strg+Eingabe).</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="178"/>
+        <location filename="../app/pages/train_page.cpp" line="170"/>
         <source>Configuration</source>
         <translation>Konfiguration</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="183"/>
+        <location filename="../app/pages/train_page.cpp" line="175"/>
         <source>Choose a preset…</source>
         <translation>Eine Vorlage wählen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="186"/>
+        <location filename="../app/pages/train_page.cpp" line="178"/>
         <source>Start from a preset: SD2-base stage 1 (256 px), stage 2 (512 px), or a tiny demo that trains in seconds on a CPU.</source>
         <translation>Von einer Vorlage ausgehen: SD2-base Stufe 1 (256 px), Stufe 2 (512 px) oder eine winzige Demo, die in Sekunden auf einer CPU trainiert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="188"/>
+        <location filename="../app/pages/train_page.cpp" line="180"/>
         <source>Open…</source>
         <translation>Öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="189"/>
+        <location filename="../app/pages/train_page.cpp" line="181"/>
         <source>Open a run config (YAML) (Ctrl+O).</source>
         <translation>Eine Laufkonfiguration (YAML) öffnen (Strg+O).</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="190"/>
+        <location filename="../app/pages/train_page.cpp" line="182"/>
         <source>Save as…</source>
         <translation>Speichern unter…</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="206"/>
+        <location filename="../app/pages/train_page.cpp" line="198"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="210"/>
+        <location filename="../app/pages/train_page.cpp" line="202"/>
         <source>The run&apos;s name: shown on the Runs page and in the run&apos;s files.</source>
         <translation>Der Name des Laufs: angezeigt auf der Seite „Läufe“ und in den Dateien des Laufs.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="219"/>
+        <location filename="../app/pages/train_page.cpp" line="211"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="224"/>
+        <location filename="../app/pages/train_page.cpp" line="216"/>
         <source>Global batch: images per optimizer step over all GPUs (microbatch × accumulation × GPUs).</source>
         <translation>Globale Batchgröße: Bilder pro Optimiererschritt über alle GPUs (Mikrobatch × Akkumulation × GPUs).</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="228"/>
+        <location filename="../app/pages/train_page.cpp" line="220"/>
         <source>Images per GPU per forward/backward pass; lower it when memory runs out.</source>
         <translation>Bilder pro GPU und Vorwärts-/Rückwärtsdurchlauf; verringern, wenn der Speicher nicht reicht.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="231"/>
+        <location filename="../app/pages/train_page.cpp" line="223"/>
         <source>Optimizer steps (max_duration); the reference: 550,000 at 256 px, then 850,000 at 512 px.</source>
         <translation>Optimiererschritte (max_duration); die Referenz: 550.000 bei 256 px, dann 850.000 bei 512 px.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="232"/>
+        <location filename="../app/pages/train_page.cpp" line="224"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="234"/>
+        <location filename="../app/pages/train_page.cpp" line="226"/>
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="235"/>
+        <location filename="../app/pages/train_page.cpp" line="227"/>
         <source>Image size</source>
         <translation>Bildgröße</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="237"/>
+        <location filename="../app/pages/train_page.cpp" line="229"/>
         <source>Global batch</source>
         <translation>Globale Batchgröße</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="238"/>
+        <location filename="../app/pages/train_page.cpp" line="230"/>
         <source>Microbatch per GPU</source>
         <translation>Mikrobatch pro GPU</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="240"/>
+        <location filename="../app/pages/train_page.cpp" line="232"/>
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="242"/>
+        <location filename="../app/pages/train_page.cpp" line="234"/>
         <source>Optimizer</source>
         <translation>Optimierer</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="246"/>
+        <location filename="../app/pages/train_page.cpp" line="238"/>
         <source>AdamW learning rate, e.g. 1e-4.</source>
         <translation>Lernrate von AdamW, z. B. 1e-4.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="254"/>
+        <location filename="../app/pages/train_page.cpp" line="246"/>
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="256"/>
+        <location filename="../app/pages/train_page.cpp" line="248"/>
         <source>Weight decay</source>
         <translation>Weight Decay</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="258"/>
+        <location filename="../app/pages/train_page.cpp" line="250"/>
         <source>Schedule</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="259"/>
+        <location filename="../app/pages/train_page.cpp" line="251"/>
         <source>Warm-up</source>
         <translation>Aufwärmen</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="262"/>
+        <location filename="../app/pages/train_page.cpp" line="254"/>
         <source>EMA of the weights</source>
         <translation>EMA der Gewichte</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="269"/>
+        <location filename="../app/pages/train_page.cpp" line="261"/>
         <source>The first step that updates the EMA (the reference: 800,000, the last 50k of stage 2).</source>
         <translation>Der erste Schritt, der die EMA aktualisiert (die Referenz: 800.000, die letzten 50k von Stufe 2).</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="271"/>
+        <location filename="../app/pages/train_page.cpp" line="263"/>
         <source>Smoothing</source>
         <translation>Glättung</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="272"/>
+        <location filename="../app/pages/train_page.cpp" line="264"/>
         <source>Start</source>
         <translation>Beginn</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="275"/>
+        <location filename="../app/pages/train_page.cpp" line="267"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="279"/>
+        <location filename="../app/pages/train_page.cpp" line="271"/>
         <source>amp_bf16 and amp_fp16 need CUDA; fp32 works everywhere.</source>
         <translation>amp_bf16 und amp_fp16 brauchen CUDA; fp32 läuft überall.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="286"/>
-        <location filename="../app/pages/train_page.cpp" line="312"/>
+        <location filename="../app/pages/train_page.cpp" line="278"/>
+        <location filename="../app/pages/train_page.cpp" line="304"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="293"/>
+        <location filename="../app/pages/train_page.cpp" line="285"/>
         <source>Prediction</source>
         <translation>Vorhersage</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="294"/>
+        <location filename="../app/pages/train_page.cpp" line="286"/>
         <source>Precision</source>
         <translation>Genauigkeit</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="295"/>
+        <location filename="../app/pages/train_page.cpp" line="287"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="296"/>
+        <location filename="../app/pages/train_page.cpp" line="288"/>
         <source>Start from</source>
         <translation>Ausgehen von</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="296"/>
+        <location filename="../app/pages/train_page.cpp" line="288"/>
         <source>Nothing: train from scratch</source>
         <translation>Nichts: von Grund auf trainieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="297"/>
+        <location filename="../app/pages/train_page.cpp" line="289"/>
         <source>Choose weights to start from</source>
         <translation>Gewichte wählen, von denen ausgegangen wird</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="298"/>
+        <location filename="../app/pages/train_page.cpp" line="290"/>
         <source>VAE and text encoder</source>
         <translation>VAE und Text-Encoder</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="299"/>
+        <location filename="../app/pages/train_page.cpp" line="291"/>
         <source>A diffusers folder (vae/, text_encoder/, tokenizer/)</source>
         <translation>Ein diffusers-Ordner (vae/, text_encoder/, tokenizer/)</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="300"/>
+        <location filename="../app/pages/train_page.cpp" line="292"/>
         <source>Choose the diffusers folder with the VAE and text encoder</source>
         <translation>Den diffusers-Ordner mit VAE und Text-Encoder wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="302"/>
+        <location filename="../app/pages/train_page.cpp" line="294"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="306"/>
+        <location filename="../app/pages/train_page.cpp" line="298"/>
         <source>mds_latents: latent shards (MDS); latents_safetensors: one .safetensors file; synthetic_latents: random data for smoke tests.</source>
         <translation>mds_latents: Latent-Shards (MDS); latents_safetensors: eine .safetensors-Datei; synthetic_latents: Zufallsdaten für Rauchtests.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="311"/>
+        <location filename="../app/pages/train_page.cpp" line="303"/>
         <source>The shards folder or file, as the training machines see it</source>
         <translation>Der Shard-Ordner oder die Datei, wie die trainierenden Rechner sie sehen</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="313"/>
+        <location filename="../app/pages/train_page.cpp" line="305"/>
         <source>Choose the dataset</source>
         <translation>Den Datensatz wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="317"/>
+        <location filename="../app/pages/train_page.cpp" line="309"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="318"/>
+        <location filename="../app/pages/train_page.cpp" line="310"/>
         <source>Path</source>
         <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="321"/>
+        <location filename="../app/pages/train_page.cpp" line="313"/>
         <source>Checkpoints</source>
         <translation>Checkpoints</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="324"/>
+        <location filename="../app/pages/train_page.cpp" line="316"/>
         <source>Only at the end</source>
         <translation>Nur am Ende</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="328"/>
+        <location filename="../app/pages/train_page.cpp" line="320"/>
         <source>Save every</source>
         <translation>Speichern alle</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="329"/>
+        <location filename="../app/pages/train_page.cpp" line="321"/>
         <source>Keep the last</source>
         <translation>Die letzten behalten</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="452"/>
+        <location filename="../app/pages/train_page.cpp" line="444"/>
         <source>Cannot read the preset %1: %2</source>
         <translation>Die Vorlage %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="469"/>
+        <location filename="../app/pages/train_page.cpp" line="461"/>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="496"/>
+        <location filename="../app/pages/train_page.cpp" line="488"/>
         <source>Not saved: correct the fields marked in red.</source>
         <translation>Nicht gespeichert: die rot markierten Felder korrigieren.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="502"/>
+        <location filename="../app/pages/train_page.cpp" line="494"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="525"/>
+        <location filename="../app/pages/train_page.cpp" line="517"/>
         <source>Save the run config</source>
         <translation>Die Laufkonfiguration speichern</translation>
     </message>
     <message>
+        <location filename="../app/pages/train_page.cpp" line="517"/>
         <location filename="../app/pages/train_page.cpp" line="525"/>
-        <location filename="../app/pages/train_page.cpp" line="533"/>
         <source>Run configs (*.yaml *.yml)</source>
         <translation>Laufkonfigurationen (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="533"/>
+        <location filename="../app/pages/train_page.cpp" line="525"/>
         <source>Open a run config</source>
         <translation>Eine Laufkonfiguration öffnen</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="541"/>
+        <location filename="../app/pages/train_page.cpp" line="533"/>
         <source>Discard the changes?</source>
         <translation>Änderungen verwerfen?</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="542"/>
+        <location filename="../app/pages/train_page.cpp" line="534"/>
         <source>The config has unsaved changes. Load the preset %1 instead?</source>
         <translation>Die Konfiguration hat ungespeicherte Änderungen. Stattdessen die Vorlage %1 laden?</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="565"/>
+        <location filename="../app/pages/train_page.cpp" line="557"/>
         <source>Preset %1, not saved yet</source>
         <translation>Vorlage %1, noch nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="567"/>
+        <location filename="../app/pages/train_page.cpp" line="559"/>
         <source>%1 (modified)</source>
         <translation>%1 (geändert)</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="585"/>
+        <location filename="../app/pages/train_page.cpp" line="577"/>
         <source>Give the run a name.</source>
         <translation>Dem Lauf einen Namen geben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="587"/>
+        <location filename="../app/pages/train_page.cpp" line="579"/>
         <source>The image size must be a multiple of 8 (the VAE&apos;s factor): try %1.</source>
         <translation>Die Bildgröße muss ein Vielfaches von 8 sein (der Faktor des VAE): %1 versuchen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="591"/>
+        <location filename="../app/pages/train_page.cpp" line="583"/>
         <source>The global batch (%1) must be a multiple of the microbatch (%2): the difference is made up by accumulation and GPUs.</source>
         <translation>Die globale Batchgröße (%1) muss ein Vielfaches des Mikrobatches (%2) sein: den Rest machen Akkumulation und GPUs aus.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="597"/>
+        <location filename="../app/pages/train_page.cpp" line="589"/>
         <source>Enter the learning rate as a number, e.g. 1e-4.</source>
         <translation>Die Lernrate als Zahl eingeben, z. B. 1e-4.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="598"/>
+        <location filename="../app/pages/train_page.cpp" line="590"/>
         <source>The learning rate must be above 0 and at most 10.</source>
         <translation>Die Lernrate muss über 0 und höchstens 10 sein.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="602"/>
+        <location filename="../app/pages/train_page.cpp" line="594"/>
         <source>The weight decay must be a number from 0 to 10, e.g. 0.01.</source>
         <translation>Der Weight Decay muss eine Zahl von 0 bis 10 sein, z. B. 0.01.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="605"/>
+        <location filename="../app/pages/train_page.cpp" line="597"/>
         <source>The warm-up (%1 steps) is longer than the run (%2 steps).</source>
         <translation>Das Aufwärmen (%1 Schritte) ist länger als der Lauf (%2 Schritte).</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="611"/>
+        <location filename="../app/pages/train_page.cpp" line="603"/>
         <source>The smoothing must be a number from 0 to 1, e.g. 0.9999.</source>
         <translation>Die Glättung muss eine Zahl von 0 bis 1 sein, z. B. 0.9999.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="613"/>
+        <location filename="../app/pages/train_page.cpp" line="605"/>
         <source>The EMA starts at step %1, after the run&apos;s last step (%2): it would never be updated.</source>
         <translation>Die EMA beginnt bei Schritt %1, nach dem letzten Schritt des Laufs (%2): sie würde nie aktualisiert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="620"/>
+        <location filename="../app/pages/train_page.cpp" line="612"/>
         <source>Enter where the data is (as the training machines see it), or choose synthetic_latents.</source>
         <translation>Eingeben, wo die Daten liegen (wie die trainierenden Rechner sie sehen), oder synthetic_latents wählen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="638"/>
+        <location filename="../app/pages/train_page.cpp" line="630"/>
         <source>Correct the fields marked in red first.</source>
         <translation>Zuerst die rot markierten Felder korrigieren.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="645"/>
+        <location filename="../app/pages/train_page.cpp" line="637"/>
         <source>Cannot write a temporary copy of the config: %1</source>
         <translation>Eine temporäre Kopie der Konfiguration kann nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="660"/>
+        <location filename="../app/pages/train_page.cpp" line="652"/>
         <source>The engine accepts the config: %1.</source>
         <translation>Die Engine akzeptiert die Konfiguration: %1.</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="662"/>
+        <location filename="../app/pages/train_page.cpp" line="654"/>
         <source>The engine refuses the config: %1</source>
         <translation>Die Engine lehnt die Konfiguration ab: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="668"/>
+        <location filename="../app/pages/train_page.cpp" line="660"/>
         <source>Checking (the engine builds the UNet; a large one takes a few seconds)…</source>
         <translation>Prüfe (die Engine baut das UNet; ein großes dauert einige Sekunden)…</translation>
     </message>
     <message>
-        <location filename="../app/pages/train_page.cpp" line="678"/>
+        <location filename="../app/pages/train_page.cpp" line="670"/>
         <source>Nothing launched: correct the fields marked in red.</source>
         <translation>Nichts gestartet: die rot markierten Felder korrigieren.</translation>
     </message>

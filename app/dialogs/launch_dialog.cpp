@@ -1,4 +1,6 @@
 #include "dialogs/launch_dialog.h"
+
+#include "dialogs/ssh_prompts.h"
 #include "widgets/field_error_label.h"
 
 #include "tessera/remote/slurm_launcher.h"
@@ -11,7 +13,6 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -420,34 +421,6 @@ bool LaunchDialog::validate() {
 
 // ---- launching ------------------------------------------------------------------------------
 
-tessera::remote::ConnectOptions LaunchDialog::connectOptions() {
-  tessera::remote::ConnectOptions o;
-  QPointer<LaunchDialog> self(this);
-  // Asked on the GUI thread while the launch thread waits for the answer.
-  o.acceptUnknownHostKey = [self](const tessera::remote::HostKeyInfo& info) {
-    bool accept = false;
-    if (self.isNull()) return false;
-    QMetaObject::invokeMethod(
-        self.data(),
-        [&] {
-          accept = QMessageBox::question(self.data(), tr("Unknown host key"),
-                                         tr("The host presents a key that is not in %1:\n\n%2 %3\n\nTrust it and add it to "
-                                            "known_hosts? Compare the fingerprint with the one your administrator gave you.")
-                                             .arg(info.knownHostsFile, info.keyType, info.fingerprint)) == QMessageBox::Yes;
-        },
-        Qt::BlockingQueuedConnection);
-    return accept;
-  };
-  o.passphrase = [self](const QString& prompt) {
-    QString text;
-    if (self.isNull()) return text;
-    QMetaObject::invokeMethod(
-        self.data(), [&] { text = QInputDialog::getText(self.data(), tr("Key passphrase"), prompt, QLineEdit::Password); },
-        Qt::BlockingQueuedConnection);
-    return text;  // used once by libssh, never stored
-  };
-  return o;
-}
 
 bool LaunchDialog::launch() {
   if (m_worker != nullptr || !m_runId.isEmpty()) return false;
@@ -460,7 +433,7 @@ bool LaunchDialog::launch() {
     m_stage->setText(tr("Nothing started: %1").arg(problem));
     return false;
   }
-  r.connect = connectOptions();
+  r.connect = SshPrompts::connectOptions(this);
   saveSettings();
   m_cancel = std::make_shared<std::atomic_bool>(false);
   auto result = std::make_shared<RunLaunchResult>();

@@ -68,7 +68,6 @@ class LaunchDialog : public QDialog {
   void loadSettings();
   void saveSettings() const;
   int worldSize() const;
-  tessera::remote::ConnectOptions connectOptions();
 
   QString m_configPath;
   QString m_registryFolder;

@@ -62,6 +62,14 @@ bool EvaluationSession::open(const QString& folder, QString* error) {
   s.guidance = o.value(QStringLiteral("guidance")).toDouble(7.5);
   s.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
   s.orderSeed = o.value(QStringLiteral("order_seed")).toString().toULongLong();
+  s.generateOn = o.value(QStringLiteral("generate_on")).toString(QStringLiteral("local"));
+  s.host = o.value(QStringLiteral("host")).toString();
+  s.tesseraPath = o.value(QStringLiteral("tessera")).toString(QStringLiteral("tessera"));
+  s.hostCpu = o.value(QStringLiteral("host_cpu")).toBool(false);
+  if (s.generateOn != QLatin1String("local") && s.generateOn != QLatin1String("ssh") && s.generateOn != QLatin1String("slurm")) {
+    if (error) *error = tr("%1 names an unknown place to generate: %2.").arg(file.fileName(), s.generateOn);
+    return false;
+  }
   QList<EvaluationItem> items;
   for (const QJsonValue& v : o.value(QStringLiteral("items")).toArray()) {
     const QJsonObject io = v.toObject();
@@ -96,6 +104,10 @@ bool EvaluationSession::save(QString* error) const {
   o.insert(QStringLiteral("guidance"), m_settings.guidance);
   o.insert(QStringLiteral("seed"), u64(m_settings.seed));  // strings: JSON numbers lose 64-bit seeds
   o.insert(QStringLiteral("order_seed"), u64(m_settings.orderSeed));
+  o.insert(QStringLiteral("generate_on"), m_settings.generateOn);
+  o.insert(QStringLiteral("host"), m_settings.host);
+  o.insert(QStringLiteral("tessera"), m_settings.tesseraPath);
+  o.insert(QStringLiteral("host_cpu"), m_settings.hostCpu);
   QJsonArray items;
   for (const EvaluationItem& item : m_items) {
     QJsonObject io;

@@ -30,6 +30,12 @@ struct EvaluationSettings {
   double guidance = 7.5;
   quint64 seed = 0;        // prompt i uses seed + i, for both models
   quint64 orderSeed = 0;   // draws the left/right sides
+  // Where the images are generated: "local" (in this process), or "ssh" / "slurm" through
+  // tessera-remote's generation jobs; then modelA/modelB are paths on that host.
+  QString generateOn = QStringLiteral("local");
+  QString host;            // ssh: [user@]host[:port]; slurm: the login host (empty: this machine)
+  QString tesseraPath = QStringLiteral("tessera");  // the binary on that host
+  bool hostCpu = false;    // generate on the host's CPU (no GPU asked for or checked)
 };
 
 // One row of the summary: a criterion ("quality" or "alignment"), a category ("" = overall).

@@ -1,10 +1,14 @@
 #include "pages/evaluate_page.h"
+#include "dialogs/ssh_prompts.h"
 #include "widgets/field_error_label.h"
 
 #include "models/gallery_model.h"
 #include "widgets/preference_chart.h"
 #include "workers/local_generator.h"
+#include "workers/remote_evaluation.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -44,6 +48,9 @@ const char* const kWidthKey = "evaluate/width";
 const char* const kHeightKey = "evaluate/height";
 const char* const kGuidanceKey = "evaluate/guidance";
 const char* const kSeedKey = "evaluate/seed";
+const char* const kGenerateOnKey = "evaluate/generateOn";
+const char* const kHostKey = "evaluate/host";
+const char* const kTesseraKey = "evaluate/tessera";
 
 constexpr int kImageSize = 384;
 
@@ -61,6 +68,7 @@ QString percent(double v) { return QString::number(100.0 * v, 'f', 1) + QLatin1C
 
 EvaluatePage::EvaluatePage(QWidget* parent) : QWidget(parent) {
   m_generator = new LocalGenerator(this);
+  m_remote = new RemoteEvaluationGenerator(this);
   m_stack = new QStackedWidget(this);
   m_stack->addWidget(createSetup());
   m_stack->addWidget(createVote());
@@ -98,6 +106,16 @@ EvaluatePage::EvaluatePage(QWidget* parent) : QWidget(parent) {
   connect(m_generator, &LocalGenerator::jobProgressed, this,
           [this](quint64 id, int p, int pc, int s, int ss, const QImage&) { handleProgress(id, p, pc, s, ss); });
   connect(m_generator, &LocalGenerator::jobFinished, this, &EvaluatePage::handleFinished);
+  connect(m_remote, &RemoteEvaluationGenerator::statusChanged, this, [this](const QString& text) {
+    if (m_generating) m_status->setText(text);
+  });
+  connect(m_remote, &RemoteEvaluationGenerator::imageReady, this, [this] { updateProgress(); });
+  connect(m_remote, &RemoteEvaluationGenerator::finished, this, [this](bool ok, bool cancelled, const QString& message) {
+    if (!m_generating) return;  // cancelled from here: the page has already said so
+    if (ok) continueGeneration();
+    else stopGeneration(cancelled ? tr("Cancelled: the images made so far are kept; Resume goes on from there.")
+                                  : tr("Generating on the host failed: %1").arg(message));
+  });
 
   loadSettings();
   // A prompt CSV reads in a blink: check it as soon as the field names a file (not while a path is typed).
@@ -157,6 +175,7 @@ QWidget* EvaluatePage::createSetup() {
   };
   form->addRow(tr("Model &A:"), browseRow(m_modelA, m_modelAError, [=] { browseModel(m_modelA); }));
   form->addRow(tr("Model &B:"), browseRow(m_modelB, m_modelBError, [=] { browseModel(m_modelB); }));
+  addWhereRows(form, page);  // above the models, whose paths it qualifies
   m_promptFile = pathField(QStringLiteral("promptFile"), page);
   m_promptFile->setPlaceholderText(tr("CSV with Prompt and Category columns, e.g. DrawBench"));
   m_promptError = errorLabel(QStringLiteral("promptError"), page);
@@ -244,6 +263,48 @@ QWidget* EvaluatePage::createSetup() {
   scroll->setFrameShape(QFrame::NoFrame);
   return scroll;
 }
+
+void EvaluatePage::addWhereRows(QFormLayout* form, QWidget* page) {
+  m_generateOn = new QComboBox(page);
+  m_generateOn->setObjectName(QStringLiteral("generateOn"));
+  m_generateOn->addItem(tr("This computer"), QStringLiteral("local"));
+  m_generateOn->addItem(tr("A GPU host over SSH"), QStringLiteral("ssh"));
+  m_generateOn->addItem(tr("A Slurm cluster"), QStringLiteral("slurm"));
+  m_generateOn->setToolTip(tr("On a host, both models are paths there and tessera generate runs there; the images "
+                              "come back here."));
+  form->insertRow(0, tr("Generate &on:"), m_generateOn);
+  m_host = pathField(QStringLiteral("generateHost"), page);
+  m_hostError = errorLabel(QStringLiteral("generateHostError"), page);
+  auto* hostBox = new QWidget(page);
+  auto* hostLayout = new QVBoxLayout(hostBox);
+  hostLayout->setContentsMargins(0, 0, 0, 0);
+  hostLayout->addWidget(m_host);
+  hostLayout->addWidget(m_hostError);
+  form->insertRow(1, tr("&Host:"), hostBox);
+  if (auto* label = qobject_cast<QLabel*>(form->labelForField(hostBox))) label->setBuddy(m_host);
+  m_tesseraPath = pathField(QStringLiteral("generateTessera"), page);
+  m_tesseraPath->setPlaceholderText(QStringLiteral("tessera"));
+  m_tesseraPath->setToolTip(tr("The tessera binary on the host (default: tessera on its PATH)."));
+  form->insertRow(2, tr("&tessera there:"), m_tesseraPath);
+  m_hostCpu = new QCheckBox(tr("Use the host's &CPU (no GPU there)"), page);
+  m_hostCpu->setObjectName(QStringLiteral("generateHostCpu"));
+  form->insertRow(3, QString(), m_hostCpu);
+  const auto update = [this, form, hostBox] {
+    const QString where = m_generateOn->currentData().toString();
+    form->setRowVisible(hostBox, where != QLatin1String("local"));
+    form->setRowVisible(m_tesseraPath, where != QLatin1String("local"));
+    form->setRowVisible(m_hostCpu, where != QLatin1String("local"));
+    m_host->setPlaceholderText(where == QLatin1String("slurm") ? tr("the login host, [user@]host[:port] (empty: this machine)")
+                                                               : tr("[user@]host[:port] or an alias from ~/.ssh/config"));
+    m_modelA->setPlaceholderText(where == QLatin1String("local") ? tr("a diffusers model folder (with model_index.json)")
+                                                                 : tr("a diffusers model folder on the host"));
+    m_modelB->setPlaceholderText(m_modelA->placeholderText());
+  };
+  connect(m_generateOn, &QComboBox::currentIndexChanged, this, update);
+  update();
+}
+
+bool EvaluatePage::remoteChosen() const { return m_generateOn->currentData().toString() != QLatin1String("local"); }
 
 QWidget* EvaluatePage::createVote() {
   auto* page = new QWidget;
@@ -397,10 +458,13 @@ void EvaluatePage::checkPromptFile() {
 
 bool EvaluatePage::validate() {
   bool ok = true;
+  const bool remote = remoteChosen();
+  // A host's folders are checked there, when the job starts.
   for (auto [edit, label] : {std::pair{m_modelA, m_modelAError}, std::pair{m_modelB, m_modelBError}}) {
     const QString path = edit->text().trimmed();
     QString error;
     if (path.isEmpty()) error = tr("Choose a model folder.");
+    else if (remote) error.clear();
     else if (!QFileInfo(path).isDir()) error = tr("%1 is not a folder.").arg(path);
     else if (!QDir(path).exists(QStringLiteral("model_index.json")))
       error = tr("%1 has no model_index.json: choose a diffusers model folder.").arg(path);
@@ -414,6 +478,12 @@ bool EvaluatePage::validate() {
     checkPromptFile();
     ok = ok && m_promptError->isHidden();
   }
+  const bool needsHost = m_generateOn->currentData().toString() == QLatin1String("ssh");
+  const QString host = m_host->text().trimmed();
+  showFieldError(m_hostError, needsHost && host.isEmpty() ? tr("Name the GPU host: [user@]host[:port].")
+                              : host.contains(QLatin1Char(' ')) ? tr("A host name has no spaces.")
+                                                                : QString());
+  ok = ok && m_hostError->isHidden();
   bool seedOk = false;
   m_seed->text().trimmed().toULongLong(&seedOk);
   showFieldError(m_seedError, seedOk ? QString() : tr("The seed must be a whole number from 0 to 18446744073709551615."));
@@ -443,6 +513,10 @@ bool EvaluatePage::start() {
     EvaluationSettings s;
     s.modelA = QDir::cleanPath(m_modelA->text().trimmed());
     s.modelB = QDir::cleanPath(m_modelB->text().trimmed());
+    s.generateOn = m_generateOn->currentData().toString();
+    s.host = s.generateOn == QLatin1String("local") ? QString() : m_host->text().trimmed();
+    s.tesseraPath = m_tesseraPath->text().trimmed().isEmpty() ? QStringLiteral("tessera") : m_tesseraPath->text().trimmed();
+    s.hostCpu = s.generateOn != QLatin1String("local") && m_hostCpu->isChecked();
     s.promptFile = m_promptFile->text().trimmed();
     s.steps = m_steps->value();
     s.width = m_width->value();
@@ -479,6 +553,10 @@ void EvaluatePage::openSessionIn(const QString& folder) {
 void EvaluatePage::showSessionSettings() {
   // A resumed evaluation runs with its own models and settings: the form shows those, not what was typed.
   const EvaluationSettings& s = m_session.settings();
+  m_generateOn->setCurrentIndex(std::max(0, m_generateOn->findData(s.generateOn)));
+  m_host->setText(s.host);
+  m_tesseraPath->setText(s.tesseraPath);
+  m_hostCpu->setChecked(s.hostCpu);
   m_modelA->setText(s.modelA);
   m_modelB->setText(s.modelB);
   m_promptFile->setText(s.promptFile);
@@ -497,6 +575,11 @@ void EvaluatePage::continueGeneration() {
     m_genModel = model;
     m_generating = true;
     setBusy(true);
+    if (m_session.settings().generateOn != QLatin1String("local")) {
+      m_status->setText(tr("Model %1: starting on the host…").arg(model == 0 ? QStringLiteral("A") : QStringLiteral("B")));
+      if (!m_remote->start(m_session, model, SshPrompts::connectOptions(this))) stopGeneration(tr("A generation is still running."));
+      return;
+    }
     // Which model is generating is not a secret yet: no image has been shown.
     if (m_generator->hasModel() && m_generator->modelPath() == path) {
       handleModelLoaded(true, QString());
@@ -578,6 +661,7 @@ void EvaluatePage::handleFinished(quint64 id, bool ok, bool cancelled, const QSt
 void EvaluatePage::stopGeneration(const QString& message) {
   for (auto it = m_jobs.constBegin(); it != m_jobs.constEnd(); ++it) m_generator->cancel(it.key());
   m_jobs.clear();
+  m_remote->cancel();
   m_generating = false;
   m_genModel = -1;
   setBusy(false);
@@ -599,8 +683,8 @@ void EvaluatePage::updateProgress() {
 void EvaluatePage::setBusy(bool busy) {
   m_startButton->setEnabled(!busy);
   m_cancelButton->setEnabled(busy);
-  for (QWidget* w : std::initializer_list<QWidget*>{m_modelA, m_modelB, m_promptFile, m_folder, m_steps, m_width,
-                                                    m_height, m_guidance, m_seed})
+  for (QWidget* w : std::initializer_list<QWidget*>{m_generateOn, m_host, m_tesseraPath, m_hostCpu, m_modelA, m_modelB, m_promptFile,
+                                                    m_folder, m_steps, m_width, m_height, m_guidance, m_seed})
     w->setEnabled(!busy);
 }
 
@@ -715,6 +799,9 @@ void EvaluatePage::loadSettings() {
   m_height->setValue(s.value(key(kHeightKey), 512).toInt());
   m_guidance->setValue(s.value(key(kGuidanceKey), 7.5).toDouble());
   m_seed->setText(s.value(key(kSeedKey), QStringLiteral("0")).toString());
+  m_generateOn->setCurrentIndex(std::max(0, m_generateOn->findData(s.value(key(kGenerateOnKey), QStringLiteral("local")))));
+  m_host->setText(s.value(key(kHostKey)).toString());
+  m_tesseraPath->setText(s.value(key(kTesseraKey)).toString());
   if (!m_promptFile->text().isEmpty()) checkPromptFile();
 }
 
@@ -729,4 +816,7 @@ void EvaluatePage::saveSettings() const {
   s.setValue(key(kHeightKey), m_height->value());
   s.setValue(key(kGuidanceKey), m_guidance->value());
   s.setValue(key(kSeedKey), m_seed->text());
+  s.setValue(key(kGenerateOnKey), m_generateOn->currentData());
+  s.setValue(key(kHostKey), m_host->text());
+  s.setValue(key(kTesseraKey), m_tesseraPath->text());
 }

@@ -15,6 +15,10 @@
 #include <QWidget>
 
 class LocalGenerator;
+class QCheckBox;
+class QComboBox;
+class QFormLayout;
+class RemoteEvaluationGenerator;
 class PreferenceChart;
 class QDoubleSpinBox;
 class QLabel;
@@ -41,6 +45,7 @@ class EvaluatePage : public QWidget {
   bool isGenerating() const { return m_generating; }
   int currentIndex() const { return m_current; }
   LocalGenerator* generator() const { return m_generator; }
+  RemoteEvaluationGenerator* remoteGenerator() const { return m_remote; }
 
  public Q_SLOTS:
   // Starts a new evaluation from the fields, or resumes the one in the evaluation folder. False
@@ -58,6 +63,8 @@ class EvaluatePage : public QWidget {
 
  private:
   QWidget* createSetup();
+  void addWhereRows(QFormLayout* form, QWidget* page);  // "Generate on", host, tessera there
+  bool remoteChosen() const;
   QWidget* createVote();
   QWidget* createResults();
   bool validate();
@@ -80,10 +87,16 @@ class EvaluatePage : public QWidget {
   void saveSettings() const;
 
   LocalGenerator* m_generator = nullptr;
+  RemoteEvaluationGenerator* m_remote = nullptr;
   EvaluationSession m_session;
   QStackedWidget* m_stack = nullptr;
 
   // Setup.
+  QComboBox* m_generateOn = nullptr;  // local / ssh / slurm
+  QLineEdit* m_host = nullptr;
+  QLabel* m_hostError = nullptr;
+  QLineEdit* m_tesseraPath = nullptr;
+  QCheckBox* m_hostCpu = nullptr;
   QLineEdit* m_modelA = nullptr;
   QLineEdit* m_modelB = nullptr;
   QLineEdit* m_promptFile = nullptr;

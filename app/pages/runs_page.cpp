@@ -1,12 +1,13 @@
 #include "pages/runs_page.h"
 
+#include "dialogs/ssh_prompts.h"
+
 #include "models/run_list_model.h"
 #include "widgets/loss_plot.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QMessageBox>
@@ -137,38 +138,12 @@ void RunsPage::watchRuns(const QStringList& ids) {
   showStatus(currentRun());
 }
 
-tessera::remote::ConnectOptions RunsPage::connectOptions() {
-  tessera::remote::ConnectOptions o;
-  // Asked on the GUI thread while the watcher's thread waits for the answer.
-  o.acceptUnknownHostKey = [this](const tessera::remote::HostKeyInfo& key) {
-    bool accept = false;
-    QMetaObject::invokeMethod(
-        this,
-        [&] {
-          accept = QMessageBox::question(this, tr("Unknown host key"),
-                                         tr("The host presents a key that is not in %1:\n\n%2 %3\n\nTrust it and "
-                                            "add it to known_hosts? Compare the fingerprint with the one your "
-                                            "administrator gave you.")
-                                             .arg(key.knownHostsFile, key.keyType, key.fingerprint)) == QMessageBox::Yes;
-        },
-        Qt::BlockingQueuedConnection);
-    return accept;
-  };
-  o.passphrase = [this](const QString& prompt) {
-    QString text;
-    QMetaObject::invokeMethod(
-        this, [&] { text = QInputDialog::getText(this, tr("Key passphrase"), prompt, QLineEdit::Password); },
-        Qt::BlockingQueuedConnection);
-    return text;  // used once by libssh, never stored
-  };
-  return o;
-}
 
 void RunsPage::startWatch(const RunRecord& record) {
   Watch w;
   w.record = record;
   w.thread = new QThread(this);
-  w.watcher = new RunWatcher(record, connectOptions());
+  w.watcher = new RunWatcher(record, SshPrompts::connectOptions(this));
   w.watcher->moveToThread(w.thread);
   auto* timer = new QTimer();
   timer->setInterval(m_pollMs);

@@ -59,7 +59,6 @@ class RunsPage : public QWidget {
   void handleSelection();
   void showStatus(const QString& id);
   QString currentRun() const;
-  tessera::remote::ConnectOptions connectOptions();
 
   tessera::remote::RunRegistry m_registry;
   RunListModel* m_model = nullptr;

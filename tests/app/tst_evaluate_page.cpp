@@ -13,6 +13,8 @@
 #include "widgets/preference_chart.h"
 #include "workers/local_generator.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -21,6 +23,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -429,6 +432,77 @@ class TestEvaluatePage : public QObject {
     QCOMPARE(page->currentIndex(), 1);  // on to the next pair without votes
     QCOMPARE(page->session().votedCount(), 1);
     QVERIFY(!QFileInfo::exists(folder + QStringLiteral("/pending")));  // no leftovers once every image is in
+  }
+
+  // Generate on a GPU host over SSH (the test sshd on 127.0.0.1): the same evaluation, its images
+  // made by `tessera generate` on the host and fetched back into the folder, then the voting view.
+  // The pixels match this machine's in-process generation (same seeds, same engine).
+  void generatesOnAnSshHost() {
+    if (m_golden.isEmpty()) QSKIP("golden reference data not found: set TESSERA_GOLDEN_DIR");
+    const QString infra = qEnvironmentVariable("TESSERA_INFRA_DIR");
+    if (infra.isEmpty()) QSKIP("TESSERA_INFRA_DIR not set: run through ctest, which starts the test sshd");
+    const auto read = [](const QString& path) {
+      QFile f(path);
+      return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
+    };
+    const QString user = read(infra + QStringLiteral("/ssh/user"));
+    const QString port = read(infra + QStringLiteral("/ssh/port"));
+    QVERIFY2(!user.isEmpty() && !port.isEmpty(), "test sshd not set up");
+    QSettings().setValue(QStringLiteral("ssh/identityFile"), infra + QStringLiteral("/ssh/id_ed25519"));
+    QSettings().setValue(QStringLiteral("ssh/knownHostsFile"), infra + QStringLiteral("/ssh/known_hosts"));
+    // The host sees the model folders by their absolute, symlink-free paths.
+    const QString a = QFileInfo(m_golden + QStringLiteral("/tiny-sd2")).canonicalFilePath();
+    const QString b = QFileInfo(m_golden + QStringLiteral("/tiny-sd2-v")).canonicalFilePath();
+    const QString folder = m_tmp.filePath(QStringLiteral("eval-remote"));
+    auto page = makePage();
+    if (page->view() != EvaluatePage::View::Setup) page->newEvaluation();  // the last test's evaluation reopened
+    auto* where = child<QComboBox>(page.get(), "generateOn");
+    where->setCurrentIndex(where->findData(QStringLiteral("ssh")));
+    QVERIFY(child<QLineEdit>(page.get(), "generateHost")->isVisibleTo(page.get()));
+    fill(page.get(), a, b, folder);
+    QVERIFY(!page->start());  // no host yet
+    QVERIFY(child<QLabel>(page.get(), "generateHostError")->isVisibleTo(page.get()));
+    child<QLineEdit>(page.get(), "generateHost")->setText(user + QStringLiteral("@127.0.0.1:") + port);
+    child<QLineEdit>(page.get(), "generateTessera")->setText(tessera::test::binary(QStringLiteral("tessera")));
+    child<QCheckBox>(page.get(), "generateHostCpu")->setChecked(true);  // the test host has no GPU
+    QSignalSpy generated(page.get(), &EvaluatePage::generationFinished);
+    QVERIFY(page->start());
+    QVERIFY(page->isGenerating());
+    QTRY_COMPARE_WITH_TIMEOUT(generated.count(), 1, 240000);
+    QVERIFY2(generated.first().first().toBool(), qPrintable(child<QLabel>(page.get(), "statusLabel")->text()));
+    QCOMPARE(page->view(), EvaluatePage::View::Vote);
+    QCOMPARE(page->session().settings().generateOn, QStringLiteral("ssh"));
+
+    // The same prompts and seeds generated here, in process, for comparison.
+    LocalGenerator local;
+    for (int model = 0; model < 2; ++model) {
+      QSignalSpy loaded(&local, &LocalGenerator::modelLoaded);
+      local.loadModel(model == 0 ? a : b);
+      QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 60000);
+      for (int i = 0; i < 3; ++i) {
+        QSignalSpy done(&local, &LocalGenerator::jobFinished);
+        tessera::GenerateOptions o;
+        o.prompts = {page->session().items()[i].entry.prompt.toStdString()};
+        o.seed = page->session().items()[i].seed;
+        o.steps = 2;
+        o.width = 32;
+        o.height = 32;
+        o.out_dir = m_tmp.filePath(QStringLiteral("local-%1-%2").arg(model).arg(i)).toStdString();
+        QVERIFY(local.submit(o) != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+        const auto images = done.first().at(4).value<QList<GeneratedEntry>>();
+        QCOMPARE(images.size(), 1);
+        const QImage here = QImage(images.first().path).convertToFormat(QImage::Format_RGB888);
+        const QImage there = QImage(page->session().imagePath(model, i)).convertToFormat(QImage::Format_RGB888);
+        QCOMPARE(there.size(), QSize(32, 32));
+        int worst = 0;
+        for (int y = 0; y < 32; ++y)
+          for (int x = 0; x < 32 * 3; ++x)
+            worst = std::max(worst, std::abs(int(here.constScanLine(y)[x]) - int(there.constScanLine(y)[x])));
+        QVERIFY2(worst <= 2, qPrintable(QStringLiteral("model %1 prompt %2 differs by %3").arg(model).arg(i).arg(worst)));
+      }
+    }
+    QSettings().remove(QStringLiteral("ssh"));
   }
 };
 
