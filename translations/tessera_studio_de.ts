@@ -785,505 +785,440 @@ Aussortiert — %1</translation>
 <context>
     <name>EvaluatePage</name>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="132"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="134"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="534"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="138"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="140"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="496"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="132"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="134"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="239"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="138"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="140"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="247"/>
         <source>Start</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="146"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="152"/>
         <source>Compare two models blind: both generate every prompt of a prompt set with the same seed, you vote on each pair without knowing which model made which image, and the models are revealed with their preference rates at the end.</source>
         <translation>Zwei Modelle blind vergleichen: Beide erzeugen jeden Prompt eines Prompt-Satzes mit demselben Seed, Sie stimmen über jedes Paar ab, ohne zu wissen, welches Modell welches Bild erzeugt hat, und am Ende werden die Modelle mit ihren Präferenzraten aufgedeckt.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="159"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="165"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="167"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="299"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="173"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="187"/>
         <source>a diffusers model folder (with model_index.json)</source>
         <translation>ein diffusers-Modellordner (mit model_index.json)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="173"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="179"/>
         <source>Choose a model folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="176"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="182"/>
         <source>Model &amp;A:</source>
         <translation>Modell &amp;A:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="177"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="183"/>
         <source>Model &amp;B:</source>
         <translation>Modell &amp;B:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="180"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="192"/>
         <source>CSV with Prompt and Category columns, e.g. DrawBench</source>
         <translation>CSV mit den Spalten Prompt und Category, z. B. DrawBench</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="182"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="194"/>
         <source>&amp;Prompt set:</source>
         <translation>&amp;Prompt-Satz:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="183"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="195"/>
         <source>Choose a prompt set</source>
         <translation>Prompt-Satz wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="184"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="196"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="193"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="205"/>
         <source>where images and votes are kept (an existing evaluation is resumed)</source>
         <translation>wo Bilder und Stimmen abgelegt werden (eine vorhandene Evaluierung wird fortgesetzt)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="195"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="207"/>
         <source>Evaluation &amp;folder:</source>
         <translation>Evaluierungs&amp;ordner:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="196"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="208"/>
         <source>Choose an evaluation folder</source>
         <translation>Evaluierungsordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="203"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="215"/>
         <source>&amp;Steps:</source>
         <translation>&amp;Schritte:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="209"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="221"/>
         <source>&amp;Guidance:</source>
         <translation>&amp;Guidance:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="219"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="231"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="222"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="234"/>
         <source>Si&amp;ze (w × h):</source>
         <translation>Grö&amp;ße (B × H):</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="227"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="239"/>
         <source>Prompt i uses this seed + i, the same for both models.</source>
         <translation>Prompt i verwendet diesen Seed + i, für beide Modelle gleich.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="234"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="242"/>
         <source>S&amp;eed:</source>
         <translation>S&amp;eed:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="242"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="250"/>
         <source>Generate the missing images of both models, then vote.</source>
         <translation>Die fehlenden Bilder beider Modelle erzeugen, dann abstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="243"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="251"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="245"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="253"/>
         <source>Stop generating (Esc); images already made are kept and Resume goes on from there.</source>
         <translation>Erzeugung anhalten (Esc); fertige Bilder bleiben erhalten und „Fortsetzen“ macht dort weiter.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="253"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="261"/>
         <source>%v of %m images</source>
         <translation>%v von %m Bildern</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="270"/>
-        <source>This computer</source>
-        <translation>Dieser Computer</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="271"/>
-        <source>A GPU host over SSH</source>
-        <translation>Ein GPU-Host über SSH</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="272"/>
-        <source>A Slurm cluster</source>
-        <translation>Ein Slurm-Cluster</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="273"/>
-        <source>On a host, both models are paths there and tessera generate runs there; the images come back here.</source>
-        <translation>Auf einem Host sind beide Modelle Pfade dort, und tessera generate läuft dort; die Bilder kommen hierher zurück.</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="275"/>
-        <source>Generate &amp;on:</source>
-        <translation>Generieren &amp;auf:</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="283"/>
-        <source>&amp;Host:</source>
-        <translation>&amp;Host:</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="287"/>
-        <source>The tessera binary on the host (default: tessera on its PATH).</source>
-        <translation>Das tessera-Programm auf dem Host (Standard: tessera aus seinem PATH).</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="288"/>
-        <source>&amp;tessera there:</source>
-        <translation>&amp;tessera dort:</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
-        <source>Use the host&apos;s &amp;CPU (no GPU there)</source>
-        <translation>&amp;CPU des Hosts verwenden (dort keine GPU)</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="297"/>
-        <source>the login host, [user@]host[:port] (empty: this machine)</source>
-        <translation>der Login-Host, [benutzer@]host[:port] (leer: dieser Rechner)</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="298"/>
-        <source>[user@]host[:port] or an alias from ~/.ssh/config</source>
-        <translation>[benutzer@]host[:port] oder ein Alias aus ~/.ssh/config</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="300"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="186"/>
         <source>a diffusers model folder on the host</source>
         <translation>ein diffusers-Modellordner auf dem Host</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="333"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="299"/>
         <source>Left</source>
         <translation>Links</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="334"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="300"/>
         <source>Right</source>
         <translation>Rechts</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
         <source>Left is better</source>
         <translation>Links ist besser</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
         <source>Right is better</source>
         <translation>Rechts ist besser</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
         <source>Tie</source>
         <translation>Unentschieden</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="352"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="318"/>
         <source>%1 (key %2)</source>
         <translation>%1 (Taste %2)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="359"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="325"/>
         <source>Image quality: which image looks better?</source>
         <translation>Bildqualität: Welches Bild sieht besser aus?</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="326"/>
         <source>Prompt alignment: which image matches the prompt better?</source>
         <translation>Prompt-Treue: Welches Bild passt besser zum Prompt?</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="365"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="331"/>
         <source>← Previous</source>
         <translation>← Zurück</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="367"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="333"/>
         <source>Back to the previous pair to change a vote (Left arrow).</source>
         <translation>Zurück zum vorigen Paar, um eine Stimme zu ändern (Pfeil links).</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="369"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="335"/>
         <source>Next →</source>
         <translation>Weiter →</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="371"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="337"/>
         <source>The next pair (Right arrow). A pair is done once both questions have a vote.</source>
         <translation>Das nächste Paar (Pfeil rechts). Ein Paar ist fertig, sobald beide Fragen eine Stimme haben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="375"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="341"/>
         <source>Which model made which image stays hidden until every pair has its votes. Votes are saved as you cast them.</source>
         <translation>Welches Modell welches Bild erzeugt hat, bleibt verborgen, bis jedes Paar seine Stimmen hat. Stimmen werden sofort gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="395"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
         <source>Preference rate = (wins + ties / 2) / votes: a tie counts as half a win for each model. Error bars: 95% Wilson score interval. The dashed line is 50% (no preference).</source>
         <translation>Präferenzrate = (Siege + Unentschieden / 2) / Stimmen: Ein Unentschieden zählt für jedes Modell als halber Sieg. Fehlerbalken: 95-%-Wilson-Konfidenzintervall. Die gestrichelte Linie liegt bei 50 % (keine Präferenz).</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
         <source>Criterion</source>
         <translation>Kriterium</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
         <source>Category</source>
         <translation>Kategorie</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
         <source>Votes</source>
         <translation>Stimmen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
         <source>A wins / ties / B wins</source>
         <translation>A siegt / unentschieden / B siegt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>Model A</source>
         <translation>Modell A</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>Model B</source>
         <translation>Modell B</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>95% CI (A)</source>
         <translation>95-%-KI (A)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="419"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="385"/>
         <source>Export CSV…</source>
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="387"/>
         <source>Write votes.csv (every vote) and summary.csv (rates and intervals) into a folder.</source>
         <translation>votes.csv (jede Stimme) und summary.csv (Raten und Intervalle) in einen Ordner schreiben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="423"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="389"/>
         <source>Export into folder</source>
         <translation>In Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="426"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="392"/>
         <source>New evaluation</source>
         <translation>Neue Evaluierung</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="455"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
         <source>1 prompt</source>
         <translation>1 Prompt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="455"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
         <source>%1 prompts</source>
         <translation>%1 Prompts</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="456"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
         <source>1 category</source>
         <translation>1 Kategorie</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="456"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
         <source>%1 categories</source>
         <translation>%1 Kategorien</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="466"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="432"/>
         <source>Choose a model folder.</source>
         <translation>Wählen Sie einen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="468"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="434"/>
         <source>%1 is not a folder.</source>
         <translation>%1 ist kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="470"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="436"/>
         <source>%1 has no model_index.json: choose a diffusers model folder.</source>
         <translation>%1 hat keine model_index.json: Wählen Sie einen diffusers-Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="475"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="441"/>
         <source>Choose a CSV file with Prompt and Category columns.</source>
         <translation>Wählen Sie eine CSV-Datei mit den Spalten Prompt und Category.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="483"/>
-        <source>Name the GPU host: [user@]host[:port].</source>
-        <translation>Geben Sie den GPU-Host an: [benutzer@]host[:port].</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="484"/>
-        <source>A host name has no spaces.</source>
-        <translation>Ein Hostname enthält keine Leerzeichen.</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="489"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="450"/>
         <source>The seed must be a whole number from 0 to 18446744073709551615.</source>
         <translation>Der Seed muss eine ganze Zahl von 0 bis 18446744073709551615 sein.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="493"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="454"/>
         <source>Choose a folder for the images and votes.</source>
         <translation>Wählen Sie einen Ordner für die Bilder und Stimmen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="494"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="455"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="496"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="457"/>
         <source>%1 already holds other files: choose an empty or new folder.</source>
         <translation>%1 enthält bereits andere Dateien: Wählen Sie einen leeren oder neuen Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="550"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="512"/>
         <source>An unfinished evaluation is in this folder: Resume generates the images still missing.</source>
         <translation>In diesem Ordner liegt eine unfertige Evaluierung: „Fortsetzen“ erzeugt die noch fehlenden Bilder.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="579"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="538"/>
         <source>Model %1: starting on the host…</source>
         <translation>Modell %1: wird auf dem Host gestartet…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="580"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="539"/>
         <source>A generation is still running.</source>
         <translation>Eine Generierung läuft noch.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="587"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="546"/>
         <source>Loading model %1…</source>
         <translation>Modell %1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="596"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="555"/>
         <source>Every image is ready.</source>
         <translation>Alle Bilder sind fertig.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="605"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="564"/>
         <source>Cannot load model %1: %2</source>
         <translation>Modell %1 kann nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="624"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="583"/>
         <source>The model is not loaded.</source>
         <translation>Das Modell ist nicht geladen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="629"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="588"/>
         <source>Generating the images of model %1…</source>
         <translation>Die Bilder von Modell %1 werden erzeugt…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="634"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="593"/>
         <source>Model %1, prompt %2 of %3: step %4 of %5</source>
         <translation>Modell %1, Prompt %2 von %3: Schritt %4 von %5</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="650"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="609"/>
         <source>Cannot move %1 to %2.</source>
         <translation>%1 kann nicht nach %2 verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="654"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="613"/>
         <source>Generating prompt %1 failed: %2</source>
         <translation>Erzeugung von Prompt %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="116"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="674"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="122"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="633"/>
         <source>Cancelled: the images made so far are kept; Resume goes on from there.</source>
         <translation>Abgebrochen: Die bisher erzeugten Bilder bleiben erhalten; „Fortsetzen“ macht dort weiter.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="117"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="123"/>
         <source>Generating on the host failed: %1</source>
         <translation>Die Generierung auf dem Host ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="695"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="655"/>
         <source>Pair %1 of %2 · %3 voted</source>
         <translation>Paar %1 von %2 · %3 bewertet</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="696"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="656"/>
         <source>“%1”  (%2)</source>
         <translation>„%1“  (%2)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="747"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="707"/>
         <source>A: %1</source>
         <translation>A: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="748"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="708"/>
         <source>B: %1</source>
         <translation>B: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="749"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="709"/>
         <source>Every pair has its votes. Model A was %1; model B was %2.</source>
         <translation>Jedes Paar hat seine Stimmen. Modell A war %1, Modell B war %2.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="753"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="758"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="713"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="718"/>
         <source>Image quality</source>
         <translation>Bildqualität</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="754"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="758"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="714"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="718"/>
         <source>Prompt alignment</source>
         <translation>Prompt-Treue</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="759"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="719"/>
         <source>Overall</source>
         <translation>Gesamt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="776"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="736"/>
         <source>Wrote votes.csv and summary.csv to %1.</source>
         <translation>votes.csv und summary.csv nach %1 geschrieben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="777"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="737"/>
         <source>Cannot create %1.</source>
         <translation>%1 kann nicht angelegt werden.</translation>
     </message>
@@ -1693,6 +1628,74 @@ Aussortiert — %1</translation>
         <location filename="../app/pages/generate_page.cpp" line="656"/>
         <source>Choose the output folder</source>
         <translation>Ausgabeordner wählen</translation>
+    </message>
+</context>
+<context>
+    <name>GenerationPlaceFields</name>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="16"/>
+        <source>This computer</source>
+        <translation>Dieser Computer</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="17"/>
+        <source>A GPU host over SSH</source>
+        <translation>Ein GPU-Host über SSH</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="18"/>
+        <source>A Slurm cluster</source>
+        <translation>Ein Slurm-Cluster</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="19"/>
+        <source>On a host, both models are paths there and tessera generate runs there; the images come back here.</source>
+        <translation>Auf einem Host sind beide Modelle Pfade dort, und tessera generate läuft dort; die Bilder kommen hierher zurück.</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="20"/>
+        <source>Generate &amp;on:</source>
+        <translation>Generieren &amp;auf:</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="30"/>
+        <source>&amp;Host:</source>
+        <translation>&amp;Host:</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="35"/>
+        <source>The tessera binary on the host (default: tessera on its PATH).</source>
+        <translation>Das tessera-Programm auf dem Host (Standard: tessera aus seinem PATH).</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="36"/>
+        <source>&amp;tessera there:</source>
+        <translation>&amp;tessera dort:</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="37"/>
+        <source>Use the host&apos;s &amp;CPU (no GPU there)</source>
+        <translation>&amp;CPU des Hosts verwenden (dort keine GPU)</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="51"/>
+        <source>the login host, [user@]host[:port] (empty: this machine)</source>
+        <translation>der Login-Host, [benutzer@]host[:port] (leer: dieser Rechner)</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="52"/>
+        <source>[user@]host[:port] or an alias from ~/.ssh/config</source>
+        <translation>[benutzer@]host[:port] oder ein Alias aus ~/.ssh/config</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="75"/>
+        <source>Name the GPU host: [user@]host[:port].</source>
+        <translation>Geben Sie den GPU-Host an: [benutzer@]host[:port].</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="76"/>
+        <source>A host name has no spaces.</source>
+        <translation>Ein Hostname enthält keine Leerzeichen.</translation>
     </message>
 </context>
 <context>

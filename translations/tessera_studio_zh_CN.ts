@@ -780,505 +780,440 @@ Dropped — %1</source>
 <context>
     <name>EvaluatePage</name>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="132"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="134"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="534"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="138"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="140"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="496"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="132"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="134"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="239"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="138"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="140"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="247"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="146"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="152"/>
         <source>Compare two models blind: both generate every prompt of a prompt set with the same seed, you vote on each pair without knowing which model made which image, and the models are revealed with their preference rates at the end.</source>
         <translation>盲测比较两个模型：两者用相同的种子生成提示词集中的每个提示词，你在不知道哪个模型生成了哪张图像的情况下对每一对投票，最后揭晓模型及其偏好率。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="159"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="165"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="167"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="299"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="173"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="187"/>
         <source>a diffusers model folder (with model_index.json)</source>
         <translation>diffusers 模型文件夹（含 model_index.json）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="173"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="179"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="176"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="182"/>
         <source>Model &amp;A:</source>
         <translation>模型 &amp;A：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="177"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="183"/>
         <source>Model &amp;B:</source>
         <translation>模型 &amp;B：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="180"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="192"/>
         <source>CSV with Prompt and Category columns, e.g. DrawBench</source>
         <translation>含 Prompt 和 Category 列的 CSV，例如 DrawBench</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="182"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="194"/>
         <source>&amp;Prompt set:</source>
         <translation>提示词集(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="183"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="195"/>
         <source>Choose a prompt set</source>
         <translation>选择提示词集</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="184"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="196"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="193"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="205"/>
         <source>where images and votes are kept (an existing evaluation is resumed)</source>
         <translation>存放图像和投票的位置（已有的评估会继续进行）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="195"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="207"/>
         <source>Evaluation &amp;folder:</source>
         <translation>评估文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="196"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="208"/>
         <source>Choose an evaluation folder</source>
         <translation>选择评估文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="203"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="215"/>
         <source>&amp;Steps:</source>
         <translation>步数(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="209"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="221"/>
         <source>&amp;Guidance:</source>
         <translation>引导系数(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="219"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="231"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="222"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="234"/>
         <source>Si&amp;ze (w × h):</source>
         <translation>尺寸（宽 × 高）(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="227"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="239"/>
         <source>Prompt i uses this seed + i, the same for both models.</source>
         <translation>第 i 个提示词使用此种子 + i，两个模型相同。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="234"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="242"/>
         <source>S&amp;eed:</source>
         <translation>种子(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="242"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="250"/>
         <source>Generate the missing images of both models, then vote.</source>
         <translation>生成两个模型缺少的图像，然后投票。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="243"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="251"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="245"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="253"/>
         <source>Stop generating (Esc); images already made are kept and Resume goes on from there.</source>
         <translation>停止生成（Esc）；已生成的图像会保留，“继续”将从那里接着进行。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="253"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="261"/>
         <source>%v of %m images</source>
         <translation>%v / %m 张图像</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="270"/>
-        <source>This computer</source>
-        <translation>本机</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="271"/>
-        <source>A GPU host over SSH</source>
-        <translation>通过 SSH 连接的 GPU 主机</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="272"/>
-        <source>A Slurm cluster</source>
-        <translation>Slurm 集群</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="273"/>
-        <source>On a host, both models are paths there and tessera generate runs there; the images come back here.</source>
-        <translation>在主机上生成时，两个模型均为该主机上的路径，tessera generate 在该主机上运行，图像会传回本机。</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="275"/>
-        <source>Generate &amp;on:</source>
-        <translation>生成位置(&amp;O)：</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="283"/>
-        <source>&amp;Host:</source>
-        <translation>主机(&amp;H)：</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="287"/>
-        <source>The tessera binary on the host (default: tessera on its PATH).</source>
-        <translation>主机上的 tessera 程序（默认：其 PATH 中的 tessera）。</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="288"/>
-        <source>&amp;tessera there:</source>
-        <translation>主机上的 &amp;tessera：</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="289"/>
-        <source>Use the host&apos;s &amp;CPU (no GPU there)</source>
-        <translation>使用主机的 &amp;CPU（该主机没有 GPU）</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="297"/>
-        <source>the login host, [user@]host[:port] (empty: this machine)</source>
-        <translation>登录主机，[用户@]主机[:端口]（留空：本机）</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="298"/>
-        <source>[user@]host[:port] or an alias from ~/.ssh/config</source>
-        <translation>[用户@]主机[:端口] 或 ~/.ssh/config 中的别名</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="300"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="186"/>
         <source>a diffusers model folder on the host</source>
         <translation>主机上的 diffusers 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="333"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="299"/>
         <source>Left</source>
         <translation>左</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="334"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="300"/>
         <source>Right</source>
         <translation>右</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
         <source>Left is better</source>
         <translation>左边更好</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
         <source>Right is better</source>
         <translation>右边更好</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
         <source>Tie</source>
         <translation>平局</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="352"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="318"/>
         <source>%1 (key %2)</source>
         <translation>%1（按键 %2）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="359"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="325"/>
         <source>Image quality: which image looks better?</source>
         <translation>图像质量：哪张图像看起来更好？</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="360"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="326"/>
         <source>Prompt alignment: which image matches the prompt better?</source>
         <translation>提示词契合度：哪张图像更符合提示词？</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="365"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="331"/>
         <source>← Previous</source>
         <translation>← 上一对</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="367"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="333"/>
         <source>Back to the previous pair to change a vote (Left arrow).</source>
         <translation>回到上一对以修改投票（左方向键）。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="369"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="335"/>
         <source>Next →</source>
         <translation>下一对 →</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="371"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="337"/>
         <source>The next pair (Right arrow). A pair is done once both questions have a vote.</source>
         <translation>下一对（右方向键）。两个问题都投票后，这一对即完成。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="375"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="341"/>
         <source>Which model made which image stays hidden until every pair has its votes. Votes are saved as you cast them.</source>
         <translation>在每一对都投票之前，哪个模型生成了哪张图像将保持隐藏。投票会在投出时立即保存。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="395"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
         <source>Preference rate = (wins + ties / 2) / votes: a tie counts as half a win for each model. Error bars: 95% Wilson score interval. The dashed line is 50% (no preference).</source>
         <translation>偏好率 =（胜 + 平 / 2）/ 票数：平局对每个模型各算半次胜利。误差线：95% Wilson 得分区间。虚线为 50%（无偏好）。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
         <source>Criterion</source>
         <translation>评判标准</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
         <source>Votes</source>
         <translation>票数</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="413"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
         <source>A wins / ties / B wins</source>
         <translation>A 胜 / 平 / B 胜</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>Model A</source>
         <translation>模型 A</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>Model B</source>
         <translation>模型 B</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="414"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>95% CI (A)</source>
         <translation>95% 置信区间（A）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="419"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="385"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="387"/>
         <source>Write votes.csv (every vote) and summary.csv (rates and intervals) into a folder.</source>
         <translation>将 votes.csv（每一票）和 summary.csv（比率和区间）写入一个文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="423"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="389"/>
         <source>Export into folder</source>
         <translation>导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="426"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="392"/>
         <source>New evaluation</source>
         <translation>新建评估</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="455"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
         <source>1 prompt</source>
         <translation>1 个提示词</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="455"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
         <source>%1 prompts</source>
         <translation>%1 个提示词</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="456"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
         <source>1 category</source>
         <translation>1 个类别</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="456"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
         <source>%1 categories</source>
         <translation>%1 个类别</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="466"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="432"/>
         <source>Choose a model folder.</source>
         <translation>选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="468"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="434"/>
         <source>%1 is not a folder.</source>
         <translation>%1 不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="470"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="436"/>
         <source>%1 has no model_index.json: choose a diffusers model folder.</source>
         <translation>%1 中没有 model_index.json：请选择 diffusers 模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="475"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="441"/>
         <source>Choose a CSV file with Prompt and Category columns.</source>
         <translation>选择含 Prompt 和 Category 列的 CSV 文件。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="483"/>
-        <source>Name the GPU host: [user@]host[:port].</source>
-        <translation>请填写 GPU 主机：[用户@]主机[:端口]。</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="484"/>
-        <source>A host name has no spaces.</source>
-        <translation>主机名中不能有空格。</translation>
-    </message>
-    <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="489"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="450"/>
         <source>The seed must be a whole number from 0 to 18446744073709551615.</source>
         <translation>种子必须是 0 到 18446744073709551615 之间的整数。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="493"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="454"/>
         <source>Choose a folder for the images and votes.</source>
         <translation>选择存放图像和投票的文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="494"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="455"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 是文件，不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="496"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="457"/>
         <source>%1 already holds other files: choose an empty or new folder.</source>
         <translation>%1 中已有其他文件：请选择空文件夹或新文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="550"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="512"/>
         <source>An unfinished evaluation is in this folder: Resume generates the images still missing.</source>
         <translation>此文件夹中有一个未完成的评估：“继续”会生成仍缺少的图像。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="579"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="538"/>
         <source>Model %1: starting on the host…</source>
         <translation>模型 %1：正在主机上启动…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="580"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="539"/>
         <source>A generation is still running.</source>
         <translation>仍有生成任务在运行。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="587"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="546"/>
         <source>Loading model %1…</source>
         <translation>正在加载模型 %1…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="596"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="555"/>
         <source>Every image is ready.</source>
         <translation>所有图像都已就绪。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="605"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="564"/>
         <source>Cannot load model %1: %2</source>
         <translation>无法加载模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="624"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="583"/>
         <source>The model is not loaded.</source>
         <translation>模型尚未加载。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="629"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="588"/>
         <source>Generating the images of model %1…</source>
         <translation>正在生成模型 %1 的图像…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="634"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="593"/>
         <source>Model %1, prompt %2 of %3: step %4 of %5</source>
         <translation>模型 %1，提示词 %2 / %3：第 %4 / %5 步</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="650"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="609"/>
         <source>Cannot move %1 to %2.</source>
         <translation>无法将 %1 移动到 %2。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="654"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="613"/>
         <source>Generating prompt %1 failed: %2</source>
         <translation>生成提示词 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="116"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="674"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="122"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="633"/>
         <source>Cancelled: the images made so far are kept; Resume goes on from there.</source>
         <translation>已取消：已生成的图像会保留；“继续”将从那里接着进行。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="117"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="123"/>
         <source>Generating on the host failed: %1</source>
         <translation>在主机上生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="695"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="655"/>
         <source>Pair %1 of %2 · %3 voted</source>
         <translation>第 %1 / %2 对 · 已投票 %3</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="696"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="656"/>
         <source>“%1”  (%2)</source>
         <translation>“%1”（%2）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="747"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="707"/>
         <source>A: %1</source>
         <translation>A：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="748"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="708"/>
         <source>B: %1</source>
         <translation>B：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="749"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="709"/>
         <source>Every pair has its votes. Model A was %1; model B was %2.</source>
         <translation>每一对都已投票。模型 A 是 %1；模型 B 是 %2。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="753"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="758"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="713"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="718"/>
         <source>Image quality</source>
         <translation>图像质量</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="754"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="758"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="714"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="718"/>
         <source>Prompt alignment</source>
         <translation>提示词契合度</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="759"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="719"/>
         <source>Overall</source>
         <translation>总体</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="776"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="736"/>
         <source>Wrote votes.csv and summary.csv to %1.</source>
         <translation>已将 votes.csv 和 summary.csv 写入 %1。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="777"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="737"/>
         <source>Cannot create %1.</source>
         <translation>无法创建 %1。</translation>
     </message>
@@ -1687,6 +1622,74 @@ Dropped — %1</source>
         <location filename="../app/pages/generate_page.cpp" line="656"/>
         <source>Choose the output folder</source>
         <translation>选择输出文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>GenerationPlaceFields</name>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="16"/>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="17"/>
+        <source>A GPU host over SSH</source>
+        <translation>通过 SSH 连接的 GPU 主机</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="18"/>
+        <source>A Slurm cluster</source>
+        <translation>Slurm 集群</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="19"/>
+        <source>On a host, both models are paths there and tessera generate runs there; the images come back here.</source>
+        <translation>在主机上生成时，两个模型均为该主机上的路径，tessera generate 在该主机上运行，图像会传回本机。</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="20"/>
+        <source>Generate &amp;on:</source>
+        <translation>生成位置(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="30"/>
+        <source>&amp;Host:</source>
+        <translation>主机(&amp;H)：</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="35"/>
+        <source>The tessera binary on the host (default: tessera on its PATH).</source>
+        <translation>主机上的 tessera 程序（默认：其 PATH 中的 tessera）。</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="36"/>
+        <source>&amp;tessera there:</source>
+        <translation>主机上的 &amp;tessera：</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="37"/>
+        <source>Use the host&apos;s &amp;CPU (no GPU there)</source>
+        <translation>使用主机的 &amp;CPU（该主机没有 GPU）</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="51"/>
+        <source>the login host, [user@]host[:port] (empty: this machine)</source>
+        <translation>登录主机，[用户@]主机[:端口]（留空：本机）</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="52"/>
+        <source>[user@]host[:port] or an alias from ~/.ssh/config</source>
+        <translation>[用户@]主机[:端口] 或 ~/.ssh/config 中的别名</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="75"/>
+        <source>Name the GPU host: [user@]host[:port].</source>
+        <translation>请填写 GPU 主机：[用户@]主机[:端口]。</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/generation_place_fields.cpp" line="76"/>
+        <source>A host name has no spaces.</source>
+        <translation>主机名中不能有空格。</translation>
     </message>
 </context>
 <context>

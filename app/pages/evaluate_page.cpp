@@ -5,10 +5,9 @@
 #include "models/gallery_model.h"
 #include "widgets/preference_chart.h"
 #include "workers/local_generator.h"
+#include "widgets/generation_place_fields.h"
 #include "workers/remote_evaluation.h"
 
-#include <QCheckBox>
-#include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -48,9 +47,6 @@ const char* const kWidthKey = "evaluate/width";
 const char* const kHeightKey = "evaluate/height";
 const char* const kGuidanceKey = "evaluate/guidance";
 const char* const kSeedKey = "evaluate/seed";
-const char* const kGenerateOnKey = "evaluate/generateOn";
-const char* const kHostKey = "evaluate/host";
-const char* const kTesseraKey = "evaluate/tessera";
 
 constexpr int kImageSize = 384;
 
@@ -61,6 +57,16 @@ QLineEdit* pathField(const QString& name, QWidget* parent) {
   edit->setObjectName(name);
   edit->setClearButtonEnabled(true);
   return edit;
+}
+
+// A field with its error line under it, as one form row.
+QWidget* withError(QWidget* field, QLabel* error, QWidget* parent) {
+  auto* box = new QWidget(parent);
+  auto* layout = new QVBoxLayout(box);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(field);
+  layout->addWidget(error);
+  return box;
 }
 
 QString percent(double v) { return QString::number(100.0 * v, 'f', 1) + QLatin1Char('%'); }
@@ -175,7 +181,13 @@ QWidget* EvaluatePage::createSetup() {
   };
   form->addRow(tr("Model &A:"), browseRow(m_modelA, m_modelAError, [=] { browseModel(m_modelA); }));
   form->addRow(tr("Model &B:"), browseRow(m_modelB, m_modelBError, [=] { browseModel(m_modelB); }));
-  addWhereRows(form, page);  // above the models, whose paths it qualifies
+  m_place = new GenerationPlaceFields(form, 0, page);  // above the models, whose paths it qualifies
+  const auto placeModels = [this](const GenerationPlace& place) {
+    m_modelA->setPlaceholderText(place.remote() ? tr("a diffusers model folder on the host")
+                                                : tr("a diffusers model folder (with model_index.json)"));
+    m_modelB->setPlaceholderText(m_modelA->placeholderText());
+  };
+  connect(m_place, &GenerationPlaceFields::placeChanged, this, placeModels);
   m_promptFile = pathField(QStringLiteral("promptFile"), page);
   m_promptFile->setPlaceholderText(tr("CSV with Prompt and Category columns, e.g. DrawBench"));
   m_promptError = errorLabel(QStringLiteral("promptError"), page);
@@ -226,11 +238,7 @@ QWidget* EvaluatePage::createSetup() {
   m_seed->setObjectName(QStringLiteral("seed"));
   m_seed->setToolTip(tr("Prompt i uses this seed + i, the same for both models."));
   m_seedError = errorLabel(QStringLiteral("seedError"), page);
-  auto* seedBox = new QWidget(page);
-  auto* seedLayout = new QVBoxLayout(seedBox);
-  seedLayout->setContentsMargins(0, 0, 0, 0);
-  seedLayout->addWidget(m_seed);
-  seedLayout->addWidget(m_seedError);
+  QWidget* seedBox = withError(m_seed, m_seedError, page);
   form->addRow(tr("S&eed:"), seedBox);
   if (auto* label = qobject_cast<QLabel*>(form->labelForField(seedBox))) label->setBuddy(m_seed);  // focus the field itself
   outer->addLayout(form);
@@ -263,48 +271,6 @@ QWidget* EvaluatePage::createSetup() {
   scroll->setFrameShape(QFrame::NoFrame);
   return scroll;
 }
-
-void EvaluatePage::addWhereRows(QFormLayout* form, QWidget* page) {
-  m_generateOn = new QComboBox(page);
-  m_generateOn->setObjectName(QStringLiteral("generateOn"));
-  m_generateOn->addItem(tr("This computer"), QStringLiteral("local"));
-  m_generateOn->addItem(tr("A GPU host over SSH"), QStringLiteral("ssh"));
-  m_generateOn->addItem(tr("A Slurm cluster"), QStringLiteral("slurm"));
-  m_generateOn->setToolTip(tr("On a host, both models are paths there and tessera generate runs there; the images "
-                              "come back here."));
-  form->insertRow(0, tr("Generate &on:"), m_generateOn);
-  m_host = pathField(QStringLiteral("generateHost"), page);
-  m_hostError = errorLabel(QStringLiteral("generateHostError"), page);
-  auto* hostBox = new QWidget(page);
-  auto* hostLayout = new QVBoxLayout(hostBox);
-  hostLayout->setContentsMargins(0, 0, 0, 0);
-  hostLayout->addWidget(m_host);
-  hostLayout->addWidget(m_hostError);
-  form->insertRow(1, tr("&Host:"), hostBox);
-  if (auto* label = qobject_cast<QLabel*>(form->labelForField(hostBox))) label->setBuddy(m_host);
-  m_tesseraPath = pathField(QStringLiteral("generateTessera"), page);
-  m_tesseraPath->setPlaceholderText(QStringLiteral("tessera"));
-  m_tesseraPath->setToolTip(tr("The tessera binary on the host (default: tessera on its PATH)."));
-  form->insertRow(2, tr("&tessera there:"), m_tesseraPath);
-  m_hostCpu = new QCheckBox(tr("Use the host's &CPU (no GPU there)"), page);
-  m_hostCpu->setObjectName(QStringLiteral("generateHostCpu"));
-  form->insertRow(3, QString(), m_hostCpu);
-  const auto update = [this, form, hostBox] {
-    const QString where = m_generateOn->currentData().toString();
-    form->setRowVisible(hostBox, where != QLatin1String("local"));
-    form->setRowVisible(m_tesseraPath, where != QLatin1String("local"));
-    form->setRowVisible(m_hostCpu, where != QLatin1String("local"));
-    m_host->setPlaceholderText(where == QLatin1String("slurm") ? tr("the login host, [user@]host[:port] (empty: this machine)")
-                                                               : tr("[user@]host[:port] or an alias from ~/.ssh/config"));
-    m_modelA->setPlaceholderText(where == QLatin1String("local") ? tr("a diffusers model folder (with model_index.json)")
-                                                                 : tr("a diffusers model folder on the host"));
-    m_modelB->setPlaceholderText(m_modelA->placeholderText());
-  };
-  connect(m_generateOn, &QComboBox::currentIndexChanged, this, update);
-  update();
-}
-
-bool EvaluatePage::remoteChosen() const { return m_generateOn->currentData().toString() != QLatin1String("local"); }
 
 QWidget* EvaluatePage::createVote() {
   auto* page = new QWidget;
@@ -458,7 +424,7 @@ void EvaluatePage::checkPromptFile() {
 
 bool EvaluatePage::validate() {
   bool ok = true;
-  const bool remote = remoteChosen();
+  const bool remote = m_place->value().remote();
   // A host's folders are checked there, when the job starts.
   for (auto [edit, label] : {std::pair{m_modelA, m_modelAError}, std::pair{m_modelB, m_modelBError}}) {
     const QString path = edit->text().trimmed();
@@ -478,12 +444,7 @@ bool EvaluatePage::validate() {
     checkPromptFile();
     ok = ok && m_promptError->isHidden();
   }
-  const bool needsHost = m_generateOn->currentData().toString() == QLatin1String("ssh");
-  const QString host = m_host->text().trimmed();
-  showFieldError(m_hostError, needsHost && host.isEmpty() ? tr("Name the GPU host: [user@]host[:port].")
-                              : host.contains(QLatin1Char(' ')) ? tr("A host name has no spaces.")
-                                                                : QString());
-  ok = ok && m_hostError->isHidden();
+  ok = m_place->validate() && ok;
   bool seedOk = false;
   m_seed->text().trimmed().toULongLong(&seedOk);
   showFieldError(m_seedError, seedOk ? QString() : tr("The seed must be a whole number from 0 to 18446744073709551615."));
@@ -513,10 +474,11 @@ bool EvaluatePage::start() {
     EvaluationSettings s;
     s.modelA = QDir::cleanPath(m_modelA->text().trimmed());
     s.modelB = QDir::cleanPath(m_modelB->text().trimmed());
-    s.generateOn = m_generateOn->currentData().toString();
-    s.host = s.generateOn == QLatin1String("local") ? QString() : m_host->text().trimmed();
-    s.tesseraPath = m_tesseraPath->text().trimmed().isEmpty() ? QStringLiteral("tessera") : m_tesseraPath->text().trimmed();
-    s.hostCpu = s.generateOn != QLatin1String("local") && m_hostCpu->isChecked();
+    const GenerationPlace place = m_place->value();
+    s.generateOn = place.on;
+    s.host = place.host;
+    s.tesseraPath = place.tesseraPath;
+    s.hostCpu = place.hostCpu;
     s.promptFile = m_promptFile->text().trimmed();
     s.steps = m_steps->value();
     s.width = m_width->value();
@@ -553,10 +515,7 @@ void EvaluatePage::openSessionIn(const QString& folder) {
 void EvaluatePage::showSessionSettings() {
   // A resumed evaluation runs with its own models and settings: the form shows those, not what was typed.
   const EvaluationSettings& s = m_session.settings();
-  m_generateOn->setCurrentIndex(std::max(0, m_generateOn->findData(s.generateOn)));
-  m_host->setText(s.host);
-  m_tesseraPath->setText(s.tesseraPath);
-  m_hostCpu->setChecked(s.hostCpu);
+  m_place->setValue({s.generateOn, s.host, s.tesseraPath, s.hostCpu});
   m_modelA->setText(s.modelA);
   m_modelB->setText(s.modelB);
   m_promptFile->setText(s.promptFile);
@@ -683,8 +642,9 @@ void EvaluatePage::updateProgress() {
 void EvaluatePage::setBusy(bool busy) {
   m_startButton->setEnabled(!busy);
   m_cancelButton->setEnabled(busy);
-  for (QWidget* w : std::initializer_list<QWidget*>{m_generateOn, m_host, m_tesseraPath, m_hostCpu, m_modelA, m_modelB, m_promptFile,
-                                                    m_folder, m_steps, m_width, m_height, m_guidance, m_seed})
+  m_place->setEnabled(!busy);
+  for (QWidget* w : std::initializer_list<QWidget*>{m_modelA, m_modelB, m_promptFile, m_folder, m_steps, m_width,
+                                                    m_height, m_guidance, m_seed})
     w->setEnabled(!busy);
 }
 
@@ -799,9 +759,7 @@ void EvaluatePage::loadSettings() {
   m_height->setValue(s.value(key(kHeightKey), 512).toInt());
   m_guidance->setValue(s.value(key(kGuidanceKey), 7.5).toDouble());
   m_seed->setText(s.value(key(kSeedKey), QStringLiteral("0")).toString());
-  m_generateOn->setCurrentIndex(std::max(0, m_generateOn->findData(s.value(key(kGenerateOnKey), QStringLiteral("local")))));
-  m_host->setText(s.value(key(kHostKey)).toString());
-  m_tesseraPath->setText(s.value(key(kTesseraKey)).toString());
+  m_place->load(s, QStringLiteral("evaluate/"));
   if (!m_promptFile->text().isEmpty()) checkPromptFile();
 }
 
@@ -816,7 +774,5 @@ void EvaluatePage::saveSettings() const {
   s.setValue(key(kHeightKey), m_height->value());
   s.setValue(key(kGuidanceKey), m_guidance->value());
   s.setValue(key(kSeedKey), m_seed->text());
-  s.setValue(key(kGenerateOnKey), m_generateOn->currentData());
-  s.setValue(key(kHostKey), m_host->text());
-  s.setValue(key(kTesseraKey), m_tesseraPath->text());
+  m_place->save(s, QStringLiteral("evaluate/"));
 }

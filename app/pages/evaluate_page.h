@@ -15,9 +15,7 @@
 #include <QWidget>
 
 class LocalGenerator;
-class QCheckBox;
-class QComboBox;
-class QFormLayout;
+class GenerationPlaceFields;
 class RemoteEvaluationGenerator;
 class PreferenceChart;
 class QDoubleSpinBox;
@@ -63,8 +61,6 @@ class EvaluatePage : public QWidget {
 
  private:
   QWidget* createSetup();
-  void addWhereRows(QFormLayout* form, QWidget* page);  // "Generate on", host, tessera there
-  bool remoteChosen() const;
   QWidget* createVote();
   QWidget* createResults();
   bool validate();
@@ -92,11 +88,7 @@ class EvaluatePage : public QWidget {
   QStackedWidget* m_stack = nullptr;
 
   // Setup.
-  QComboBox* m_generateOn = nullptr;  // local / ssh / slurm
-  QLineEdit* m_host = nullptr;
-  QLabel* m_hostError = nullptr;
-  QLineEdit* m_tesseraPath = nullptr;
-  QCheckBox* m_hostCpu = nullptr;
+  GenerationPlaceFields* m_place = nullptr;  // this computer, or a host (then the model paths are there)
   QLineEdit* m_modelA = nullptr;
   QLineEdit* m_modelB = nullptr;
   QLineEdit* m_promptFile = nullptr;

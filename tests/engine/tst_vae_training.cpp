@@ -3,6 +3,7 @@
 // checkpoints and both export forms, starting from pretrained weights; and the frozen encoders of
 // a UNet run in lower precision (model.frozen_precision).
 
+#include "catalog_test_images.h"
 #include "test_support.h"
 
 #include "image/image_decode.h"
@@ -38,19 +39,9 @@ namespace {
 
 constexpr int kImages = 10;
 
-// Smooth images of several sizes and aspects (the centre crop matters), as PNG and JPEG.
+// Smooth pictures of several sizes and aspects (the centre crop matters), as PNG and JPEG.
 std::string image_file(int i) {
-  const int w = 20 + (i % 3) * 8, h = 18 + (i % 2) * 10;
-  tessera::image::Image img;
-  img.width = w;
-  img.height = h;
-  img.channels = 3;
-  img.pixels.resize(static_cast<size_t>(w * h * 3));
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x)
-      for (int c = 0; c < 3; ++c)
-        img.pixels[static_cast<size_t>((y * w + x) * 3 + c)] =
-            static_cast<uint8_t>(40 + ((x * (2 + c) + y * (1 + i % 3)) * 5 + i * 23) % 170);
+  const auto img = tessera::test::pattern(20 + (i % 3) * 8, 18 + (i % 2) * 10, 100 + static_cast<uint32_t>(i));
   const auto bytes = i % 2 ? tessera::image::encode_png(img) : tessera::image::encode_jpeg(img, 92);
   return std::string(bytes.begin(), bytes.end());
 }
