@@ -62,10 +62,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   auto* train = new TrainPage(this);
   m_train = train;
   addPage(train, tr("Train"), QStyle::SP_MediaPlay);
-  auto* runs = new RunsPage(tessera::remote::RunRegistry::defaultFolder(), this);
-  addPage(runs, tr("Runs"), QStyle::SP_FileDialogDetailedView);
+  m_runs = new RunsPage(tessera::remote::RunRegistry::defaultFolder(), this);
+  addPage(m_runs, tr("Runs"), QStyle::SP_FileDialogDetailedView);
   // A run launched from the Train page shows up on the Runs page at once.
-  connect(train, &TrainPage::runLaunched, runs, &RunsPage::reload);
+  connect(train, &TrainPage::runLaunched, m_runs, &RunsPage::reload);
   m_generate = new GeneratePage(this);
   addPage(m_generate, tr("Generate"), QStyle::SP_DesktopIcon);
   addPage(new EvaluatePage(this), tr("Evaluate"), QStyle::SP_DialogApplyButton);
@@ -221,6 +221,9 @@ void MainWindow::applyProject() {
   if (catalog != nullptr) catalog->setText(QDir::toNativeSeparators(m_project.catalogPath()));
   if (open != nullptr && open->isEnabled()) open->click();
   m_train->setConfigFolder(m_project.configsFolder());
+  // The project's runs: launched from here into its registry, listed from it.
+  m_train->setRegistryFolder(m_project.registryFolder());
+  m_runs->setRegistryFolder(m_project.registryFolder());
   m_generate->setOutputFolder(m_project.imagesFolder());
   statusBar()->showMessage(tr("Project %1 opened.").arg(QDir::toNativeSeparators(m_project.folder())), 8000);
 }

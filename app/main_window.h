@@ -10,6 +10,7 @@ class GeneratePage;
 class QListWidget;
 class QMenu;
 class QStackedWidget;
+class RunsPage;
 class TrainPage;
 
 // The studio's frame: a navigation list on the left (Datasets, Train, Runs, Generate, Evaluate),
@@ -51,6 +52,7 @@ class MainWindow : public QMainWindow {
   QStackedWidget* m_pages = nullptr;
   DatasetsPage* m_datasets = nullptr;
   TrainPage* m_train = nullptr;
+  RunsPage* m_runs = nullptr;
   GeneratePage* m_generate = nullptr;
   QMenu* m_recentMenu = nullptr;
   Project m_project;

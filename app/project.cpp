@@ -1,5 +1,7 @@
 #include "project.h"
 
+#include "tessera/remote/run_registry.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -15,7 +17,7 @@ constexpr int kVersion = 1;
 QString tr(const char* text) { return QCoreApplication::translate("Project", text); }
 
 bool makeLayout(const QDir& dir, QString* error) {
-  for (const char* sub : {"configs", "runs", "images"}) {
+  for (const char* sub : {"configs", "runs", "registry", "images"}) {
     if (!dir.mkpath(QLatin1String(sub))) {
       *error = tr("Cannot create %1.").arg(QDir::toNativeSeparators(dir.filePath(QLatin1String(sub))));
       return false;
@@ -29,6 +31,7 @@ QString Project::markerFileName() { return QStringLiteral("tessera-project.json"
 QString Project::catalogPath() const { return QDir(m_folder).filePath(QStringLiteral("catalog.sqlite")); }
 QString Project::configsFolder() const { return QDir(m_folder).filePath(QStringLiteral("configs")); }
 QString Project::runsFolder() const { return QDir(m_folder).filePath(QStringLiteral("runs")); }
+QString Project::registryFolder() const { return tessera::remote::RunRegistry::projectFolder(m_folder); }
 QString Project::imagesFolder() const { return QDir(m_folder).filePath(QStringLiteral("images")); }
 
 Project Project::create(const QString& folder, QString* error) {

@@ -9,10 +9,12 @@
 //   <folder>/catalog.sqlite         the image catalog (Datasets page; created by the first import)
 //   <folder>/configs/               run configs (Train page: Open… and Save as… start here)
 //   <folder>/runs/                  run folders of runs launched on this machine
+//   <folder>/registry/              the project's run registry: one record per run, wherever it runs
 //   <folder>/images/                generated images (Generate page: output folder and gallery)
 //
-// The run registry stays per user (~/.local/share/tessera/runs), so tessera-remote and every
-// project see the same runs; a run's record points at its run folder.
+// tessera-remote shares a project's registry with --project <folder>; without a project open,
+// the studio uses the per-user registry (~/.local/share/tessera/runs), as tessera-remote does
+// by default.
 class Project {
  public:
   Project() = default;
@@ -30,6 +32,7 @@ class Project {
   QString catalogPath() const;
   QString configsFolder() const;
   QString runsFolder() const;
+  QString registryFolder() const;
   QString imagesFolder() const;
 
   static QString markerFileName();

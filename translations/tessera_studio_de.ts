@@ -2249,7 +2249,7 @@ Aussortiert — %1</translation>
         <translation>%1 — Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="225"/>
+        <location filename="../app/main_window.cpp" line="228"/>
         <source>Project %1 opened.</source>
         <translation>Projekt %1 geöffnet.</translation>
     </message>
@@ -2283,37 +2283,37 @@ Aussortiert — %1</translation>
 <context>
     <name>Project</name>
     <message>
-        <location filename="../app/project.cpp" line="38"/>
+        <location filename="../app/project.cpp" line="41"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="44"/>
+        <location filename="../app/project.cpp" line="47"/>
         <source>%1 already holds other files: choose an empty or new folder.</source>
         <translation>%1 enthält schon andere Dateien: Wählen Sie einen leeren oder neuen Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="48"/>
+        <location filename="../app/project.cpp" line="51"/>
         <source>Cannot create %1.</source>
         <translation>%1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="56"/>
+        <location filename="../app/project.cpp" line="59"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="66"/>
+        <location filename="../app/project.cpp" line="69"/>
         <source>%1 is not a Tessera project (it has no %2).</source>
         <translation>%1 ist kein Tessera-Projekt (es fehlt %2).</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="71"/>
+        <location filename="../app/project.cpp" line="74"/>
         <source>%1 is not a Tessera project file.</source>
         <translation>%1 ist keine Tessera-Projektdatei.</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="75"/>
+        <location filename="../app/project.cpp" line="78"/>
         <source>%1 was made by a newer Tessera Studio: update it to open this project.</source>
         <translation>%1 stammt von einem neueren Tessera Studio: Aktualisieren Sie es, um dieses Projekt zu öffnen.</translation>
     </message>
@@ -2559,7 +2559,7 @@ Aussortiert — %1</translation>
     </message>
     <message>
         <location filename="../app/pages/runs_page.cpp" line="34"/>
-        <location filename="../app/pages/runs_page.cpp" line="246"/>
+        <location filename="../app/pages/runs_page.cpp" line="255"/>
         <source>Cancel run</source>
         <translation>Lauf abbrechen</translation>
     </message>
@@ -2580,6 +2580,7 @@ Aussortiert — %1</translation>
     </message>
     <message>
         <location filename="../app/pages/runs_page.cpp" line="65"/>
+        <location filename="../app/pages/runs_page.cpp" line="121"/>
         <source>Select a run to follow it (Ctrl+click to overlay several).</source>
         <translation>Einen Lauf auswählen, um ihm zu folgen (Strg+Klick legt mehrere übereinander).</translation>
     </message>
@@ -2589,22 +2590,22 @@ Aussortiert — %1</translation>
         <translation>Einige Laufeinträge können nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="165"/>
+        <location filename="../app/pages/runs_page.cpp" line="174"/>
         <source>%1: connection lost (%2); retrying</source>
         <translation>%1: Verbindung verloren (%2); neuer Versuch</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="214"/>
+        <location filename="../app/pages/runs_page.cpp" line="223"/>
         <source>step %1 · loss %2 · lr %3 · %4 images/s · %5 samples seen</source>
         <translation>Schritt %1 · Loss %2 · LR %3 · %4 Bilder/s · %5 Beispiele gesehen</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="238"/>
+        <location filename="../app/pages/runs_page.cpp" line="247"/>
         <source>%1 — %2 on %3, %4</source>
         <translation>%1 — %2 auf %3, %4</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="246"/>
+        <location filename="../app/pages/runs_page.cpp" line="255"/>
         <source>Stop every process of %1 on every host?</source>
         <translation>Jeden Prozess von %1 auf jedem Host beenden?</translation>
     </message>

@@ -2241,7 +2241,7 @@ Dropped — %1</source>
         <translation>%1 — Tessera Studio</translation>
     </message>
     <message>
-        <location filename="../app/main_window.cpp" line="225"/>
+        <location filename="../app/main_window.cpp" line="228"/>
         <source>Project %1 opened.</source>
         <translation>已打开项目 %1。</translation>
     </message>
@@ -2275,37 +2275,37 @@ Dropped — %1</source>
 <context>
     <name>Project</name>
     <message>
-        <location filename="../app/project.cpp" line="38"/>
+        <location filename="../app/project.cpp" line="41"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 是文件，不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="44"/>
+        <location filename="../app/project.cpp" line="47"/>
         <source>%1 already holds other files: choose an empty or new folder.</source>
         <translation>%1 中已有其他文件：请选择空文件夹或新文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="48"/>
+        <location filename="../app/project.cpp" line="51"/>
         <source>Cannot create %1.</source>
         <translation>无法创建 %1。</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="56"/>
+        <location filename="../app/project.cpp" line="59"/>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="66"/>
+        <location filename="../app/project.cpp" line="69"/>
         <source>%1 is not a Tessera project (it has no %2).</source>
         <translation>%1 不是 Tessera 项目（其中没有 %2）。</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="71"/>
+        <location filename="../app/project.cpp" line="74"/>
         <source>%1 is not a Tessera project file.</source>
         <translation>%1 不是 Tessera 项目文件。</translation>
     </message>
     <message>
-        <location filename="../app/project.cpp" line="75"/>
+        <location filename="../app/project.cpp" line="78"/>
         <source>%1 was made by a newer Tessera Studio: update it to open this project.</source>
         <translation>%1 由更新版本的 Tessera Studio 创建：请升级后再打开此项目。</translation>
     </message>
@@ -2551,7 +2551,7 @@ Dropped — %1</source>
     </message>
     <message>
         <location filename="../app/pages/runs_page.cpp" line="34"/>
-        <location filename="../app/pages/runs_page.cpp" line="246"/>
+        <location filename="../app/pages/runs_page.cpp" line="255"/>
         <source>Cancel run</source>
         <translation>取消运行</translation>
     </message>
@@ -2572,6 +2572,7 @@ Dropped — %1</source>
     </message>
     <message>
         <location filename="../app/pages/runs_page.cpp" line="65"/>
+        <location filename="../app/pages/runs_page.cpp" line="121"/>
         <source>Select a run to follow it (Ctrl+click to overlay several).</source>
         <translation>选择一个运行以跟踪（按住 Ctrl 单击可叠加多个）。</translation>
     </message>
@@ -2581,22 +2582,22 @@ Dropped — %1</source>
         <translation>部分运行记录无法读取：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="165"/>
+        <location filename="../app/pages/runs_page.cpp" line="174"/>
         <source>%1: connection lost (%2); retrying</source>
         <translation>%1：连接中断（%2）；正在重试</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="214"/>
+        <location filename="../app/pages/runs_page.cpp" line="223"/>
         <source>step %1 · loss %2 · lr %3 · %4 images/s · %5 samples seen</source>
         <translation>第 %1 步 · 损失 %2 · 学习率 %3 · %4 张/秒 · 已见 %5 个样本</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="238"/>
+        <location filename="../app/pages/runs_page.cpp" line="247"/>
         <source>%1 — %2 on %3, %4</source>
         <translation>%1 — %2，位于 %3，%4</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="246"/>
+        <location filename="../app/pages/runs_page.cpp" line="255"/>
         <source>Stop every process of %1 on every host?</source>
         <translation>停止 %1 在所有主机上的所有进程吗？</translation>
     </message>

@@ -113,6 +113,15 @@ void RunsPage::reload() {
   m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
 }
 
+void RunsPage::setRegistryFolder(const QString& folder) {
+  if (folder == m_registry.folder()) return;
+  for (const QString& id : m_watches.keys()) stopWatch(id, false);
+  m_registry = tessera::remote::RunRegistry(folder);
+  m_log->clear();
+  m_status->setText(tr("Select a run to follow it (Ctrl+click to overlay several)."));
+  reload();
+}
+
 QString RunsPage::currentRun() const {
   const QModelIndex current = m_table->selectionModel()->currentIndex();
   if (current.isValid() && m_watches.contains(m_model->data(current, Qt::UserRole).toString()))

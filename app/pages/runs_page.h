@@ -34,6 +34,10 @@ class RunsPage : public QWidget {
   // Follows exactly these runs (the selection of the list does the same).
   void watchRuns(const QStringList& ids);
   QStringList watchedRuns() const { return m_watches.keys(); }
+  // Follows the runs of another registry (a project's): the runs followed so far are let go
+  // (they keep running) and the list is read from `folder`.
+  void setRegistryFolder(const QString& folder);
+  QString registryFolder() const { return m_registry.folder(); }
   // Seconds between polls of a followed run (default 2).
   void setPollInterval(int milliseconds) { m_pollMs = milliseconds; }
 

@@ -676,6 +676,7 @@ void TrainPage::launch() {
   auto* dialog = new LaunchDialog(m_path, m_name->text().trimmed(), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->setPlannedGpus(m_estimator->input().gpus, m_batch->value(), m_microbatch->value());
+  if (!m_registryFolder.isEmpty()) dialog->setRegistryFolder(m_registryFolder);
   connect(dialog, &LaunchDialog::runLaunched, this, &TrainPage::runLaunched);
   dialog->open();
 }

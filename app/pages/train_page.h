@@ -54,6 +54,8 @@ class TrainPage : public QWidget {
   void launch();  // saves, then opens the launch dialog
   // Where Open… and Save as… start (a project's configs/).
   void setConfigFolder(const QString& folder);
+  // Where launched runs are recorded (a project's registry); empty: the per-user one.
+  void setRegistryFolder(const QString& folder) { m_registryFolder = folder; }
 
  Q_SIGNALS:
   void configLoaded(const QString& source);
@@ -86,6 +88,7 @@ class TrainPage : public QWidget {
   QList<Field> m_fields;
   QHash<QString, QLabel*> m_errorFor;  // config key → the error label of its field
   QString m_path;
+  QString m_registryFolder;
   bool m_modified = false;
   bool m_loading = false;
   bool m_checkedOnce = false;

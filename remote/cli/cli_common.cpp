@@ -1,5 +1,8 @@
 #include "cli_common.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 #include <cstdio>
 
 namespace tessera::remote::cli {
@@ -9,7 +12,8 @@ const QList<FlagSpec>& commonSpecs() {
   static const QList<FlagSpec> specs{{QStringLiteral("identity"), true},      {QStringLiteral("known-hosts"), true},
                                      {QStringLiteral("no-ssh-config"), false}, {QStringLiteral("accept-new-host-key"), false},
                                      {QStringLiteral("proxy-jump"), true},     {QStringLiteral("user"), true},
-                                     {QStringLiteral("registry"), true},       {QStringLiteral("help"), false}};
+                                     {QStringLiteral("registry"), true},       {QStringLiteral("project"), true},
+                                     {QStringLiteral("help"), false}};
   return specs;
 }
 
@@ -24,7 +28,8 @@ const char* const kConnectionFlagsHelp =
     "  --no-ssh-config          ignore ~/.ssh/config\n"
     "  --proxy-jump DEST        connect through a jump host\n"
     "  --user NAME              remote user for hosts given without one\n"
-    "  --registry DIR           run registry (default: ~/.local/share/tessera/runs)\n";
+    "  --registry DIR           run registry (default: ~/.local/share/tessera/runs)\n"
+    "  --project DIR            the run registry of the studio project in DIR (DIR/registry)\n";
 
 Flags::Flags(const QString& command, const QStringList& args, const QList<FlagSpec>& specs, int minPositionals,
              int maxPositionals)
@@ -101,7 +106,16 @@ ConnectOptions connectOptions(const Flags& flags) {
   return o;
 }
 
-RunRegistry registry(const Flags& flags) { return RunRegistry(flags.value(QStringLiteral("registry"), RunRegistry::defaultFolder())); }
+RunRegistry registry(const Flags& flags) {
+  if (flags.has(QStringLiteral("project"))) {
+    if (flags.has(QStringLiteral("registry"))) throw UsageError(QStringLiteral("give --registry or --project, not both"));
+    const QString project = flags.value(QStringLiteral("project"));
+    if (!QFileInfo(QDir(project).filePath(QStringLiteral("tessera-project.json"))).isFile())
+      throw UsageError(QStringLiteral("%1 is not a Tessera project (no tessera-project.json); create it in the studio").arg(project));
+    return RunRegistry(RunRegistry::projectFolder(project));
+  }
+  return RunRegistry(flags.value(QStringLiteral("registry"), RunRegistry::defaultFolder()));
+}
 
 RunRecord findRun(const RunRegistry& registry, const QString& id) {
   QString error;

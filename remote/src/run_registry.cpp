@@ -97,6 +97,10 @@ QString RunRegistry::defaultFolder() {
   return base + QStringLiteral("/tessera/runs");
 }
 
+QString RunRegistry::projectFolder(const QString& projectFolder) {
+  return QDir(projectFolder).filePath(QStringLiteral("registry"));
+}
+
 QString RunRegistry::newRunId(const QString& name) {
   QString clean;
   for (QChar c : name.left(60)) {

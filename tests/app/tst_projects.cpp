@@ -2,10 +2,14 @@
 // list (QSettings) and reopened at the next start; the pages work in the project's folders.
 
 #include "main_window.h"
+#include "models/run_list_model.h"
 #include "pages/generate_page.h"
+#include "pages/runs_page.h"
+#include "tessera/remote/run_registry.h"
 #include "project.h"
 
 #include <QAction>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
@@ -125,6 +129,38 @@ class TestProjects : public QObject {
     pick->trigger();
     QCOMPARE(w.project().name(), QStringLiteral("portraits"));
     QCOMPARE(QDir::fromNativeSeparators(catalog->text()), other.catalogPath());
+  }
+
+  // Each project keeps its own run registry: the Runs page lists the open project's runs and
+  // switches with the project; the Train page records launches there.
+  void runsAreListedPerProject() {
+    QString error;
+    const Project first = Project::create(path(QStringLiteral("first")), &error);
+    const Project second = Project::create(path(QStringLiteral("second")), &error);
+    QVERIFY2(first.isValid() && second.isValid(), qPrintable(error));
+    QVERIFY(QDir(first.registryFolder()).exists());
+    QCOMPARE(first.registryFolder(), tessera::remote::RunRegistry::projectFolder(first.folder()));
+    tessera::remote::RunRegistry registry(first.registryFolder());
+    tessera::remote::RunRecord r;
+    r.id = registry.newRunId(QStringLiteral("stage one"));
+    r.name = QStringLiteral("stage one");
+    r.launcher = QStringLiteral("ssh");
+    r.hosts = {QStringLiteral("gpu-1")};
+    r.runDir = QStringLiteral("runs/stage-one");
+    r.state = tessera::remote::RunState::Succeeded;
+    r.exitCode = 0;
+    r.created = r.updated = QDateTime::currentDateTimeUtc();
+    QVERIFY2(registry.save(r, &error), qPrintable(error));
+
+    MainWindow w;
+    auto* runs = w.findChild<RunsPage*>();
+    QVERIFY(runs);
+    QVERIFY(w.openProject(first.folder(), &error));
+    QCOMPARE(runs->registryFolder(), first.registryFolder());
+    QVERIFY(runs->model()->rowOf(r.id) >= 0);
+    QVERIFY(w.openProject(second.folder(), &error));
+    QCOMPARE(runs->registryFolder(), second.registryFolder());
+    QCOMPARE(runs->model()->rowOf(r.id), -1);
   }
 };
 

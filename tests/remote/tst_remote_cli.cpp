@@ -148,6 +148,21 @@ class TestRemoteCli : public QObject {
     r = cli({QStringLiteral("tail"), QStringLiteral("--bogus")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("--bogus"), r.err.constData());
+    // --project: a studio project's own registry; a folder that is not one is refused.
+    const QString project = m_tmp.filePath(QStringLiteral("project"));
+    QVERIFY(QDir().mkpath(project));
+    r = tessera::test::run(tessera::test::binary(QStringLiteral("tessera-remote")),
+                           {QStringLiteral("status"), QStringLiteral("--project"), project});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("not a Tessera project"), r.err.constData());
+    QFile marker(project + QStringLiteral("/tessera-project.json"));
+    QVERIFY(marker.open(QIODevice::WriteOnly));
+    marker.write("{\"format\": \"tessera-project\", \"version\": 1, \"name\": \"p\"}\n");
+    marker.close();
+    r = tessera::test::run(tessera::test::binary(QStringLiteral("tessera-remote")),
+                           {QStringLiteral("status"), QStringLiteral("--project"), project});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(!r.out.contains("first_run"), r.out.constData());  // the runs above are in another registry
   }
 };
 

@@ -46,6 +46,9 @@ class RunRegistry {
   // `folder` holds one <id>.json per run (created when needed). Default: the per-user data folder.
   explicit RunRegistry(QString folder = defaultFolder());
   static QString defaultFolder();
+  // A studio project's own registry: <project>/registry (docs/PROJECTS.md). `tessera-remote
+  // --project DIR` and the studio with that project open share it.
+  static QString projectFolder(const QString& projectFolder);
   const QString& folder() const { return m_folder; }
 
   // A fresh id for a run called `name` (letters, digits, '-', '_' and '.' kept, the rest '_').
