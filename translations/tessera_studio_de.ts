@@ -201,337 +201,342 @@ aussortiert von %1: %2</translation>
 <context>
     <name>DatasetsPage</name>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="86"/>
+        <location filename="../app/pages/datasets_page.cpp" line="87"/>
         <source>Files the last import could not use, and why</source>
         <translation>Dateien, die der letzte Import nicht verwenden konnte, und warum</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="95"/>
+        <location filename="../app/pages/datasets_page.cpp" line="96"/>
         <source>Caption</source>
         <translation>Bildunterschrift</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="96"/>
+        <location filename="../app/pages/datasets_page.cpp" line="97"/>
         <source>Filters</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="97"/>
+        <location filename="../app/pages/datasets_page.cpp" line="98"/>
         <source>Statistics</source>
         <translation>Statistik</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="100"/>
+        <location filename="../app/pages/datasets_page.cpp" line="101"/>
         <source>Duplicates</source>
         <translation>Duplikate</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="101"/>
+        <location filename="../app/pages/datasets_page.cpp" line="102"/>
         <source>Shards</source>
         <translation>Shards</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="113"/>
+        <location filename="../app/pages/datasets_page.cpp" line="114"/>
         <source>Cannot read the catalog: %1</source>
         <translation>Der Katalog kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="135"/>
+        <location filename="../app/pages/datasets_page.cpp" line="136"/>
         <source>A catalog file, e.g. ~/datasets/cats.db (created by the first import)</source>
         <translation>Eine Katalogdatei, z. B. ~/datasets/cats.db (der erste Import legt sie an)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="136"/>
-        <location filename="../app/pages/datasets_page.cpp" line="337"/>
+        <location filename="../app/pages/datasets_page.cpp" line="137"/>
+        <location filename="../app/pages/datasets_page.cpp" line="338"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="137"/>
+        <location filename="../app/pages/datasets_page.cpp" line="138"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="142"/>
+        <location filename="../app/pages/datasets_page.cpp" line="143"/>
         <source>Catalog:</source>
         <translation>Katalog:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="150"/>
+        <location filename="../app/pages/datasets_page.cpp" line="151"/>
         <source>An image folder (captions from .txt sidecars), or a .csv or .jsonl manifest</source>
         <translation>Ein Bildordner (Bildunterschriften aus .txt-Begleitdateien) oder ein .csv- oder .jsonl-Manifest</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="151"/>
+        <location filename="../app/pages/datasets_page.cpp" line="152"/>
         <source>Folder…</source>
         <translation>Ordner…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="152"/>
+        <location filename="../app/pages/datasets_page.cpp" line="153"/>
         <source>Manifest…</source>
         <translation>Manifest…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="153"/>
+        <location filename="../app/pages/datasets_page.cpp" line="154"/>
         <source>Import</source>
         <translation>Importieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="155"/>
+        <location filename="../app/pages/datasets_page.cpp" line="156"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="157"/>
+        <location filename="../app/pages/datasets_page.cpp" line="158"/>
         <source>Stop the import; what was imported so far is kept, and importing again resumes.</source>
         <translation>Den Import anhalten; was schon importiert ist, bleibt, und ein neuer Import setzt dort fort.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="163"/>
+        <location filename="../app/pages/datasets_page.cpp" line="164"/>
         <source>Import:</source>
         <translation>Import:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="189"/>
-        <location filename="../app/pages/datasets_page.cpp" line="684"/>
+        <location filename="../app/pages/datasets_page.cpp" line="190"/>
+        <location filename="../app/pages/datasets_page.cpp" line="692"/>
         <source>Select an image in the grid.</source>
         <translation>Wählen Sie ein Bild im Raster.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="195"/>
+        <location filename="../app/pages/datasets_page.cpp" line="196"/>
         <source>The caption used for training</source>
         <translation>Die Bildunterschrift, mit der trainiert wird</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="201"/>
+        <location filename="../app/pages/datasets_page.cpp" line="202"/>
         <source>Save caption</source>
         <translation>Bildunterschrift speichern</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="203"/>
+        <location filename="../app/pages/datasets_page.cpp" line="204"/>
         <source>Write the caption to the catalog (the original stays there too)</source>
         <translation>Die Bildunterschrift in den Katalog schreiben (das Original bleibt dort ebenfalls)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="204"/>
+        <location filename="../app/pages/datasets_page.cpp" line="205"/>
         <source>Undo</source>
         <translation>Rückgängig</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="206"/>
+        <location filename="../app/pages/datasets_page.cpp" line="207"/>
         <source>Redo</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="222"/>
+        <location filename="../app/pages/datasets_page.cpp" line="223"/>
         <source>Undo %1</source>
         <translation>%1 rückgängig machen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="224"/>
+        <location filename="../app/pages/datasets_page.cpp" line="225"/>
         <source>Redo %1</source>
         <translation>%1 wiederholen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="236"/>
-        <location filename="../app/pages/datasets_page.cpp" line="243"/>
-        <location filename="../app/pages/datasets_page.cpp" line="248"/>
-        <location filename="../app/pages/datasets_page.cpp" line="257"/>
-        <location filename="../app/pages/datasets_page.cpp" line="268"/>
+        <location filename="../app/pages/datasets_page.cpp" line="237"/>
+        <location filename="../app/pages/datasets_page.cpp" line="244"/>
+        <location filename="../app/pages/datasets_page.cpp" line="249"/>
+        <location filename="../app/pages/datasets_page.cpp" line="258"/>
+        <location filename="../app/pages/datasets_page.cpp" line="269"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="237"/>
-        <location filename="../app/pages/datasets_page.cpp" line="348"/>
+        <location filename="../app/pages/datasets_page.cpp" line="238"/>
+        <location filename="../app/pages/datasets_page.cpp" line="349"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="238"/>
+        <location filename="../app/pages/datasets_page.cpp" line="239"/>
         <source>Drop images whose smaller side is below this (the reference recipe: 256, then 512)</source>
         <translation>Bilder aussortieren, deren kürzere Seite darunter liegt (das Referenzrezept: 256, dann 512)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="251"/>
+        <location filename="../app/pages/datasets_page.cpp" line="252"/>
         <source>to</source>
         <translation>bis</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="258"/>
+        <location filename="../app/pages/datasets_page.cpp" line="259"/>
         <source>Drop images whose manifest&apos;s aesthetic score is below this, or missing</source>
         <translation>Bilder aussortieren, deren Ästhetik-Wert im Manifest darunter liegt oder fehlt</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="259"/>
+        <location filename="../app/pages/datasets_page.cpp" line="260"/>
         <source>English captions only</source>
         <translation>Nur englische Bildunterschriften</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="261"/>
+        <location filename="../app/pages/datasets_page.cpp" line="262"/>
         <source>Drop empty captions</source>
         <translation>Leere Bildunterschriften aussortieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="263"/>
+        <location filename="../app/pages/datasets_page.cpp" line="264"/>
         <source>Drop repeated captions</source>
         <translation>Wiederholte Bildunterschriften aussortieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="269"/>
+        <location filename="../app/pages/datasets_page.cpp" line="270"/>
         <source>Drop images whose perceptual hash is within this many bits of a larger kept image</source>
         <translation>Bilder aussortieren, deren Wahrnehmungs-Hash höchstens so viele Bits von einem größeren behaltenen Bild abweicht</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="270"/>
-        <location filename="../app/pages/datasets_page.cpp" line="361"/>
+        <location filename="../app/pages/datasets_page.cpp" line="271"/>
+        <location filename="../app/pages/datasets_page.cpp" line="362"/>
         <source>Smaller side at least:</source>
         <translation>Kürzere Seite mindestens:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="271"/>
+        <location filename="../app/pages/datasets_page.cpp" line="272"/>
         <source>Aspect (width / height):</source>
         <translation>Seitenverhältnis (Breite / Höhe):</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="272"/>
+        <location filename="../app/pages/datasets_page.cpp" line="273"/>
         <source>Aesthetic score at least:</source>
         <translation>Ästhetik-Wert mindestens:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="276"/>
+        <location filename="../app/pages/datasets_page.cpp" line="277"/>
         <source>Near-duplicates (pHash distance):</source>
         <translation>Beinahe-Duplikate (pHash-Abstand):</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="279"/>
+        <location filename="../app/pages/datasets_page.cpp" line="280"/>
         <source>Apply as I change them</source>
         <translation>Beim Ändern sofort anwenden</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="282"/>
+        <location filename="../app/pages/datasets_page.cpp" line="283"/>
         <source>Apply filters</source>
         <translation>Filter anwenden</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="284"/>
+        <location filename="../app/pages/datasets_page.cpp" line="285"/>
         <source>Record which images these settings drop (earlier decisions are replaced)</source>
         <translation>Festhalten, welche Bilder diese Einstellungen aussortieren (frühere Entscheidungen werden ersetzt)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="315"/>
+        <location filename="../app/pages/datasets_page.cpp" line="316"/>
         <source>Smaller side (px)</source>
         <translation>Kürzere Seite (px)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="317"/>
+        <location filename="../app/pages/datasets_page.cpp" line="318"/>
         <source>Aspect ratio (width / height)</source>
         <translation>Seitenverhältnis (Breite / Höhe)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="336"/>
+        <location filename="../app/pages/datasets_page.cpp" line="337"/>
         <source>An empty or new folder</source>
         <translation>Ein leerer oder neuer Ordner</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="341"/>
+        <location filename="../app/pages/datasets_page.cpp" line="342"/>
         <source>Folder for the shards</source>
         <translation>Ordner für die Shards</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="347"/>
+        <location filename="../app/pages/datasets_page.cpp" line="348"/>
         <source>any</source>
         <translation>beliebig</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="353"/>
+        <location filename="../app/pages/datasets_page.cpp" line="354"/>
         <source>keep the original files</source>
         <translation>Originaldateien behalten</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="354"/>
+        <location filename="../app/pages/datasets_page.cpp" line="355"/>
         <source> px square</source>
         <translation> px quadratisch</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="357"/>
+        <location filename="../app/pages/datasets_page.cpp" line="358"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="358"/>
+        <location filename="../app/pages/datasets_page.cpp" line="359"/>
         <source>zstd</source>
         <translation>zstd</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="359"/>
+        <location filename="../app/pages/datasets_page.cpp" line="360"/>
         <source>zstd, level 7</source>
         <translation>zstd, Stufe 7</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="360"/>
+        <location filename="../app/pages/datasets_page.cpp" line="361"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="362"/>
+        <location filename="../app/pages/datasets_page.cpp" line="363"/>
         <source>Centre-crop and resize to:</source>
         <translation>Mittig zuschneiden und skalieren auf:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="363"/>
+        <location filename="../app/pages/datasets_page.cpp" line="364"/>
         <source>Compression:</source>
         <translation>Kompression:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="365"/>
+        <location filename="../app/pages/datasets_page.cpp" line="366"/>
         <source>Write shards</source>
         <translation>Shards schreiben</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="367"/>
+        <location filename="../app/pages/datasets_page.cpp" line="368"/>
         <source>Write the kept images as an MDS shard set (mosaicml-streaming format)</source>
         <translation>Die behaltenen Bilder als MDS-Shard-Satz schreiben (Format von mosaicml-streaming)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="416"/>
+        <location filename="../app/pages/datasets_page.cpp" line="375"/>
+        <source>Upload to a host</source>
+        <translation>Auf einen Host hochladen</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="424"/>
         <source>Give a catalog file to open, or a new one to create.</source>
         <translation>Geben Sie eine Katalogdatei zum Öffnen an oder eine neue zum Anlegen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="426"/>
+        <location filename="../app/pages/datasets_page.cpp" line="434"/>
         <source>New catalog: the first import creates %1.</source>
         <translation>Neuer Katalog: der erste Import legt %1 an.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="437"/>
+        <location filename="../app/pages/datasets_page.cpp" line="445"/>
         <source>Reading the catalog…</source>
         <translation>Katalog wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="444"/>
+        <location filename="../app/pages/datasets_page.cpp" line="452"/>
         <source>Cannot open the catalog: %1</source>
         <translation>Der Katalog kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="460"/>
+        <location filename="../app/pages/datasets_page.cpp" line="468"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="461"/>
+        <location filename="../app/pages/datasets_page.cpp" line="469"/>
         <source>%1 images, %2 kept, %3 dropped; %4 files could not be imported.
 Formats: %5</source>
         <translation>%1 Bilder, %2 behalten, %3 aussortiert; %4 Dateien konnten nicht importiert werden.
 Formate: %5</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="466"/>
+        <location filename="../app/pages/datasets_page.cpp" line="474"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/pages/datasets_page.cpp" line="469"/>
+        <location filename="../app/pages/datasets_page.cpp" line="477"/>
         <source>%1: %n image(s), %2 kept.</source>
         <translation>
             <numerusform>%1: %n Bild, %2 behalten.</numerusform>
@@ -539,182 +544,182 @@ Formate: %5</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="486"/>
+        <location filename="../app/pages/datasets_page.cpp" line="494"/>
         <source>Choose a folder or a manifest to import.</source>
         <translation>Wählen Sie einen Ordner oder ein Manifest zum Importieren.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="487"/>
+        <location filename="../app/pages/datasets_page.cpp" line="495"/>
         <source>%1 does not exist.</source>
         <translation>%1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="500"/>
+        <location filename="../app/pages/datasets_page.cpp" line="508"/>
         <source>Importing %1…</source>
         <translation>%1 wird importiert…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="527"/>
-        <location filename="../app/pages/datasets_page.cpp" line="663"/>
+        <location filename="../app/pages/datasets_page.cpp" line="535"/>
+        <location filename="../app/pages/datasets_page.cpp" line="671"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="533"/>
+        <location filename="../app/pages/datasets_page.cpp" line="541"/>
         <source>%1 added, %2 re-read, %3 unchanged, %4 updated, %5 could not be imported.</source>
         <translation>%1 hinzugefügt, %2 neu gelesen, %3 unverändert, %4 aktualisiert, %5 konnten nicht importiert werden.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="539"/>
+        <location filename="../app/pages/datasets_page.cpp" line="547"/>
         <source>Import cancelled: %1 Import again to resume.</source>
         <translation>Import abgebrochen: %1 Ein neuer Import setzt fort.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="541"/>
+        <location filename="../app/pages/datasets_page.cpp" line="549"/>
         <source>Import failed: %1</source>
         <translation>Import fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="557"/>
+        <location filename="../app/pages/datasets_page.cpp" line="565"/>
         <source>Cancelling after the current image…</source>
         <translation>Abbruch nach dem aktuellen Bild…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="584"/>
+        <location filename="../app/pages/datasets_page.cpp" line="592"/>
         <source>Applying the filters…</source>
         <translation>Filter werden angewendet…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="589"/>
+        <location filename="../app/pages/datasets_page.cpp" line="597"/>
         <source>Cannot apply the filters: %1</source>
         <translation>Die Filter können nicht angewendet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="593"/>
+        <location filename="../app/pages/datasets_page.cpp" line="601"/>
         <source>smaller side</source>
         <translation>kürzere Seite</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="594"/>
+        <location filename="../app/pages/datasets_page.cpp" line="602"/>
         <source>aspect ratio</source>
         <translation>Seitenverhältnis</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="595"/>
+        <location filename="../app/pages/datasets_page.cpp" line="603"/>
         <source>aesthetic score</source>
         <translation>Ästhetik-Wert</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="596"/>
+        <location filename="../app/pages/datasets_page.cpp" line="604"/>
         <source>not English</source>
         <translation>nicht Englisch</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="597"/>
+        <location filename="../app/pages/datasets_page.cpp" line="605"/>
         <source>empty caption</source>
         <translation>leere Bildunterschrift</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="598"/>
+        <location filename="../app/pages/datasets_page.cpp" line="606"/>
         <source>repeated caption</source>
         <translation>wiederholte Bildunterschrift</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="599"/>
+        <location filename="../app/pages/datasets_page.cpp" line="607"/>
         <source>near-duplicate</source>
         <translation>Beinahe-Duplikat</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="601"/>
+        <location filename="../app/pages/datasets_page.cpp" line="609"/>
         <source>%1 of %2 images kept.</source>
         <translation>%1 von %2 Bildern behalten.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="604"/>
+        <location filename="../app/pages/datasets_page.cpp" line="612"/>
         <source>%1: %2 dropped</source>
         <translation>%1: %2 aussortiert</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="617"/>
+        <location filename="../app/pages/datasets_page.cpp" line="625"/>
         <source>Choose a folder for the shards.</source>
         <translation>Wählen Sie einen Ordner für die Shards.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="631"/>
+        <location filename="../app/pages/datasets_page.cpp" line="639"/>
         <source>Writing shards to %1…</source>
         <translation>Shards werden nach %1 geschrieben…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="658"/>
+        <location filename="../app/pages/datasets_page.cpp" line="666"/>
         <source>%1 images in %2 shard(s), %3 MiB; %4 skipped.</source>
         <translation>%1 Bilder in %2 Shard(s), %3 MiB; %4 übersprungen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="665"/>
+        <location filename="../app/pages/datasets_page.cpp" line="673"/>
         <source>Writing the shards was cancelled.</source>
         <translation>Das Schreiben der Shards wurde abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="667"/>
+        <location filename="../app/pages/datasets_page.cpp" line="675"/>
         <source>Cannot write the shards: %1</source>
         <translation>Die Shards können nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="684"/>
+        <location filename="../app/pages/datasets_page.cpp" line="692"/>
         <source>Reading…</source>
         <translation>Wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="690"/>
+        <location filename="../app/pages/datasets_page.cpp" line="698"/>
         <source>%1
 %2 × %3 px, %4, %5 KiB</source>
         <translation>%1
 %2 × %3 px, %4, %5 KiB</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="696"/>
+        <location filename="../app/pages/datasets_page.cpp" line="704"/>
         <source>
 Dropped — %1</source>
         <translation>
 Aussortiert — %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="701"/>
+        <location filename="../app/pages/datasets_page.cpp" line="709"/>
         <source>Original: %1</source>
         <translation>Original: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="721"/>
+        <location filename="../app/pages/datasets_page.cpp" line="729"/>
         <source>Cannot save the caption: %1</source>
         <translation>Die Bildunterschrift kann nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="729"/>
+        <location filename="../app/pages/datasets_page.cpp" line="737"/>
         <source>Caption of image %1 saved.</source>
         <translation>Bildunterschrift von Bild %1 gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="734"/>
+        <location filename="../app/pages/datasets_page.cpp" line="742"/>
         <source>Open or create a catalog</source>
         <translation>Katalog öffnen oder anlegen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="735"/>
+        <location filename="../app/pages/datasets_page.cpp" line="743"/>
         <source>Catalogs (*.db *.sqlite);;All files (*)</source>
         <translation>Kataloge (*.db *.sqlite);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="743"/>
+        <location filename="../app/pages/datasets_page.cpp" line="751"/>
         <source>Image folder to import</source>
         <translation>Zu importierender Bildordner</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="744"/>
+        <location filename="../app/pages/datasets_page.cpp" line="752"/>
         <source>Manifest to import</source>
         <translation>Zu importierendes Manifest</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="745"/>
+        <location filename="../app/pages/datasets_page.cpp" line="753"/>
         <source>Manifests (*.csv *.jsonl);;All files (*)</source>
         <translation>Manifeste (*.csv *.jsonl);;Alle Dateien (*)</translation>
     </message>
@@ -2608,6 +2613,74 @@ Aussortiert — %1</translation>
         <location filename="../app/pages/runs_page.cpp" line="255"/>
         <source>Stop every process of %1 on every host?</source>
         <translation>Jeden Prozess von %1 auf jedem Host beenden?</translation>
+    </message>
+</context>
+<context>
+    <name>ShardUpload</name>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="25"/>
+        <source>[user@]host[:port] or an alias from ~/.ssh/config</source>
+        <translation>[benutzer@]host[:port] oder ein Alias aus ~/.ssh/config</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="28"/>
+        <source>the folder there (absolute, or relative to the login folder)</source>
+        <translation>der Ordner dort (absolut oder relativ zum Login-Ordner)</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="29"/>
+        <source>Upload to &amp;host:</source>
+        <translation>Hochladen auf &amp;Host:</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="30"/>
+        <source>Folder &amp;there:</source>
+        <translation>Ordner &amp;dort:</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="33"/>
+        <source>Upload shards</source>
+        <translation>Shards hochladen</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="35"/>
+        <source>Send the shard folder to the host; files already there unchanged are skipped.</source>
+        <translation>Den Shard-Ordner an den Host senden; dort bereits unverändert vorhandene Dateien werden übersprungen.</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="36"/>
+        <source>Cancel upload</source>
+        <translation>Hochladen abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="79"/>
+        <source>Write the shards first: %1 holds no index.json.</source>
+        <translation>Schreiben Sie zuerst die Shards: %1 enthält keine index.json.</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="83"/>
+        <source>Name the host and the folder there.</source>
+        <translation>Geben Sie den Host und den Ordner dort an.</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="93"/>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="112"/>
+        <source>Uploading %1 (file %2 of %3)…</source>
+        <translation>%1 wird hochgeladen (Datei %2 von %3)…</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="116"/>
+        <source>Upload cancelled: the files sent so far stay there; uploading again sends the rest.</source>
+        <translation>Hochladen abgebrochen: Die bisher gesendeten Dateien bleiben dort; erneutes Hochladen sendet den Rest.</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="119"/>
+        <source>Uploaded to %1:%2 — %3 file(s) sent (%4), %5 already there.</source>
+        <translation>Hochgeladen nach %1:%2 — %3 Datei(en) gesendet (%4), %5 bereits vorhanden.</translation>
     </message>
 </context>
 <context>

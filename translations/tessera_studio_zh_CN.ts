@@ -198,519 +198,524 @@ dropped by %1: %2</source>
 <context>
     <name>DatasetsPage</name>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="86"/>
+        <location filename="../app/pages/datasets_page.cpp" line="87"/>
         <source>Files the last import could not use, and why</source>
         <translation>上次导入无法使用的文件及原因</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="95"/>
+        <location filename="../app/pages/datasets_page.cpp" line="96"/>
         <source>Caption</source>
         <translation>说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="96"/>
+        <location filename="../app/pages/datasets_page.cpp" line="97"/>
         <source>Filters</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="97"/>
+        <location filename="../app/pages/datasets_page.cpp" line="98"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="100"/>
+        <location filename="../app/pages/datasets_page.cpp" line="101"/>
         <source>Duplicates</source>
         <translation>重复项</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="101"/>
+        <location filename="../app/pages/datasets_page.cpp" line="102"/>
         <source>Shards</source>
         <translation>分片</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="113"/>
+        <location filename="../app/pages/datasets_page.cpp" line="114"/>
         <source>Cannot read the catalog: %1</source>
         <translation>无法读取目录库：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="135"/>
+        <location filename="../app/pages/datasets_page.cpp" line="136"/>
         <source>A catalog file, e.g. ~/datasets/cats.db (created by the first import)</source>
         <translation>目录库文件，例如 ~/datasets/cats.db（首次导入时创建）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="136"/>
-        <location filename="../app/pages/datasets_page.cpp" line="337"/>
+        <location filename="../app/pages/datasets_page.cpp" line="137"/>
+        <location filename="../app/pages/datasets_page.cpp" line="338"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="137"/>
+        <location filename="../app/pages/datasets_page.cpp" line="138"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="142"/>
+        <location filename="../app/pages/datasets_page.cpp" line="143"/>
         <source>Catalog:</source>
         <translation>目录库：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="150"/>
+        <location filename="../app/pages/datasets_page.cpp" line="151"/>
         <source>An image folder (captions from .txt sidecars), or a .csv or .jsonl manifest</source>
         <translation>图像文件夹（说明文字取自 .txt 附属文件），或 .csv / .jsonl 清单</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="151"/>
+        <location filename="../app/pages/datasets_page.cpp" line="152"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="152"/>
+        <location filename="../app/pages/datasets_page.cpp" line="153"/>
         <source>Manifest…</source>
         <translation>清单…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="153"/>
+        <location filename="../app/pages/datasets_page.cpp" line="154"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="155"/>
+        <location filename="../app/pages/datasets_page.cpp" line="156"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="157"/>
+        <location filename="../app/pages/datasets_page.cpp" line="158"/>
         <source>Stop the import; what was imported so far is kept, and importing again resumes.</source>
         <translation>停止导入；已导入的内容会保留，再次导入时从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="163"/>
+        <location filename="../app/pages/datasets_page.cpp" line="164"/>
         <source>Import:</source>
         <translation>导入：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="189"/>
-        <location filename="../app/pages/datasets_page.cpp" line="684"/>
+        <location filename="../app/pages/datasets_page.cpp" line="190"/>
+        <location filename="../app/pages/datasets_page.cpp" line="692"/>
         <source>Select an image in the grid.</source>
         <translation>在网格中选择一张图像。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="195"/>
+        <location filename="../app/pages/datasets_page.cpp" line="196"/>
         <source>The caption used for training</source>
         <translation>训练时使用的说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="201"/>
+        <location filename="../app/pages/datasets_page.cpp" line="202"/>
         <source>Save caption</source>
         <translation>保存说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="203"/>
+        <location filename="../app/pages/datasets_page.cpp" line="204"/>
         <source>Write the caption to the catalog (the original stays there too)</source>
         <translation>将说明文字写入目录库（原文也会保留）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="204"/>
+        <location filename="../app/pages/datasets_page.cpp" line="205"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="206"/>
+        <location filename="../app/pages/datasets_page.cpp" line="207"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="222"/>
+        <location filename="../app/pages/datasets_page.cpp" line="223"/>
         <source>Undo %1</source>
         <translation>撤销 %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="224"/>
+        <location filename="../app/pages/datasets_page.cpp" line="225"/>
         <source>Redo %1</source>
         <translation>重做 %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="236"/>
-        <location filename="../app/pages/datasets_page.cpp" line="243"/>
-        <location filename="../app/pages/datasets_page.cpp" line="248"/>
-        <location filename="../app/pages/datasets_page.cpp" line="257"/>
-        <location filename="../app/pages/datasets_page.cpp" line="268"/>
+        <location filename="../app/pages/datasets_page.cpp" line="237"/>
+        <location filename="../app/pages/datasets_page.cpp" line="244"/>
+        <location filename="../app/pages/datasets_page.cpp" line="249"/>
+        <location filename="../app/pages/datasets_page.cpp" line="258"/>
+        <location filename="../app/pages/datasets_page.cpp" line="269"/>
         <source>off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="237"/>
-        <location filename="../app/pages/datasets_page.cpp" line="348"/>
+        <location filename="../app/pages/datasets_page.cpp" line="238"/>
+        <location filename="../app/pages/datasets_page.cpp" line="349"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="238"/>
+        <location filename="../app/pages/datasets_page.cpp" line="239"/>
         <source>Drop images whose smaller side is below this (the reference recipe: 256, then 512)</source>
         <translation>剔除短边小于此值的图像（参考方案：先 256，后 512）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="251"/>
+        <location filename="../app/pages/datasets_page.cpp" line="252"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="258"/>
+        <location filename="../app/pages/datasets_page.cpp" line="259"/>
         <source>Drop images whose manifest&apos;s aesthetic score is below this, or missing</source>
         <translation>剔除清单中美学评分低于此值或缺失的图像</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="259"/>
+        <location filename="../app/pages/datasets_page.cpp" line="260"/>
         <source>English captions only</source>
         <translation>仅限英文说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="261"/>
+        <location filename="../app/pages/datasets_page.cpp" line="262"/>
         <source>Drop empty captions</source>
         <translation>剔除空说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="263"/>
+        <location filename="../app/pages/datasets_page.cpp" line="264"/>
         <source>Drop repeated captions</source>
         <translation>剔除重复的说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="269"/>
+        <location filename="../app/pages/datasets_page.cpp" line="270"/>
         <source>Drop images whose perceptual hash is within this many bits of a larger kept image</source>
         <translation>剔除感知哈希与某张保留的更大图像相差不超过此位数的图像</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="270"/>
-        <location filename="../app/pages/datasets_page.cpp" line="361"/>
+        <location filename="../app/pages/datasets_page.cpp" line="271"/>
+        <location filename="../app/pages/datasets_page.cpp" line="362"/>
         <source>Smaller side at least:</source>
         <translation>短边至少：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="271"/>
+        <location filename="../app/pages/datasets_page.cpp" line="272"/>
         <source>Aspect (width / height):</source>
         <translation>宽高比（宽 / 高）：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="272"/>
+        <location filename="../app/pages/datasets_page.cpp" line="273"/>
         <source>Aesthetic score at least:</source>
         <translation>美学评分至少：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="276"/>
+        <location filename="../app/pages/datasets_page.cpp" line="277"/>
         <source>Near-duplicates (pHash distance):</source>
         <translation>近似重复（pHash 距离）：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="279"/>
+        <location filename="../app/pages/datasets_page.cpp" line="280"/>
         <source>Apply as I change them</source>
         <translation>修改时立即应用</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="282"/>
+        <location filename="../app/pages/datasets_page.cpp" line="283"/>
         <source>Apply filters</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="284"/>
+        <location filename="../app/pages/datasets_page.cpp" line="285"/>
         <source>Record which images these settings drop (earlier decisions are replaced)</source>
         <translation>记录这些设置会剔除哪些图像（替换之前的决定）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="315"/>
+        <location filename="../app/pages/datasets_page.cpp" line="316"/>
         <source>Smaller side (px)</source>
         <translation>短边（像素）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="317"/>
+        <location filename="../app/pages/datasets_page.cpp" line="318"/>
         <source>Aspect ratio (width / height)</source>
         <translation>宽高比（宽 / 高）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="336"/>
+        <location filename="../app/pages/datasets_page.cpp" line="337"/>
         <source>An empty or new folder</source>
         <translation>空文件夹或新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="341"/>
+        <location filename="../app/pages/datasets_page.cpp" line="342"/>
         <source>Folder for the shards</source>
         <translation>分片的存放文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="347"/>
+        <location filename="../app/pages/datasets_page.cpp" line="348"/>
         <source>any</source>
         <translation>任意</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="353"/>
+        <location filename="../app/pages/datasets_page.cpp" line="354"/>
         <source>keep the original files</source>
         <translation>保留原始文件</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="354"/>
+        <location filename="../app/pages/datasets_page.cpp" line="355"/>
         <source> px square</source>
         <translation> 像素正方形</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="357"/>
+        <location filename="../app/pages/datasets_page.cpp" line="358"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="358"/>
+        <location filename="../app/pages/datasets_page.cpp" line="359"/>
         <source>zstd</source>
         <translation>zstd</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="359"/>
+        <location filename="../app/pages/datasets_page.cpp" line="360"/>
         <source>zstd, level 7</source>
         <translation>zstd，级别 7</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="360"/>
+        <location filename="../app/pages/datasets_page.cpp" line="361"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="362"/>
+        <location filename="../app/pages/datasets_page.cpp" line="363"/>
         <source>Centre-crop and resize to:</source>
         <translation>居中裁剪并缩放到：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="363"/>
+        <location filename="../app/pages/datasets_page.cpp" line="364"/>
         <source>Compression:</source>
         <translation>压缩：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="365"/>
+        <location filename="../app/pages/datasets_page.cpp" line="366"/>
         <source>Write shards</source>
         <translation>写入分片</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="367"/>
+        <location filename="../app/pages/datasets_page.cpp" line="368"/>
         <source>Write the kept images as an MDS shard set (mosaicml-streaming format)</source>
         <translation>将保留的图像写成 MDS 分片集（mosaicml-streaming 格式）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="416"/>
+        <location filename="../app/pages/datasets_page.cpp" line="375"/>
+        <source>Upload to a host</source>
+        <translation>上传到主机</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="424"/>
         <source>Give a catalog file to open, or a new one to create.</source>
         <translation>指定要打开的目录库文件，或要新建的文件。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="426"/>
+        <location filename="../app/pages/datasets_page.cpp" line="434"/>
         <source>New catalog: the first import creates %1.</source>
         <translation>新目录库：首次导入时将创建 %1。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="437"/>
+        <location filename="../app/pages/datasets_page.cpp" line="445"/>
         <source>Reading the catalog…</source>
         <translation>正在读取目录库…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="444"/>
+        <location filename="../app/pages/datasets_page.cpp" line="452"/>
         <source>Cannot open the catalog: %1</source>
         <translation>无法打开目录库：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="460"/>
+        <location filename="../app/pages/datasets_page.cpp" line="468"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="461"/>
+        <location filename="../app/pages/datasets_page.cpp" line="469"/>
         <source>%1 images, %2 kept, %3 dropped; %4 files could not be imported.
 Formats: %5</source>
         <translation>%1 张图像，保留 %2 张，剔除 %3 张；%4 个文件无法导入。
 格式：%5</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="466"/>
+        <location filename="../app/pages/datasets_page.cpp" line="474"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/pages/datasets_page.cpp" line="469"/>
+        <location filename="../app/pages/datasets_page.cpp" line="477"/>
         <source>%1: %n image(s), %2 kept.</source>
         <translation>
             <numerusform>%1：%n 张图像，保留 %2 张。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="486"/>
+        <location filename="../app/pages/datasets_page.cpp" line="494"/>
         <source>Choose a folder or a manifest to import.</source>
         <translation>选择要导入的文件夹或清单。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="487"/>
+        <location filename="../app/pages/datasets_page.cpp" line="495"/>
         <source>%1 does not exist.</source>
         <translation>%1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="500"/>
+        <location filename="../app/pages/datasets_page.cpp" line="508"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="527"/>
-        <location filename="../app/pages/datasets_page.cpp" line="663"/>
+        <location filename="../app/pages/datasets_page.cpp" line="535"/>
+        <location filename="../app/pages/datasets_page.cpp" line="671"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="533"/>
+        <location filename="../app/pages/datasets_page.cpp" line="541"/>
         <source>%1 added, %2 re-read, %3 unchanged, %4 updated, %5 could not be imported.</source>
         <translation>新增 %1，重新读取 %2，未变 %3，更新 %4，无法导入 %5。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="539"/>
+        <location filename="../app/pages/datasets_page.cpp" line="547"/>
         <source>Import cancelled: %1 Import again to resume.</source>
         <translation>导入已取消：%1 再次导入即可继续。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="541"/>
+        <location filename="../app/pages/datasets_page.cpp" line="549"/>
         <source>Import failed: %1</source>
         <translation>导入失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="557"/>
+        <location filename="../app/pages/datasets_page.cpp" line="565"/>
         <source>Cancelling after the current image…</source>
         <translation>将在当前图像完成后取消…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="584"/>
+        <location filename="../app/pages/datasets_page.cpp" line="592"/>
         <source>Applying the filters…</source>
         <translation>正在应用筛选…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="589"/>
+        <location filename="../app/pages/datasets_page.cpp" line="597"/>
         <source>Cannot apply the filters: %1</source>
         <translation>无法应用筛选：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="593"/>
+        <location filename="../app/pages/datasets_page.cpp" line="601"/>
         <source>smaller side</source>
         <translation>短边</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="594"/>
+        <location filename="../app/pages/datasets_page.cpp" line="602"/>
         <source>aspect ratio</source>
         <translation>宽高比</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="595"/>
+        <location filename="../app/pages/datasets_page.cpp" line="603"/>
         <source>aesthetic score</source>
         <translation>美学评分</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="596"/>
+        <location filename="../app/pages/datasets_page.cpp" line="604"/>
         <source>not English</source>
         <translation>非英文</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="597"/>
+        <location filename="../app/pages/datasets_page.cpp" line="605"/>
         <source>empty caption</source>
         <translation>空说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="598"/>
+        <location filename="../app/pages/datasets_page.cpp" line="606"/>
         <source>repeated caption</source>
         <translation>重复说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="599"/>
+        <location filename="../app/pages/datasets_page.cpp" line="607"/>
         <source>near-duplicate</source>
         <translation>近似重复</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="601"/>
+        <location filename="../app/pages/datasets_page.cpp" line="609"/>
         <source>%1 of %2 images kept.</source>
         <translation>保留了 %2 张图像中的 %1 张。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="604"/>
+        <location filename="../app/pages/datasets_page.cpp" line="612"/>
         <source>%1: %2 dropped</source>
         <translation>%1：剔除 %2 张</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="617"/>
+        <location filename="../app/pages/datasets_page.cpp" line="625"/>
         <source>Choose a folder for the shards.</source>
         <translation>选择分片的存放文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="631"/>
+        <location filename="../app/pages/datasets_page.cpp" line="639"/>
         <source>Writing shards to %1…</source>
         <translation>正在将分片写入 %1…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="658"/>
+        <location filename="../app/pages/datasets_page.cpp" line="666"/>
         <source>%1 images in %2 shard(s), %3 MiB; %4 skipped.</source>
         <translation>%1 张图像，共 %2 个分片，%3 MiB；跳过 %4 张。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="665"/>
+        <location filename="../app/pages/datasets_page.cpp" line="673"/>
         <source>Writing the shards was cancelled.</source>
         <translation>写入分片已取消。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="667"/>
+        <location filename="../app/pages/datasets_page.cpp" line="675"/>
         <source>Cannot write the shards: %1</source>
         <translation>无法写入分片：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="684"/>
+        <location filename="../app/pages/datasets_page.cpp" line="692"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="690"/>
+        <location filename="../app/pages/datasets_page.cpp" line="698"/>
         <source>%1
 %2 × %3 px, %4, %5 KiB</source>
         <translation>%1
 %2 × %3 像素，%4，%5 KiB</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="696"/>
+        <location filename="../app/pages/datasets_page.cpp" line="704"/>
         <source>
 Dropped — %1</source>
         <translation>
 已剔除 — %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="701"/>
+        <location filename="../app/pages/datasets_page.cpp" line="709"/>
         <source>Original: %1</source>
         <translation>原文：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="721"/>
+        <location filename="../app/pages/datasets_page.cpp" line="729"/>
         <source>Cannot save the caption: %1</source>
         <translation>无法保存说明文字：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="729"/>
+        <location filename="../app/pages/datasets_page.cpp" line="737"/>
         <source>Caption of image %1 saved.</source>
         <translation>图像 %1 的说明文字已保存。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="734"/>
+        <location filename="../app/pages/datasets_page.cpp" line="742"/>
         <source>Open or create a catalog</source>
         <translation>打开或新建目录库</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="735"/>
+        <location filename="../app/pages/datasets_page.cpp" line="743"/>
         <source>Catalogs (*.db *.sqlite);;All files (*)</source>
         <translation>目录库 (*.db *.sqlite);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="743"/>
+        <location filename="../app/pages/datasets_page.cpp" line="751"/>
         <source>Image folder to import</source>
         <translation>要导入的图像文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="744"/>
+        <location filename="../app/pages/datasets_page.cpp" line="752"/>
         <source>Manifest to import</source>
         <translation>要导入的清单</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="745"/>
+        <location filename="../app/pages/datasets_page.cpp" line="753"/>
         <source>Manifests (*.csv *.jsonl);;All files (*)</source>
         <translation>清单 (*.csv *.jsonl);;所有文件 (*)</translation>
     </message>
@@ -2600,6 +2605,74 @@ Dropped — %1</source>
         <location filename="../app/pages/runs_page.cpp" line="255"/>
         <source>Stop every process of %1 on every host?</source>
         <translation>停止 %1 在所有主机上的所有进程吗？</translation>
+    </message>
+</context>
+<context>
+    <name>ShardUpload</name>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="25"/>
+        <source>[user@]host[:port] or an alias from ~/.ssh/config</source>
+        <translation>[用户@]主机[:端口] 或 ~/.ssh/config 中的别名</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="28"/>
+        <source>the folder there (absolute, or relative to the login folder)</source>
+        <translation>主机上的文件夹（绝对路径，或相对于登录文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="29"/>
+        <source>Upload to &amp;host:</source>
+        <translation>上传到主机(&amp;H)：</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="30"/>
+        <source>Folder &amp;there:</source>
+        <translation>主机上的文件夹(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="33"/>
+        <source>Upload shards</source>
+        <translation>上传分片</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="35"/>
+        <source>Send the shard folder to the host; files already there unchanged are skipped.</source>
+        <translation>将分片文件夹发送到主机；主机上已有且未改变的文件会被跳过。</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="36"/>
+        <source>Cancel upload</source>
+        <translation>取消上传</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="79"/>
+        <source>Write the shards first: %1 holds no index.json.</source>
+        <translation>请先写出分片：%1 中没有 index.json。</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="83"/>
+        <source>Name the host and the folder there.</source>
+        <translation>请填写主机和主机上的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="93"/>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="112"/>
+        <source>Uploading %1 (file %2 of %3)…</source>
+        <translation>正在上传 %1（第 %2 / %3 个文件）…</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="116"/>
+        <source>Upload cancelled: the files sent so far stay there; uploading again sends the rest.</source>
+        <translation>上传已取消：已发送的文件保留在主机上；再次上传会发送其余文件。</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/shard_upload.cpp" line="119"/>
+        <source>Uploaded to %1:%2 — %3 file(s) sent (%4), %5 already there.</source>
+        <translation>已上传到 %1:%2 — 发送了 %3 个文件（%4），%5 个已存在。</translation>
     </message>
 </context>
 <context>

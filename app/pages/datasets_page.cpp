@@ -3,6 +3,7 @@
 #include "models/caption_edit_command.h"
 #include "models/catalog_model.h"
 #include "widgets/duplicate_review.h"
+#include "widgets/shard_upload.h"
 #include "widgets/histogram_plot.h"
 #include "workers/thumbnail_loader.h"
 
@@ -371,6 +372,13 @@ QWidget* DatasetsPage::createShardsTab() {
   m_shardsStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
   layout->addWidget(m_shardsButton);
   layout->addWidget(m_shardsStatus);
+  auto* upload = new QGroupBox(tr("Upload to a host"), tab);
+  auto* uploadLayout = new QVBoxLayout(upload);
+  m_upload = new ShardUpload(upload);
+  uploadLayout->addWidget(m_upload);
+  layout->addWidget(upload);
+  m_upload->setSourceFolder(m_shardsOut->text().trimmed());
+  connect(m_shardsOut, &QLineEdit::textChanged, m_upload, [this](const QString& t) { m_upload->setSourceFolder(t.trimmed()); });
   layout->addStretch(1);
   connect(m_shardsButton, &QPushButton::clicked, this, &DatasetsPage::writeShards);
   return tab;

@@ -17,6 +17,7 @@
 
 class CatalogModel;
 class DuplicateReview;
+class ShardUpload;
 class HistogramPlot;
 class QCheckBox;
 class QComboBox;
@@ -128,6 +129,7 @@ class DatasetsPage : public QWidget {
   QSpinBox* m_shardsMinSide = nullptr;
   QSpinBox* m_shardsResize = nullptr;
   QComboBox* m_shardsCompression = nullptr;
+  ShardUpload* m_upload = nullptr;
   QPushButton* m_shardsButton = nullptr;
   QLabel* m_shardsStatus = nullptr;
 };

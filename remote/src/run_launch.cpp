@@ -86,12 +86,9 @@ RunLaunchResult launchRun(RunLaunchRequest request, RunRegistry& registry, const
     for (const QString& dest : request.hosts) {
       if (cancelled()) return result;
       stage(RunLaunchStage::Connecting, dest);
-      SshParameters p = request.connect.base;
-      if (!p.setDestination(dest)) return fail(QStringLiteral("invalid host '%1'").arg(dest));
-      if (!request.connect.base.user.isEmpty() && !dest.contains(QLatin1Char('@'))) p.user = request.connect.base.user;
-      auto session = std::make_unique<SshSession>(p);
-      session->setUnknownHostKeyHandler(request.connect.acceptUnknownHostKey);
-      if (!session->connectToHost()) return fail(QStringLiteral("%1: %2").arg(dest, session->errorString()));
+      QString error;
+      auto session = openSession(dest, request.connect, &error);
+      if (!session) return fail(error);
       hosts.runners.push_back(std::make_unique<SshRunner>(*session));
       hosts.sessions.push_back(std::move(session));
     }

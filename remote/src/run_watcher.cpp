@@ -27,6 +27,23 @@ RunConnection::~RunConnection() {
 Launcher& RunConnection::launcher() { return *d->launcher; }
 CommandRunner& RunConnection::primary() { return *d->runners.front(); }
 
+std::unique_ptr<SshSession> openSession(const QString& destination, const ConnectOptions& options, QString* error) {
+  SshParameters p = options.base;
+  if (!p.setDestination(destination)) {
+    if (error) *error = QStringLiteral("'%1' is not a host: write [user@]host[:port] or an ~/.ssh/config alias").arg(destination);
+    return nullptr;
+  }
+  if (!options.base.user.isEmpty() && !destination.contains(QLatin1Char('@'))) p.user = options.base.user;
+  auto session = std::make_unique<SshSession>(p);
+  if (options.acceptUnknownHostKey) session->setUnknownHostKeyHandler(options.acceptUnknownHostKey);
+  if (options.passphrase) session->setPassphraseHandler(options.passphrase);
+  if (!session->connectToHost()) {
+    if (error) *error = QStringLiteral("%1: %2").arg(destination, session->errorString());
+    return nullptr;
+  }
+  return session;
+}
+
 std::unique_ptr<RunConnection> RunConnection::open(const RunRecord& record, const ConnectOptions& options, QString* error) {
   std::unique_ptr<RunConnection> c(new RunConnection());
   auto addHost = [&](const QString& host) -> bool {
@@ -34,18 +51,8 @@ std::unique_ptr<RunConnection> RunConnection::open(const RunRecord& record, cons
       c->d->runners.push_back(std::make_unique<LocalRunner>(options.localEnvironment));
       return true;
     }
-    SshParameters p = options.base;
-    if (!p.setDestination(host)) {
-      if (error) *error = QStringLiteral("'%1' in run %2 is not a host").arg(host, record.id);
-      return false;
-    }
-    auto session = std::make_unique<SshSession>(p);
-    if (options.acceptUnknownHostKey) session->setUnknownHostKeyHandler(options.acceptUnknownHostKey);
-    if (options.passphrase) session->setPassphraseHandler(options.passphrase);
-    if (!session->connectToHost()) {
-      if (error) *error = session->errorString();
-      return false;
-    }
+    auto session = openSession(host, options, error);
+    if (!session) return false;
     c->d->runners.push_back(std::make_unique<SshRunner>(*session));
     c->d->sessions.push_back(std::move(session));
     return true;

@@ -10,6 +10,7 @@
 #include "pages/datasets_page.h"
 #include "widgets/duplicate_review.h"
 #include "widgets/histogram_plot.h"
+#include "widgets/shard_upload.h"
 #include "workers/thumbnail_loader.h"
 
 #include "tessera/dataset.h"
@@ -35,6 +36,7 @@
 #include <QUndoStack>
 #include <QtTest/QtTest>
 
+#include <pwd.h>
 #include <sqlite3.h>
 
 #include <cmath>
@@ -269,6 +271,48 @@ class TestDatasetsPage : public QObject {
     QVERIFY(QFileInfo::exists(out + QStringLiteral("/index.json")));
     QVERIFY2(child<QLabel>(m_page, "shardsStatus")->text().startsWith(QStringLiteral("5 images")),
              qPrintable(child<QLabel>(m_page, "shardsStatus")->text()));
+  }
+
+  // The shards just written go to a host over SFTP (the test sshd): every file arrives, and a
+  // second upload sends nothing that is already there.
+  void uploadsTheShardsToAHost() {
+    const QString infra = qEnvironmentVariable("TESSERA_INFRA_DIR");
+    if (infra.isEmpty()) QSKIP("TESSERA_INFRA_DIR not set: run through ctest, which starts the test sshd");
+    QVERIFY(m_page);
+    QTRY_VERIFY(!m_page->isBusy());
+    const auto read = [](const QString& path) {
+      QFile f(path);
+      return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    };
+    const QString user = QString::fromUtf8(read(infra + QStringLiteral("/ssh/user")).trimmed());
+    const QString port = QString::fromUtf8(read(infra + QStringLiteral("/ssh/port")).trimmed());
+    QVERIFY2(!user.isEmpty() && !port.isEmpty(), "test sshd not set up");
+    QSettings().setValue(QStringLiteral("ssh/identityFile"), infra + QStringLiteral("/ssh/id_ed25519"));
+    QSettings().setValue(QStringLiteral("ssh/knownHostsFile"), infra + QStringLiteral("/ssh/known_hosts"));
+    const QString out = m_tmp.filePath(QStringLiteral("shards"));
+    QVERIFY2(QFileInfo::exists(out + QStringLiteral("/index.json")), "writesShards runs first");
+    auto* upload = m_page->findChild<ShardUpload*>();
+    QVERIFY(upload);
+    const QString remote = QStringLiteral("tst_datasets_page-%1/shards").arg(QCoreApplication::applicationPid());
+    child<QLineEdit>(m_page, "uploadHost")->setText(user + QStringLiteral("@127.0.0.1:") + port);
+    child<QLineEdit>(m_page, "uploadFolder")->setText(remote);
+    QSignalSpy done(upload, &ShardUpload::finished);
+    QTest::mouseClick(child<QPushButton>(m_page, "uploadShards"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+    QVERIFY2(done.first().first().toBool(), qPrintable(done.first().at(1).toString()));
+    // The host is this machine: its files are readable here.
+    const struct passwd* pw = getpwnam(user.toUtf8().constData());
+    QVERIFY(pw);
+    const QDir there(QString::fromUtf8(pw->pw_dir) + QLatin1Char('/') + remote);
+    const QStringList files = QDir(out).entryList(QDir::Files, QDir::Name);
+    QCOMPARE(there.entryList(QDir::Files, QDir::Name), files);
+    for (const QString& f : files) QCOMPARE(read(there.filePath(f)), read(QDir(out).filePath(f)));
+    QTest::mouseClick(child<QPushButton>(m_page, "uploadShards"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 60000);
+    QVERIFY2(done.at(1).at(1).toString().contains(QStringLiteral(" 0 file(s) sent")), qPrintable(done.at(1).at(1).toString()));
+    QVERIFY(QDir(QString::fromUtf8(pw->pw_dir) + QStringLiteral("/tst_datasets_page-%1").arg(QCoreApplication::applicationPid()))
+                .removeRecursively());
+    QSettings().remove(QStringLiteral("ssh"));
   }
 
   void cancelledImportKeepsWhatWasDoneAndResumes() {

@@ -30,6 +30,11 @@ struct ConnectOptions {
   QProcessEnvironment localEnvironment = QProcessEnvironment::systemEnvironment();  // local/Slurm-here runs
 };
 
+// A session to `destination` ([user@]host[:port] or an ~/.ssh/config alias) made from
+// options.base, with the options' host-key and passphrase answers, connected. Null (and why in
+// *error, naming the host) when the destination is malformed or the connection fails.
+std::unique_ptr<SshSession> openSession(const QString& destination, const ConnectOptions& options, QString* error);
+
 // The sessions, runners and launcher for one run record (one thread at a time).
 class RunConnection {
  public:
