@@ -226,317 +226,317 @@ aussortiert von %1: %2</translation>
         <translation>Duplikate</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="102"/>
+        <location filename="../app/pages/datasets_page.cpp" line="104"/>
         <source>Shards</source>
         <translation>Shards</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="114"/>
+        <location filename="../app/pages/datasets_page.cpp" line="116"/>
         <source>Cannot read the catalog: %1</source>
         <translation>Der Katalog kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="136"/>
+        <location filename="../app/pages/datasets_page.cpp" line="138"/>
         <source>A catalog file, e.g. ~/datasets/cats.db (created by the first import)</source>
         <translation>Eine Katalogdatei, z. B. ~/datasets/cats.db (der erste Import legt sie an)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="137"/>
-        <location filename="../app/pages/datasets_page.cpp" line="338"/>
+        <location filename="../app/pages/datasets_page.cpp" line="139"/>
+        <location filename="../app/pages/datasets_page.cpp" line="340"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="138"/>
+        <location filename="../app/pages/datasets_page.cpp" line="140"/>
         <source>Open</source>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="143"/>
+        <location filename="../app/pages/datasets_page.cpp" line="145"/>
         <source>Catalog:</source>
         <translation>Katalog:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="151"/>
+        <location filename="../app/pages/datasets_page.cpp" line="153"/>
         <source>An image folder (captions from .txt sidecars), or a .csv or .jsonl manifest</source>
         <translation>Ein Bildordner (Bildunterschriften aus .txt-Begleitdateien) oder ein .csv- oder .jsonl-Manifest</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="152"/>
+        <location filename="../app/pages/datasets_page.cpp" line="154"/>
         <source>Folder…</source>
         <translation>Ordner…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="153"/>
+        <location filename="../app/pages/datasets_page.cpp" line="155"/>
         <source>Manifest…</source>
         <translation>Manifest…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="154"/>
+        <location filename="../app/pages/datasets_page.cpp" line="156"/>
         <source>Import</source>
         <translation>Importieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="156"/>
+        <location filename="../app/pages/datasets_page.cpp" line="158"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="158"/>
+        <location filename="../app/pages/datasets_page.cpp" line="160"/>
         <source>Stop the import; what was imported so far is kept, and importing again resumes.</source>
         <translation>Den Import anhalten; was schon importiert ist, bleibt, und ein neuer Import setzt dort fort.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="164"/>
+        <location filename="../app/pages/datasets_page.cpp" line="166"/>
         <source>Import:</source>
         <translation>Import:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="190"/>
-        <location filename="../app/pages/datasets_page.cpp" line="692"/>
+        <location filename="../app/pages/datasets_page.cpp" line="192"/>
+        <location filename="../app/pages/datasets_page.cpp" line="694"/>
         <source>Select an image in the grid.</source>
         <translation>Wählen Sie ein Bild im Raster.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="196"/>
+        <location filename="../app/pages/datasets_page.cpp" line="198"/>
         <source>The caption used for training</source>
         <translation>Die Bildunterschrift, mit der trainiert wird</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="202"/>
+        <location filename="../app/pages/datasets_page.cpp" line="204"/>
         <source>Save caption</source>
         <translation>Bildunterschrift speichern</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="204"/>
+        <location filename="../app/pages/datasets_page.cpp" line="206"/>
         <source>Write the caption to the catalog (the original stays there too)</source>
         <translation>Die Bildunterschrift in den Katalog schreiben (das Original bleibt dort ebenfalls)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="205"/>
+        <location filename="../app/pages/datasets_page.cpp" line="207"/>
         <source>Undo</source>
         <translation>Rückgängig</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="207"/>
+        <location filename="../app/pages/datasets_page.cpp" line="209"/>
         <source>Redo</source>
         <translation>Wiederholen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="223"/>
+        <location filename="../app/pages/datasets_page.cpp" line="225"/>
         <source>Undo %1</source>
         <translation>%1 rückgängig machen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="225"/>
+        <location filename="../app/pages/datasets_page.cpp" line="227"/>
         <source>Redo %1</source>
         <translation>%1 wiederholen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="237"/>
-        <location filename="../app/pages/datasets_page.cpp" line="244"/>
-        <location filename="../app/pages/datasets_page.cpp" line="249"/>
-        <location filename="../app/pages/datasets_page.cpp" line="258"/>
-        <location filename="../app/pages/datasets_page.cpp" line="269"/>
+        <location filename="../app/pages/datasets_page.cpp" line="239"/>
+        <location filename="../app/pages/datasets_page.cpp" line="246"/>
+        <location filename="../app/pages/datasets_page.cpp" line="251"/>
+        <location filename="../app/pages/datasets_page.cpp" line="260"/>
+        <location filename="../app/pages/datasets_page.cpp" line="271"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="238"/>
-        <location filename="../app/pages/datasets_page.cpp" line="349"/>
+        <location filename="../app/pages/datasets_page.cpp" line="240"/>
+        <location filename="../app/pages/datasets_page.cpp" line="351"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="239"/>
+        <location filename="../app/pages/datasets_page.cpp" line="241"/>
         <source>Drop images whose smaller side is below this (the reference recipe: 256, then 512)</source>
         <translation>Bilder aussortieren, deren kürzere Seite darunter liegt (das Referenzrezept: 256, dann 512)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="252"/>
+        <location filename="../app/pages/datasets_page.cpp" line="254"/>
         <source>to</source>
         <translation>bis</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="259"/>
+        <location filename="../app/pages/datasets_page.cpp" line="261"/>
         <source>Drop images whose manifest&apos;s aesthetic score is below this, or missing</source>
         <translation>Bilder aussortieren, deren Ästhetik-Wert im Manifest darunter liegt oder fehlt</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="260"/>
+        <location filename="../app/pages/datasets_page.cpp" line="262"/>
         <source>English captions only</source>
         <translation>Nur englische Bildunterschriften</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="262"/>
+        <location filename="../app/pages/datasets_page.cpp" line="264"/>
         <source>Drop empty captions</source>
         <translation>Leere Bildunterschriften aussortieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="264"/>
+        <location filename="../app/pages/datasets_page.cpp" line="266"/>
         <source>Drop repeated captions</source>
         <translation>Wiederholte Bildunterschriften aussortieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="270"/>
+        <location filename="../app/pages/datasets_page.cpp" line="272"/>
         <source>Drop images whose perceptual hash is within this many bits of a larger kept image</source>
         <translation>Bilder aussortieren, deren Wahrnehmungs-Hash höchstens so viele Bits von einem größeren behaltenen Bild abweicht</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="271"/>
-        <location filename="../app/pages/datasets_page.cpp" line="362"/>
+        <location filename="../app/pages/datasets_page.cpp" line="273"/>
+        <location filename="../app/pages/datasets_page.cpp" line="364"/>
         <source>Smaller side at least:</source>
         <translation>Kürzere Seite mindestens:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="272"/>
+        <location filename="../app/pages/datasets_page.cpp" line="274"/>
         <source>Aspect (width / height):</source>
         <translation>Seitenverhältnis (Breite / Höhe):</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="273"/>
+        <location filename="../app/pages/datasets_page.cpp" line="275"/>
         <source>Aesthetic score at least:</source>
         <translation>Ästhetik-Wert mindestens:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="277"/>
+        <location filename="../app/pages/datasets_page.cpp" line="279"/>
         <source>Near-duplicates (pHash distance):</source>
         <translation>Beinahe-Duplikate (pHash-Abstand):</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="280"/>
+        <location filename="../app/pages/datasets_page.cpp" line="282"/>
         <source>Apply as I change them</source>
         <translation>Beim Ändern sofort anwenden</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="283"/>
+        <location filename="../app/pages/datasets_page.cpp" line="285"/>
         <source>Apply filters</source>
         <translation>Filter anwenden</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="285"/>
+        <location filename="../app/pages/datasets_page.cpp" line="287"/>
         <source>Record which images these settings drop (earlier decisions are replaced)</source>
         <translation>Festhalten, welche Bilder diese Einstellungen aussortieren (frühere Entscheidungen werden ersetzt)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="316"/>
+        <location filename="../app/pages/datasets_page.cpp" line="318"/>
         <source>Smaller side (px)</source>
         <translation>Kürzere Seite (px)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="318"/>
+        <location filename="../app/pages/datasets_page.cpp" line="320"/>
         <source>Aspect ratio (width / height)</source>
         <translation>Seitenverhältnis (Breite / Höhe)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="337"/>
+        <location filename="../app/pages/datasets_page.cpp" line="339"/>
         <source>An empty or new folder</source>
         <translation>Ein leerer oder neuer Ordner</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="342"/>
+        <location filename="../app/pages/datasets_page.cpp" line="344"/>
         <source>Folder for the shards</source>
         <translation>Ordner für die Shards</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="348"/>
+        <location filename="../app/pages/datasets_page.cpp" line="350"/>
         <source>any</source>
         <translation>beliebig</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="354"/>
+        <location filename="../app/pages/datasets_page.cpp" line="356"/>
         <source>keep the original files</source>
         <translation>Originaldateien behalten</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="355"/>
+        <location filename="../app/pages/datasets_page.cpp" line="357"/>
         <source> px square</source>
         <translation> px quadratisch</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="358"/>
+        <location filename="../app/pages/datasets_page.cpp" line="360"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="359"/>
+        <location filename="../app/pages/datasets_page.cpp" line="361"/>
         <source>zstd</source>
         <translation>zstd</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="360"/>
+        <location filename="../app/pages/datasets_page.cpp" line="362"/>
         <source>zstd, level 7</source>
         <translation>zstd, Stufe 7</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="361"/>
+        <location filename="../app/pages/datasets_page.cpp" line="363"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="363"/>
+        <location filename="../app/pages/datasets_page.cpp" line="365"/>
         <source>Centre-crop and resize to:</source>
         <translation>Mittig zuschneiden und skalieren auf:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="364"/>
+        <location filename="../app/pages/datasets_page.cpp" line="366"/>
         <source>Compression:</source>
         <translation>Kompression:</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="366"/>
+        <location filename="../app/pages/datasets_page.cpp" line="368"/>
         <source>Write shards</source>
         <translation>Shards schreiben</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="368"/>
+        <location filename="../app/pages/datasets_page.cpp" line="370"/>
         <source>Write the kept images as an MDS shard set (mosaicml-streaming format)</source>
         <translation>Die behaltenen Bilder als MDS-Shard-Satz schreiben (Format von mosaicml-streaming)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="375"/>
+        <location filename="../app/pages/datasets_page.cpp" line="377"/>
         <source>Upload to a host</source>
         <translation>Auf einen Host hochladen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="424"/>
+        <location filename="../app/pages/datasets_page.cpp" line="426"/>
         <source>Give a catalog file to open, or a new one to create.</source>
         <translation>Geben Sie eine Katalogdatei zum Öffnen an oder eine neue zum Anlegen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="434"/>
+        <location filename="../app/pages/datasets_page.cpp" line="436"/>
         <source>New catalog: the first import creates %1.</source>
         <translation>Neuer Katalog: der erste Import legt %1 an.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="445"/>
+        <location filename="../app/pages/datasets_page.cpp" line="447"/>
         <source>Reading the catalog…</source>
         <translation>Katalog wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="452"/>
+        <location filename="../app/pages/datasets_page.cpp" line="454"/>
         <source>Cannot open the catalog: %1</source>
         <translation>Der Katalog kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="468"/>
+        <location filename="../app/pages/datasets_page.cpp" line="470"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="469"/>
+        <location filename="../app/pages/datasets_page.cpp" line="471"/>
         <source>%1 images, %2 kept, %3 dropped; %4 files could not be imported.
 Formats: %5</source>
         <translation>%1 Bilder, %2 behalten, %3 aussortiert; %4 Dateien konnten nicht importiert werden.
 Formate: %5</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="474"/>
+        <location filename="../app/pages/datasets_page.cpp" line="476"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/pages/datasets_page.cpp" line="477"/>
+        <location filename="../app/pages/datasets_page.cpp" line="479"/>
         <source>%1: %n image(s), %2 kept.</source>
         <translation>
             <numerusform>%1: %n Bild, %2 behalten.</numerusform>
@@ -544,182 +544,182 @@ Formate: %5</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="494"/>
+        <location filename="../app/pages/datasets_page.cpp" line="496"/>
         <source>Choose a folder or a manifest to import.</source>
         <translation>Wählen Sie einen Ordner oder ein Manifest zum Importieren.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="495"/>
+        <location filename="../app/pages/datasets_page.cpp" line="497"/>
         <source>%1 does not exist.</source>
         <translation>%1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="508"/>
+        <location filename="../app/pages/datasets_page.cpp" line="510"/>
         <source>Importing %1…</source>
         <translation>%1 wird importiert…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="535"/>
-        <location filename="../app/pages/datasets_page.cpp" line="671"/>
+        <location filename="../app/pages/datasets_page.cpp" line="537"/>
+        <location filename="../app/pages/datasets_page.cpp" line="673"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="541"/>
+        <location filename="../app/pages/datasets_page.cpp" line="543"/>
         <source>%1 added, %2 re-read, %3 unchanged, %4 updated, %5 could not be imported.</source>
         <translation>%1 hinzugefügt, %2 neu gelesen, %3 unverändert, %4 aktualisiert, %5 konnten nicht importiert werden.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="547"/>
+        <location filename="../app/pages/datasets_page.cpp" line="549"/>
         <source>Import cancelled: %1 Import again to resume.</source>
         <translation>Import abgebrochen: %1 Ein neuer Import setzt fort.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="549"/>
+        <location filename="../app/pages/datasets_page.cpp" line="551"/>
         <source>Import failed: %1</source>
         <translation>Import fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="565"/>
+        <location filename="../app/pages/datasets_page.cpp" line="567"/>
         <source>Cancelling after the current image…</source>
         <translation>Abbruch nach dem aktuellen Bild…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="592"/>
+        <location filename="../app/pages/datasets_page.cpp" line="594"/>
         <source>Applying the filters…</source>
         <translation>Filter werden angewendet…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="597"/>
+        <location filename="../app/pages/datasets_page.cpp" line="599"/>
         <source>Cannot apply the filters: %1</source>
         <translation>Die Filter können nicht angewendet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="601"/>
+        <location filename="../app/pages/datasets_page.cpp" line="603"/>
         <source>smaller side</source>
         <translation>kürzere Seite</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="602"/>
+        <location filename="../app/pages/datasets_page.cpp" line="604"/>
         <source>aspect ratio</source>
         <translation>Seitenverhältnis</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="603"/>
+        <location filename="../app/pages/datasets_page.cpp" line="605"/>
         <source>aesthetic score</source>
         <translation>Ästhetik-Wert</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="604"/>
+        <location filename="../app/pages/datasets_page.cpp" line="606"/>
         <source>not English</source>
         <translation>nicht Englisch</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="605"/>
+        <location filename="../app/pages/datasets_page.cpp" line="607"/>
         <source>empty caption</source>
         <translation>leere Bildunterschrift</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="606"/>
+        <location filename="../app/pages/datasets_page.cpp" line="608"/>
         <source>repeated caption</source>
         <translation>wiederholte Bildunterschrift</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="607"/>
+        <location filename="../app/pages/datasets_page.cpp" line="609"/>
         <source>near-duplicate</source>
         <translation>Beinahe-Duplikat</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="609"/>
+        <location filename="../app/pages/datasets_page.cpp" line="611"/>
         <source>%1 of %2 images kept.</source>
         <translation>%1 von %2 Bildern behalten.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="612"/>
+        <location filename="../app/pages/datasets_page.cpp" line="614"/>
         <source>%1: %2 dropped</source>
         <translation>%1: %2 aussortiert</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="625"/>
+        <location filename="../app/pages/datasets_page.cpp" line="627"/>
         <source>Choose a folder for the shards.</source>
         <translation>Wählen Sie einen Ordner für die Shards.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="639"/>
+        <location filename="../app/pages/datasets_page.cpp" line="641"/>
         <source>Writing shards to %1…</source>
         <translation>Shards werden nach %1 geschrieben…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="666"/>
+        <location filename="../app/pages/datasets_page.cpp" line="668"/>
         <source>%1 images in %2 shard(s), %3 MiB; %4 skipped.</source>
         <translation>%1 Bilder in %2 Shard(s), %3 MiB; %4 übersprungen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="673"/>
+        <location filename="../app/pages/datasets_page.cpp" line="675"/>
         <source>Writing the shards was cancelled.</source>
         <translation>Das Schreiben der Shards wurde abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="675"/>
+        <location filename="../app/pages/datasets_page.cpp" line="677"/>
         <source>Cannot write the shards: %1</source>
         <translation>Die Shards können nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="692"/>
+        <location filename="../app/pages/datasets_page.cpp" line="694"/>
         <source>Reading…</source>
         <translation>Wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="698"/>
+        <location filename="../app/pages/datasets_page.cpp" line="700"/>
         <source>%1
 %2 × %3 px, %4, %5 KiB</source>
         <translation>%1
 %2 × %3 px, %4, %5 KiB</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="704"/>
+        <location filename="../app/pages/datasets_page.cpp" line="706"/>
         <source>
 Dropped — %1</source>
         <translation>
 Aussortiert — %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="709"/>
+        <location filename="../app/pages/datasets_page.cpp" line="711"/>
         <source>Original: %1</source>
         <translation>Original: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="729"/>
+        <location filename="../app/pages/datasets_page.cpp" line="731"/>
         <source>Cannot save the caption: %1</source>
         <translation>Die Bildunterschrift kann nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="737"/>
+        <location filename="../app/pages/datasets_page.cpp" line="739"/>
         <source>Caption of image %1 saved.</source>
         <translation>Bildunterschrift von Bild %1 gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="742"/>
+        <location filename="../app/pages/datasets_page.cpp" line="744"/>
         <source>Open or create a catalog</source>
         <translation>Katalog öffnen oder anlegen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="743"/>
+        <location filename="../app/pages/datasets_page.cpp" line="745"/>
         <source>Catalogs (*.db *.sqlite);;All files (*)</source>
         <translation>Kataloge (*.db *.sqlite);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="751"/>
+        <location filename="../app/pages/datasets_page.cpp" line="753"/>
         <source>Image folder to import</source>
         <translation>Zu importierender Bildordner</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="752"/>
+        <location filename="../app/pages/datasets_page.cpp" line="754"/>
         <source>Manifest to import</source>
         <translation>Zu importierendes Manifest</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="753"/>
+        <location filename="../app/pages/datasets_page.cpp" line="755"/>
         <source>Manifests (*.csv *.jsonl);;All files (*)</source>
         <translation>Manifeste (*.csv *.jsonl);;Alle Dateien (*)</translation>
     </message>
@@ -747,27 +747,47 @@ Aussortiert — %1</translation>
         <translation>Behalten</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="127"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="59"/>
+        <source>Keep both</source>
+        <translation>Beide behalten</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="61"/>
+        <source>Not a duplicate: keep the dropped image too (the filters will not drop it again)</source>
+        <translation>Kein Duplikat: auch das aussortierte Bild behalten (die Filter sortieren es nicht wieder aus)</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="62"/>
+        <source>Keep the dropped one instead</source>
+        <translation>Stattdessen das aussortierte behalten</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="64"/>
+        <source>Keep the dropped image and drop the one it duplicates</source>
+        <translation>Das aussortierte Bild behalten und das Bild aussortieren, das es dupliziert</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="140"/>
         <source>Looking for dropped duplicates…</source>
         <translation>Suche nach aussortierten Duplikaten…</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="140"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="153"/>
         <source>%1 ≈ %2 (%3)</source>
         <translation>%1 ≈ %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="142"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="155"/>
         <source>Cannot read the catalog: %1</source>
         <translation>Der Katalog kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="144"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="157"/>
         <source>No image was dropped as a duplicate. Switch on the near-duplicate or repeated-caption filter first.</source>
         <translation>Kein Bild wurde als Duplikat aussortiert. Schalten Sie zuerst den Filter für Beinahe-Duplikate oder wiederholte Bildunterschriften ein.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/widgets/duplicate_review.cpp" line="146"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="159"/>
         <source>%n image(s) dropped as duplicates of a kept one.</source>
         <translation>
             <numerusform>%n Bild als Duplikat eines behaltenen aussortiert.</numerusform>
@@ -775,14 +795,32 @@ Aussortiert — %1</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="166"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="184"/>
+        <source>Cannot record the review: %1</source>
+        <translation>Die Prüfung kann nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="190"/>
+        <source>Every pair is reviewed.</source>
+        <translation>Alle Paare sind geprüft.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/widgets/duplicate_review.cpp" line="191"/>
+        <source>%n pair(s) left to review.</source>
+        <translation>
+            <numerusform>%n Paar bleibt zu prüfen.</numerusform>
+            <numerusform>%n Paare bleiben zu prüfen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="212"/>
         <source>#%1 %2
 %3: %4</source>
         <translation>#%1 %2
 %3: %4</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="167"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="213"/>
         <source>#%1 %2</source>
         <translation>#%1 %2</translation>
     </message>

@@ -223,499 +223,499 @@ dropped by %1: %2</source>
         <translation>重复项</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="102"/>
+        <location filename="../app/pages/datasets_page.cpp" line="104"/>
         <source>Shards</source>
         <translation>分片</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="114"/>
+        <location filename="../app/pages/datasets_page.cpp" line="116"/>
         <source>Cannot read the catalog: %1</source>
         <translation>无法读取目录库：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="136"/>
+        <location filename="../app/pages/datasets_page.cpp" line="138"/>
         <source>A catalog file, e.g. ~/datasets/cats.db (created by the first import)</source>
         <translation>目录库文件，例如 ~/datasets/cats.db（首次导入时创建）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="137"/>
-        <location filename="../app/pages/datasets_page.cpp" line="338"/>
+        <location filename="../app/pages/datasets_page.cpp" line="139"/>
+        <location filename="../app/pages/datasets_page.cpp" line="340"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="138"/>
+        <location filename="../app/pages/datasets_page.cpp" line="140"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="143"/>
+        <location filename="../app/pages/datasets_page.cpp" line="145"/>
         <source>Catalog:</source>
         <translation>目录库：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="151"/>
+        <location filename="../app/pages/datasets_page.cpp" line="153"/>
         <source>An image folder (captions from .txt sidecars), or a .csv or .jsonl manifest</source>
         <translation>图像文件夹（说明文字取自 .txt 附属文件），或 .csv / .jsonl 清单</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="152"/>
+        <location filename="../app/pages/datasets_page.cpp" line="154"/>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="153"/>
+        <location filename="../app/pages/datasets_page.cpp" line="155"/>
         <source>Manifest…</source>
         <translation>清单…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="154"/>
+        <location filename="../app/pages/datasets_page.cpp" line="156"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="156"/>
+        <location filename="../app/pages/datasets_page.cpp" line="158"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="158"/>
+        <location filename="../app/pages/datasets_page.cpp" line="160"/>
         <source>Stop the import; what was imported so far is kept, and importing again resumes.</source>
         <translation>停止导入；已导入的内容会保留，再次导入时从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="164"/>
+        <location filename="../app/pages/datasets_page.cpp" line="166"/>
         <source>Import:</source>
         <translation>导入：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="190"/>
-        <location filename="../app/pages/datasets_page.cpp" line="692"/>
+        <location filename="../app/pages/datasets_page.cpp" line="192"/>
+        <location filename="../app/pages/datasets_page.cpp" line="694"/>
         <source>Select an image in the grid.</source>
         <translation>在网格中选择一张图像。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="196"/>
+        <location filename="../app/pages/datasets_page.cpp" line="198"/>
         <source>The caption used for training</source>
         <translation>训练时使用的说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="202"/>
+        <location filename="../app/pages/datasets_page.cpp" line="204"/>
         <source>Save caption</source>
         <translation>保存说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="204"/>
+        <location filename="../app/pages/datasets_page.cpp" line="206"/>
         <source>Write the caption to the catalog (the original stays there too)</source>
         <translation>将说明文字写入目录库（原文也会保留）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="205"/>
+        <location filename="../app/pages/datasets_page.cpp" line="207"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="207"/>
+        <location filename="../app/pages/datasets_page.cpp" line="209"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="223"/>
+        <location filename="../app/pages/datasets_page.cpp" line="225"/>
         <source>Undo %1</source>
         <translation>撤销 %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="225"/>
+        <location filename="../app/pages/datasets_page.cpp" line="227"/>
         <source>Redo %1</source>
         <translation>重做 %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="237"/>
-        <location filename="../app/pages/datasets_page.cpp" line="244"/>
-        <location filename="../app/pages/datasets_page.cpp" line="249"/>
-        <location filename="../app/pages/datasets_page.cpp" line="258"/>
-        <location filename="../app/pages/datasets_page.cpp" line="269"/>
+        <location filename="../app/pages/datasets_page.cpp" line="239"/>
+        <location filename="../app/pages/datasets_page.cpp" line="246"/>
+        <location filename="../app/pages/datasets_page.cpp" line="251"/>
+        <location filename="../app/pages/datasets_page.cpp" line="260"/>
+        <location filename="../app/pages/datasets_page.cpp" line="271"/>
         <source>off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="238"/>
-        <location filename="../app/pages/datasets_page.cpp" line="349"/>
+        <location filename="../app/pages/datasets_page.cpp" line="240"/>
+        <location filename="../app/pages/datasets_page.cpp" line="351"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="239"/>
+        <location filename="../app/pages/datasets_page.cpp" line="241"/>
         <source>Drop images whose smaller side is below this (the reference recipe: 256, then 512)</source>
         <translation>剔除短边小于此值的图像（参考方案：先 256，后 512）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="252"/>
+        <location filename="../app/pages/datasets_page.cpp" line="254"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="259"/>
+        <location filename="../app/pages/datasets_page.cpp" line="261"/>
         <source>Drop images whose manifest&apos;s aesthetic score is below this, or missing</source>
         <translation>剔除清单中美学评分低于此值或缺失的图像</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="260"/>
+        <location filename="../app/pages/datasets_page.cpp" line="262"/>
         <source>English captions only</source>
         <translation>仅限英文说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="262"/>
+        <location filename="../app/pages/datasets_page.cpp" line="264"/>
         <source>Drop empty captions</source>
         <translation>剔除空说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="264"/>
+        <location filename="../app/pages/datasets_page.cpp" line="266"/>
         <source>Drop repeated captions</source>
         <translation>剔除重复的说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="270"/>
+        <location filename="../app/pages/datasets_page.cpp" line="272"/>
         <source>Drop images whose perceptual hash is within this many bits of a larger kept image</source>
         <translation>剔除感知哈希与某张保留的更大图像相差不超过此位数的图像</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="271"/>
-        <location filename="../app/pages/datasets_page.cpp" line="362"/>
+        <location filename="../app/pages/datasets_page.cpp" line="273"/>
+        <location filename="../app/pages/datasets_page.cpp" line="364"/>
         <source>Smaller side at least:</source>
         <translation>短边至少：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="272"/>
+        <location filename="../app/pages/datasets_page.cpp" line="274"/>
         <source>Aspect (width / height):</source>
         <translation>宽高比（宽 / 高）：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="273"/>
+        <location filename="../app/pages/datasets_page.cpp" line="275"/>
         <source>Aesthetic score at least:</source>
         <translation>美学评分至少：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="277"/>
+        <location filename="../app/pages/datasets_page.cpp" line="279"/>
         <source>Near-duplicates (pHash distance):</source>
         <translation>近似重复（pHash 距离）：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="280"/>
+        <location filename="../app/pages/datasets_page.cpp" line="282"/>
         <source>Apply as I change them</source>
         <translation>修改时立即应用</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="283"/>
+        <location filename="../app/pages/datasets_page.cpp" line="285"/>
         <source>Apply filters</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="285"/>
+        <location filename="../app/pages/datasets_page.cpp" line="287"/>
         <source>Record which images these settings drop (earlier decisions are replaced)</source>
         <translation>记录这些设置会剔除哪些图像（替换之前的决定）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="316"/>
+        <location filename="../app/pages/datasets_page.cpp" line="318"/>
         <source>Smaller side (px)</source>
         <translation>短边（像素）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="318"/>
+        <location filename="../app/pages/datasets_page.cpp" line="320"/>
         <source>Aspect ratio (width / height)</source>
         <translation>宽高比（宽 / 高）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="337"/>
+        <location filename="../app/pages/datasets_page.cpp" line="339"/>
         <source>An empty or new folder</source>
         <translation>空文件夹或新文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="342"/>
+        <location filename="../app/pages/datasets_page.cpp" line="344"/>
         <source>Folder for the shards</source>
         <translation>分片的存放文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="348"/>
+        <location filename="../app/pages/datasets_page.cpp" line="350"/>
         <source>any</source>
         <translation>任意</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="354"/>
+        <location filename="../app/pages/datasets_page.cpp" line="356"/>
         <source>keep the original files</source>
         <translation>保留原始文件</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="355"/>
+        <location filename="../app/pages/datasets_page.cpp" line="357"/>
         <source> px square</source>
         <translation> 像素正方形</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="358"/>
+        <location filename="../app/pages/datasets_page.cpp" line="360"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="359"/>
+        <location filename="../app/pages/datasets_page.cpp" line="361"/>
         <source>zstd</source>
         <translation>zstd</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="360"/>
+        <location filename="../app/pages/datasets_page.cpp" line="362"/>
         <source>zstd, level 7</source>
         <translation>zstd，级别 7</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="361"/>
+        <location filename="../app/pages/datasets_page.cpp" line="363"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="363"/>
+        <location filename="../app/pages/datasets_page.cpp" line="365"/>
         <source>Centre-crop and resize to:</source>
         <translation>居中裁剪并缩放到：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="364"/>
+        <location filename="../app/pages/datasets_page.cpp" line="366"/>
         <source>Compression:</source>
         <translation>压缩：</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="366"/>
+        <location filename="../app/pages/datasets_page.cpp" line="368"/>
         <source>Write shards</source>
         <translation>写入分片</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="368"/>
+        <location filename="../app/pages/datasets_page.cpp" line="370"/>
         <source>Write the kept images as an MDS shard set (mosaicml-streaming format)</source>
         <translation>将保留的图像写成 MDS 分片集（mosaicml-streaming 格式）</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="375"/>
+        <location filename="../app/pages/datasets_page.cpp" line="377"/>
         <source>Upload to a host</source>
         <translation>上传到主机</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="424"/>
+        <location filename="../app/pages/datasets_page.cpp" line="426"/>
         <source>Give a catalog file to open, or a new one to create.</source>
         <translation>指定要打开的目录库文件，或要新建的文件。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="434"/>
+        <location filename="../app/pages/datasets_page.cpp" line="436"/>
         <source>New catalog: the first import creates %1.</source>
         <translation>新目录库：首次导入时将创建 %1。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="445"/>
+        <location filename="../app/pages/datasets_page.cpp" line="447"/>
         <source>Reading the catalog…</source>
         <translation>正在读取目录库…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="452"/>
+        <location filename="../app/pages/datasets_page.cpp" line="454"/>
         <source>Cannot open the catalog: %1</source>
         <translation>无法打开目录库：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="468"/>
+        <location filename="../app/pages/datasets_page.cpp" line="470"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="469"/>
+        <location filename="../app/pages/datasets_page.cpp" line="471"/>
         <source>%1 images, %2 kept, %3 dropped; %4 files could not be imported.
 Formats: %5</source>
         <translation>%1 张图像，保留 %2 张，剔除 %3 张；%4 个文件无法导入。
 格式：%5</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="474"/>
+        <location filename="../app/pages/datasets_page.cpp" line="476"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/pages/datasets_page.cpp" line="477"/>
+        <location filename="../app/pages/datasets_page.cpp" line="479"/>
         <source>%1: %n image(s), %2 kept.</source>
         <translation>
             <numerusform>%1：%n 张图像，保留 %2 张。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="494"/>
+        <location filename="../app/pages/datasets_page.cpp" line="496"/>
         <source>Choose a folder or a manifest to import.</source>
         <translation>选择要导入的文件夹或清单。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="495"/>
+        <location filename="../app/pages/datasets_page.cpp" line="497"/>
         <source>%1 does not exist.</source>
         <translation>%1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="508"/>
+        <location filename="../app/pages/datasets_page.cpp" line="510"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="535"/>
-        <location filename="../app/pages/datasets_page.cpp" line="671"/>
+        <location filename="../app/pages/datasets_page.cpp" line="537"/>
+        <location filename="../app/pages/datasets_page.cpp" line="673"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="541"/>
+        <location filename="../app/pages/datasets_page.cpp" line="543"/>
         <source>%1 added, %2 re-read, %3 unchanged, %4 updated, %5 could not be imported.</source>
         <translation>新增 %1，重新读取 %2，未变 %3，更新 %4，无法导入 %5。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="547"/>
+        <location filename="../app/pages/datasets_page.cpp" line="549"/>
         <source>Import cancelled: %1 Import again to resume.</source>
         <translation>导入已取消：%1 再次导入即可继续。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="549"/>
+        <location filename="../app/pages/datasets_page.cpp" line="551"/>
         <source>Import failed: %1</source>
         <translation>导入失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="565"/>
+        <location filename="../app/pages/datasets_page.cpp" line="567"/>
         <source>Cancelling after the current image…</source>
         <translation>将在当前图像完成后取消…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="592"/>
+        <location filename="../app/pages/datasets_page.cpp" line="594"/>
         <source>Applying the filters…</source>
         <translation>正在应用筛选…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="597"/>
+        <location filename="../app/pages/datasets_page.cpp" line="599"/>
         <source>Cannot apply the filters: %1</source>
         <translation>无法应用筛选：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="601"/>
+        <location filename="../app/pages/datasets_page.cpp" line="603"/>
         <source>smaller side</source>
         <translation>短边</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="602"/>
+        <location filename="../app/pages/datasets_page.cpp" line="604"/>
         <source>aspect ratio</source>
         <translation>宽高比</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="603"/>
+        <location filename="../app/pages/datasets_page.cpp" line="605"/>
         <source>aesthetic score</source>
         <translation>美学评分</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="604"/>
+        <location filename="../app/pages/datasets_page.cpp" line="606"/>
         <source>not English</source>
         <translation>非英文</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="605"/>
+        <location filename="../app/pages/datasets_page.cpp" line="607"/>
         <source>empty caption</source>
         <translation>空说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="606"/>
+        <location filename="../app/pages/datasets_page.cpp" line="608"/>
         <source>repeated caption</source>
         <translation>重复说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="607"/>
+        <location filename="../app/pages/datasets_page.cpp" line="609"/>
         <source>near-duplicate</source>
         <translation>近似重复</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="609"/>
+        <location filename="../app/pages/datasets_page.cpp" line="611"/>
         <source>%1 of %2 images kept.</source>
         <translation>保留了 %2 张图像中的 %1 张。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="612"/>
+        <location filename="../app/pages/datasets_page.cpp" line="614"/>
         <source>%1: %2 dropped</source>
         <translation>%1：剔除 %2 张</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="625"/>
+        <location filename="../app/pages/datasets_page.cpp" line="627"/>
         <source>Choose a folder for the shards.</source>
         <translation>选择分片的存放文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="639"/>
+        <location filename="../app/pages/datasets_page.cpp" line="641"/>
         <source>Writing shards to %1…</source>
         <translation>正在将分片写入 %1…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="666"/>
+        <location filename="../app/pages/datasets_page.cpp" line="668"/>
         <source>%1 images in %2 shard(s), %3 MiB; %4 skipped.</source>
         <translation>%1 张图像，共 %2 个分片，%3 MiB；跳过 %4 张。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="673"/>
+        <location filename="../app/pages/datasets_page.cpp" line="675"/>
         <source>Writing the shards was cancelled.</source>
         <translation>写入分片已取消。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="675"/>
+        <location filename="../app/pages/datasets_page.cpp" line="677"/>
         <source>Cannot write the shards: %1</source>
         <translation>无法写入分片：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="692"/>
+        <location filename="../app/pages/datasets_page.cpp" line="694"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="698"/>
+        <location filename="../app/pages/datasets_page.cpp" line="700"/>
         <source>%1
 %2 × %3 px, %4, %5 KiB</source>
         <translation>%1
 %2 × %3 像素，%4，%5 KiB</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="704"/>
+        <location filename="../app/pages/datasets_page.cpp" line="706"/>
         <source>
 Dropped — %1</source>
         <translation>
 已剔除 — %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="709"/>
+        <location filename="../app/pages/datasets_page.cpp" line="711"/>
         <source>Original: %1</source>
         <translation>原文：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="729"/>
+        <location filename="../app/pages/datasets_page.cpp" line="731"/>
         <source>Cannot save the caption: %1</source>
         <translation>无法保存说明文字：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="737"/>
+        <location filename="../app/pages/datasets_page.cpp" line="739"/>
         <source>Caption of image %1 saved.</source>
         <translation>图像 %1 的说明文字已保存。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="742"/>
+        <location filename="../app/pages/datasets_page.cpp" line="744"/>
         <source>Open or create a catalog</source>
         <translation>打开或新建目录库</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="743"/>
+        <location filename="../app/pages/datasets_page.cpp" line="745"/>
         <source>Catalogs (*.db *.sqlite);;All files (*)</source>
         <translation>目录库 (*.db *.sqlite);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="751"/>
+        <location filename="../app/pages/datasets_page.cpp" line="753"/>
         <source>Image folder to import</source>
         <translation>要导入的图像文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="752"/>
+        <location filename="../app/pages/datasets_page.cpp" line="754"/>
         <source>Manifest to import</source>
         <translation>要导入的清单</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="753"/>
+        <location filename="../app/pages/datasets_page.cpp" line="755"/>
         <source>Manifests (*.csv *.jsonl);;All files (*)</source>
         <translation>清单 (*.csv *.jsonl);;所有文件 (*)</translation>
     </message>
@@ -743,41 +743,78 @@ Dropped — %1</source>
         <translation>已保留</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="127"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="59"/>
+        <source>Keep both</source>
+        <translation>两张都保留</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="61"/>
+        <source>Not a duplicate: keep the dropped image too (the filters will not drop it again)</source>
+        <translation>不是重复项：同样保留被剔除的图像（筛选器不会再次剔除它）</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="62"/>
+        <source>Keep the dropped one instead</source>
+        <translation>改为保留被剔除的那张</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="64"/>
+        <source>Keep the dropped image and drop the one it duplicates</source>
+        <translation>保留被剔除的图像，并剔除它所重复的那张</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="140"/>
         <source>Looking for dropped duplicates…</source>
         <translation>正在查找被剔除的重复项…</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="140"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="153"/>
         <source>%1 ≈ %2 (%3)</source>
         <translation>%1 ≈ %2（%3）</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="142"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="155"/>
         <source>Cannot read the catalog: %1</source>
         <translation>无法读取目录库：%1</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="144"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="157"/>
         <source>No image was dropped as a duplicate. Switch on the near-duplicate or repeated-caption filter first.</source>
         <translation>没有图像因重复而被剔除。请先开启近似重复或重复说明文字筛选。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/widgets/duplicate_review.cpp" line="146"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="159"/>
         <source>%n image(s) dropped as duplicates of a kept one.</source>
         <translation>
             <numerusform>%n 张图像作为某张保留图像的重复项被剔除。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="166"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="184"/>
+        <source>Cannot record the review: %1</source>
+        <translation>无法记录审核结果：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="190"/>
+        <source>Every pair is reviewed.</source>
+        <translation>所有图像对均已审核。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/widgets/duplicate_review.cpp" line="191"/>
+        <source>%n pair(s) left to review.</source>
+        <translation>
+            <numerusform>还有 %n 对待审核。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/duplicate_review.cpp" line="212"/>
         <source>#%1 %2
 %3: %4</source>
         <translation>#%1 %2
 %3：%4</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="167"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="213"/>
         <source>#%1 %2</source>
         <translation>#%1 %2</translation>
     </message>

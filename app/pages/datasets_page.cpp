@@ -99,6 +99,8 @@ DatasetsPage::DatasetsPage(QWidget* parent) : QWidget(parent) {
   m_duplicates = new DuplicateReview(m_model->thumbnails(), tabs);
   m_duplicates->setObjectName(QStringLiteral("duplicateReview"));
   tabs->addTab(m_duplicates, tr("Duplicates"));
+  // A verdict changes the counts and the grid's marks, not the list of pairs still to review.
+  connect(m_duplicates, &DuplicateReview::reviewed, this, [this] { reloadStats(false, /*keepDuplicates=*/true); });
   tabs->addTab(createShardsTab(), tr("Shards"));
   split->addWidget(left);
   split->addWidget(tabs);
@@ -438,14 +440,14 @@ void DatasetsPage::openCatalog() {
   reloadStats(true);
 }
 
-void DatasetsPage::reloadStats(bool resetModel) {
+void DatasetsPage::reloadStats(bool resetModel, bool keepDuplicates) {
   const std::string catalog = m_catalog.toStdString();
   auto stats = std::make_shared<tessera::DatasetStats>();
   auto status = std::make_shared<tessera::Status>();
   setBusy(true, tr("Reading the catalog…"));
   m_progress->setRange(0, 0);
   runInBackground([catalog, stats, status] { *status = tessera::dataset_stats(catalog, stats.get()); },
-                  [this, stats, status, resetModel] {
+                  [this, stats, status, resetModel, keepDuplicates] {
                     if (!status->ok()) {
                       m_afterStats.clear();
                       if (resetModel) m_model->setCatalog(QString(), 0);
@@ -456,7 +458,7 @@ void DatasetsPage::reloadStats(bool resetModel) {
                       m_model->setCatalog(m_catalog, stats->total);
                     else
                       m_model->refresh();  // captions or decisions changed
-                    m_duplicates->setCatalog(m_catalog);  // decisions may have changed: search again
+                    if (!keepDuplicates) m_duplicates->setCatalog(m_catalog);  // decisions may have changed: search again
                     QStringList labels;
                     QVector<double> all, kept;
                     for (const auto& b : stats->min_side) labels << fromStd(b.label), all << b.all, kept << b.kept;

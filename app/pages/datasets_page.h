@@ -71,7 +71,7 @@ class DatasetsPage : public QWidget {
   // Runs `work` on a thread of its own, then `done` on the GUI thread (if the page still exists).
   void runInBackground(std::function<void()> work, std::function<void()> done);
   void setBusy(bool busy, const QString& status);
-  void reloadStats(bool resetModel);
+  void reloadStats(bool resetModel, bool keepDuplicates = false);  // keepDuplicates: leave the review list as it is
   void handleSelection();
   bool writeCaption(qint64 id, int row, const QString& caption);  // false: the catalog refused
   void browseCatalog();

@@ -55,9 +55,22 @@ DuplicateReview::DuplicateReview(ThumbnailLoader* thumbnails, QWidget* parent)
   sides->addWidget(m_kept, 1, 1);
   sides->addWidget(m_droppedInfo, 2, 0);
   sides->addWidget(m_keptInfo, 2, 1);
+  auto* verdicts = new QHBoxLayout;
+  m_keepBoth = new QPushButton(tr("Keep both"), this);
+  m_keepBoth->setObjectName(QStringLiteral("keepBoth"));
+  m_keepBoth->setToolTip(tr("Not a duplicate: keep the dropped image too (the filters will not drop it again)"));
+  m_swap = new QPushButton(tr("Keep the dropped one instead"), this);
+  m_swap->setObjectName(QStringLiteral("keepDroppedInstead"));
+  m_swap->setToolTip(tr("Keep the dropped image and drop the one it duplicates"));
+  verdicts->addStretch(1);
+  verdicts->addWidget(m_keepBoth);
+  verdicts->addWidget(m_swap);
   layout->addLayout(top);
   layout->addWidget(m_list, 1);
   layout->addLayout(sides);
+  layout->addLayout(verdicts);
+  connect(m_keepBoth, &QPushButton::clicked, this, [this] { (void)keepBoth(currentRow()); });
+  connect(m_swap, &QPushButton::clicked, this, [this] { (void)keepDroppedInstead(currentRow()); });
   connect(m_searchButton, &QPushButton::clicked, this, &DuplicateReview::search);
   connect(m_list, &QListWidget::currentRowChanged, this, &DuplicateReview::showPair);
   connect(m_thumbnails, &ThumbnailLoader::thumbnailReady, this, &DuplicateReview::refreshThumbnails);
@@ -150,7 +163,40 @@ void DuplicateReview::search() {
   worker->start();
 }
 
+int DuplicateReview::currentRow() const { return m_list->currentRow(); }
+
+bool DuplicateReview::keepBoth(int row) {
+  if (row < 0 || row >= m_pairs.size()) return false;
+  return review(row, {{m_pairs.at(row).droppedId, QStringLiteral("keep")}});
+}
+
+bool DuplicateReview::keepDroppedInstead(int row) {
+  if (row < 0 || row >= m_pairs.size()) return false;
+  const DuplicatePair& p = m_pairs.at(row);
+  return review(row, {{p.droppedId, QStringLiteral("keep")}, {p.keptId, QStringLiteral("drop")}});
+}
+
+// One small SQLite transaction per image: quick enough for the GUI thread.
+bool DuplicateReview::review(int row, const QList<QPair<qint64, QString>>& verdicts) {
+  for (const auto& [id, verdict] : verdicts) {
+    const tessera::Status s = tessera::review_dataset_image(m_catalog.toStdString(), id, verdict.toStdString());
+    if (!s.ok()) {
+      m_summary->setText(tr("Cannot record the review: %1").arg(fromStd(s.to_string())));
+      return false;
+    }
+  }
+  m_pairs.removeAt(row);
+  delete m_list->takeItem(row);
+  m_summary->setText(m_pairs.isEmpty() ? tr("Every pair is reviewed.")
+                                       : tr("%n pair(s) left to review.", nullptr, int(m_pairs.size())));
+  showPair(m_list->currentRow());
+  Q_EMIT reviewed();
+  return true;
+}
+
 void DuplicateReview::showPair(int row) {
+  m_keepBoth->setEnabled(row >= 0 && row < m_pairs.size());
+  m_swap->setEnabled(row >= 0 && row < m_pairs.size() && m_pairs.at(row).keptId > 0);
   if (row < 0 || row >= m_pairs.size()) {
     m_dropped->clear();
     m_kept->clear();

@@ -256,6 +256,32 @@ class TestDatasetsPage : public QObject {
     QVERIFY2(pair.keptPath.endsWith(QStringLiteral("big.png")), qPrintable(pair.keptPath));
     QCOMPARE(pair.filter, QStringLiteral("near_duplicate"));
     QVERIFY(child<QLabel>(&page, "duplicateSummary")->text().startsWith(QStringLiteral("1 image")));
+
+    // The person's verdict: keep the small one instead of the big one. The pair leaves the list,
+    // the catalog records it, and a later filter run does not undo it.
+    QVERIFY(child<QPushButton>(&page, "keepDroppedInstead")->isEnabled());
+    QSignalSpy reviewed(review, &DuplicateReview::reviewed);
+    QTest::mouseClick(child<QPushButton>(&page, "keepDroppedInstead"), Qt::LeftButton);
+    QCOMPARE(reviewed.count(), 1);
+    QCOMPARE(child<QListWidget>(&page, "duplicatePairs")->count(), 0);
+    QVERIFY(!child<QPushButton>(&page, "keepBoth")->isEnabled());
+    QTRY_VERIFY(!page.isBusy());
+    const auto decisionsOf = [&](qint64 id) {
+      std::vector<tessera::DatasetImage> images;
+      if (!tessera::list_dataset_images(catalog.toStdString(), 0, -1, &images).ok()) return QStringList{QStringLiteral("?")};
+      QStringList filters;
+      for (const auto& im : images)
+        if (im.id == id)
+          for (const auto& d : im.decisions) filters << QString::fromStdString(d.filter);
+      return filters;
+    };
+    QCOMPARE(decisionsOf(pair.droppedId), QStringList());
+    QCOMPARE(decisionsOf(pair.keptId), QStringList{QStringLiteral("review")});
+    child<QSpinBox>(&page, "nearDuplicates")->setValue(5);  // the filters run again
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 2, 30000);
+    QTRY_VERIFY(!page.isBusy());
+    QCOMPARE(decisionsOf(pair.droppedId), QStringList());
+    QCOMPARE(decisionsOf(pair.keptId), QStringList{QStringLiteral("review")});
   }
 
   void writesShards() {

@@ -5,6 +5,7 @@
 #include "catalog/filters.h"
 #include "catalog/manifest.h"
 #include "catalog/stats.h"
+#include "tessera/dataset.h"
 #include "tessera/error.h"
 
 #include <QElapsedTimer>
@@ -274,6 +275,78 @@ class TestCatalog : public QObject {
     // A wider distance also catches the far copy.
     s.near_duplicate_distance = 10;
     QCOMPARE(apply_filters(c, s).kept, int64_t{2});
+  }
+
+  // A person's verdicts overrule the duplicate filters, now (through the facade) and at every later
+  // filter run: "keep" on a dropped near-duplicate keeps it; "drop" on the image kept in its
+  // place drops it (swapping which of the pair stays); withdrawing a verdict lets the filter decide.
+  void reviewsOverruleTheDuplicateFilters() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("c.db").toStdString();
+    const uint64_t base = 0x0F0F0F0F12345678ull;
+    int64_t copy = 0, original = 0, other = 0;
+    {
+      Catalog c = Catalog::open(path, true);
+      copy = c.upsert_image(record("/copy.png", 300, 300, "a copy", base ^ 0x3));
+      original = c.upsert_image(record("/original.png", 800, 800, "the original", base));
+      other = c.upsert_image(record("/other.png", 500, 500, "something else", ~base));
+      FilterSettings s;
+      s.near_duplicate_distance = 4;
+      (void)apply_filters(c, s);
+      QCOMPARE(QString::fromStdString(decisions_by_image(c).at(copy)), QStringLiteral("near_duplicate"));
+    }
+    // Swap: keep the copy, drop the original.
+    QVERIFY(tessera::review_dataset_image(path, copy, "keep").ok());
+    QVERIFY(tessera::review_dataset_image(path, original, "drop").ok());
+    const auto check = [&](const char* when) {
+      Catalog c = Catalog::open(path, false);
+      const auto by = decisions_by_image(c);
+      QVERIFY2(by.at(copy).empty(), when);
+      QVERIFY2(by.at(original) == "review", when);
+      QVERIFY2(by.at(other).empty(), when);
+    };
+    check("right after the review");
+    {
+      Catalog c = Catalog::open(path, false);
+      FilterSettings s;
+      s.near_duplicate_distance = 4;
+      s.reset = true;  // even a run that forgets every decision
+      QCOMPARE(apply_filters(c, s).kept, int64_t{2});
+    }
+    check("after the filters ran again");
+    std::vector<tessera::DatasetImage> images;
+    QVERIFY(tessera::list_dataset_images(path, 0, -1, &images).ok());
+    QCOMPARE(QString::fromStdString(images[0].review), QStringLiteral("keep"));
+    QCOMPARE(QString::fromStdString(images[1].review), QStringLiteral("drop"));
+    // Withdrawn: the filter decides again (the copy is the near-duplicate of the larger original).
+    QVERIFY(tessera::review_dataset_image(path, copy, "").ok());
+    QVERIFY(tessera::review_dataset_image(path, original, "").ok());
+    {
+      Catalog c = Catalog::open(path, false);
+      FilterSettings s;
+      s.near_duplicate_distance = 4;
+      (void)apply_filters(c, s);
+      QCOMPARE(QString::fromStdString(decisions_by_image(c).at(copy)), QStringLiteral("near_duplicate"));
+      QVERIFY(decisions_by_image(c).at(original).empty());
+    }
+    QVERIFY(!tessera::review_dataset_image(path, copy, "maybe").ok());
+    QVERIFY(!tessera::review_dataset_image(path, 999, "keep").ok());
+  }
+
+  // A catalog written by the first schema opens read-only too (migrated on the way), reviews empty.
+  void readOnlyOpeningMigratesAnOldCatalog() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("old.db").toStdString();
+    {
+      Catalog c = Catalog::open(path, true);
+      (void)c.upsert_image(record("/x.png", 64, 64, "x", 1));
+      c.db().exec("DROP TABLE reviews");
+      c.db().set_user_version(1);
+    }
+    Catalog r = Catalog::open_read_only(path);
+    QCOMPARE(r.db().user_version(), current_schema_version());
+    QVERIFY(r.reviews().empty());
+    QCOMPARE(r.image_count(), int64_t{1});
   }
 
   void statsCountAndBin() {

@@ -121,11 +121,18 @@ struct DatasetImage {
   std::string source;
   std::string imported_at;
   std::vector<DatasetDecision> decisions;  // empty: kept
+  std::string review;                      // a person's verdict: "keep", "drop" or "" (none)
 };
 
 // Rows in id order, `limit` < 0 for all (a studio list view pages through them).
 [[nodiscard]] Status list_dataset_images(const std::string& catalog, int64_t offset, int64_t limit,
                                          std::vector<DatasetImage>* images);
+
+// A person's verdict on one image, kept in the catalog apart from the filters' decisions and
+// respected by every later filter run: "keep" exempts it from the duplicate filters
+// (near_duplicate, repeated_caption; such decisions on it are removed now), "drop" drops it (the
+// "review" filter), "" withdraws the verdict (the filters decide again at their next run).
+[[nodiscard]] Status review_dataset_image(const std::string& catalog, int64_t image_id, const std::string& verdict);
 
 // A caption edit; the original caption stays in the catalog.
 [[nodiscard]] Status set_dataset_caption(const std::string& catalog, int64_t image_id, const std::string& caption);

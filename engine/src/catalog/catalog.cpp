@@ -44,6 +44,14 @@ CREATE TABLE import_errors (
   seen_at TEXT NOT NULL
 );
 )sql",
+    // 1 -> 2: a person's verdict on an image, which the duplicate filters respect.
+    R"sql(
+CREATE TABLE reviews (
+  image_id    INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+  verdict     TEXT    NOT NULL CHECK (verdict IN ('keep', 'drop')),
+  reviewed_at TEXT    NOT NULL
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -102,7 +110,16 @@ Catalog Catalog::open(const std::string& path, bool create) {
 
 Catalog Catalog::open_read_only(const std::string& path) {
   Catalog catalog(Database::open(path, false, true));
-  const int version = catalog.db_.user_version();
+  int version = catalog.db_.user_version();
+  if (version < kSchemaVersion) {
+    // A catalog of an older Tessera: migrated by a read-write opening first, when allowed.
+    try {
+      (void)Catalog::open(path, false);
+    } catch (const Error&) {
+    }
+    catalog = Catalog(Database::open(path, false, true));
+    version = catalog.db_.user_version();
+  }
   if (version != kSchemaVersion) {
     throw Error("catalog " + path + " has schema version " + std::to_string(version) + ", this Tessera reads " +
                     std::to_string(kSchemaVersion),
@@ -260,6 +277,32 @@ std::vector<Decision> read_decisions(Statement& s) {
   return out;
 }
 }  // namespace
+
+void Catalog::set_review(int64_t image_id, const std::string& verdict) {
+  if (verdict.empty()) {
+    Statement s = db_.prepare("DELETE FROM reviews WHERE image_id = ?");
+    s.bind(1, image_id);
+    s.run();
+    return;
+  }
+  if (verdict != kReviewKeep && verdict != kReviewDrop) throw Error("a review verdict is keep or drop, not " + verdict);
+  Statement s = db_.prepare("INSERT OR REPLACE INTO reviews (image_id, verdict, reviewed_at) VALUES (?,?,?)");
+  s.bind(1, image_id).bind(2, verdict).bind(3, utc_now());
+  s.run();
+}
+
+std::map<int64_t, std::string> Catalog::reviews() {
+  Statement s = db_.prepare("SELECT image_id, verdict FROM reviews");
+  std::map<int64_t, std::string> out;
+  while (s.step()) out[s.column_int(0)] = s.column_text(1);
+  return out;
+}
+
+void Catalog::remove_decision(int64_t image_id, const std::string& filter) {
+  Statement s = db_.prepare("DELETE FROM decisions WHERE image_id = ? AND filter = ?");
+  s.bind(1, image_id).bind(2, filter);
+  s.run();
+}
 
 std::vector<Decision> Catalog::decisions() {
   Statement s = db_.prepare("SELECT image_id, filter, reason, duplicate_of FROM decisions ORDER BY image_id, filter");

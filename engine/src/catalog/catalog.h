@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,10 @@ struct KnownFile {
   std::string metadata_json;
 };
 
+inline constexpr const char* kReviewKeep = "keep";
+inline constexpr const char* kReviewDrop = "drop";
+inline constexpr const char* kReviewFilter = "review";  // the decision of a "drop" review
+
 class Catalog {
  public:
   // Opens (and with `create`, creates) a catalog read-write, applying pending migrations.
@@ -91,6 +96,13 @@ class Catalog {
   void add_decision(const Decision& decision);
   std::vector<Decision> decisions();
   std::vector<Decision> decisions_for(int64_t image_id);
+  void remove_decision(int64_t image_id, const std::string& filter);
+
+  // A person's verdict on an image ("keep" or "drop"; empty removes it). Stored apart from the
+  // filters' decisions and never cleared by them: a kept image is exempt from the duplicate
+  // filters (near_duplicate, repeated_caption), a dropped one is dropped by the "review" filter.
+  void set_review(int64_t image_id, const std::string& verdict);
+  std::map<int64_t, std::string> reviews();
 
  private:
   explicit Catalog(Database db) : db_(std::move(db)) {}

@@ -85,13 +85,32 @@ Status list_dataset_images(const std::string& catalog_path, int64_t offset, int6
   return guarded([&] {
     catalog::Catalog cat = catalog::Catalog::open_read_only(catalog_path);
     images->clear();
+    const std::map<int64_t, std::string> reviews = cat.reviews();
     for (const catalog::ImageRecord& r : cat.images(offset, limit)) {
       DatasetImage im{r.id,      r.path,    r.sha256,           r.byte_size, r.width,         r.height,
                       r.format,  r.phash,   r.caption_original, r.caption,   r.tags_json,     r.metadata_json,
                       r.source,  r.imported_at, {}};
       for (const auto& d : cat.decisions_for(r.id)) im.decisions.push_back({d.filter, d.reason, d.duplicate_of});
+      if (const auto it = reviews.find(r.id); it != reviews.end()) im.review = it->second;
       images->push_back(std::move(im));
     }
+  });
+}
+
+Status review_dataset_image(const std::string& catalog_path, int64_t image_id, const std::string& verdict) {
+  return guarded([&] {
+    catalog::Catalog cat = catalog::Catalog::open(catalog_path, false);
+    if (!cat.image(image_id)) throw Error("catalog has no image " + std::to_string(image_id));
+    catalog::Transaction tx(cat.db());
+    cat.set_review(image_id, verdict);
+    // The decisions follow at once (the next filter run reaches the same state).
+    cat.remove_decision(image_id, catalog::kReviewFilter);
+    if (verdict == catalog::kReviewKeep) {
+      for (const char* filter : {"near_duplicate", "repeated_caption"}) cat.remove_decision(image_id, filter);
+    } else if (verdict == catalog::kReviewDrop) {
+      cat.add_decision({image_id, catalog::kReviewFilter, "dropped by a reviewer", 0});
+    }
+    tx.commit();
   });
 }
 

@@ -197,10 +197,20 @@ FilterReport apply_filters(Catalog& catalog, const FilterSettings& s) {
   });
   std::unordered_set<int64_t> dropped;  // by an earlier run's filter or by one of this run's
   for (const Decision& d : catalog.decisions()) dropped.insert(d.image_id);
+  // A person's verdicts win over the duplicate filters: a kept image is nobody's duplicate, a
+  // dropped one stays dropped (by the "review" filter) whatever the filters say.
+  const std::map<int64_t, std::string> reviews = catalog.reviews();
+  const auto reviewed_keep = [&](int64_t id) {
+    const auto it = reviews.find(id);
+    return it != reviews.end() && it->second == kReviewKeep;
+  };
   auto drop = [&](int64_t id, const std::string& filter, const std::string& reason, int64_t duplicate_of = 0) {
+    if (duplicate_of != 0 && reviewed_keep(id)) return;
     catalog.add_decision({id, filter, reason, duplicate_of});
     dropped.insert(id);
   };
+  for (const auto& [id, verdict] : reviews)
+    if (verdict == kReviewDrop) drop(id, kReviewFilter, "dropped by a reviewer");
 
   // Per-image filters: every image gets every decision that applies (not only the first).
   for (const Row& r : rows) {
@@ -274,7 +284,7 @@ FilterReport apply_filters(Catalog& catalog, const FilterSettings& s) {
       if (marked[i]) continue;
       for (int c = 0; c < chunks; ++c) {
         for (const size_t j : buckets[c][chunk_of(live[i]->phash, c)]) {
-          if (j == i || marked[j]) continue;
+          if (j == i || marked[j] || reviewed_keep(live[j]->id)) continue;
           const int distance = hamming_distance(live[i]->phash, live[j]->phash);
           if (distance > d) continue;
           marked[j] = true;
