@@ -409,6 +409,7 @@ void DatasetsPage::setBusy(bool busy, const QString& status) {
   m_undoButton->setEnabled(!busy && m_undo->canUndo());
   m_redoButton->setEnabled(!busy && m_undo->canRedo());
   m_shardsButton->setEnabled(!busy && open);
+  m_duplicates->setEnabled(!busy);  // a verdict writes to the catalog
 }
 
 void DatasetsPage::openCatalog() {
@@ -606,7 +607,8 @@ void DatasetsPage::applyFilters() {
                         {QStringLiteral("english"), tr("not English")},
                         {QStringLiteral("empty_caption"), tr("empty caption")},
                         {QStringLiteral("repeated_caption"), tr("repeated caption")},
-                        {QStringLiteral("near_duplicate"), tr("near-duplicate")}};
+                        {QStringLiteral("near_duplicate"), tr("near-duplicate")},
+                        {QStringLiteral("review"), tr("a reviewer's verdict")}};
                     QStringList lines;
                     lines << tr("%1 of %2 images kept.").arg(summary->kept).arg(summary->total);
                     for (const auto& [filter, count] : summary->dropped_by_filter) {

@@ -113,11 +113,12 @@ EvaluatePage::EvaluatePage(QWidget* parent) : QWidget(parent) {
           [this](quint64 id, int p, int pc, int s, int ss, const QImage&) { handleProgress(id, p, pc, s, ss); });
   connect(m_generator, &LocalGenerator::jobFinished, this, &EvaluatePage::handleFinished);
   connect(m_remote, &RemoteEvaluationGenerator::statusChanged, this, [this](const QString& text) {
-    if (m_generating) m_status->setText(text);
+    if (m_remoteActive) m_status->setText(text);
   });
   connect(m_remote, &RemoteEvaluationGenerator::imageReady, this, [this] { updateProgress(); });
   connect(m_remote, &RemoteEvaluationGenerator::finished, this, [this](bool ok, bool cancelled, const QString& message) {
-    if (!m_generating) return;  // cancelled from here: the page has already said so
+    if (!m_remoteActive) return;  // cancelled from here: the page has already said so
+    m_remoteActive = false;
     if (ok) continueGeneration();
     else stopGeneration(cancelled ? tr("Cancelled: the images made so far are kept; Resume goes on from there.")
                                   : tr("Generating on the host failed: %1").arg(message));
@@ -448,6 +449,11 @@ bool EvaluatePage::validate() {
   bool seedOk = false;
   m_seed->text().trimmed().toULongLong(&seedOk);
   showFieldError(m_seedError, seedOk ? QString() : tr("The seed must be a whole number from 0 to 18446744073709551615."));
+  // tessera generate takes seeds as signed 64-bit numbers.
+  if (seedOk && m_place->value().remote() && m_seed->text().trimmed().toULongLong() > quint64(INT64_MAX) - 1000000) {
+    showFieldError(m_seedError, tr("On a host the seed must be below 9223372036853775807."));
+    seedOk = false;
+  }
   ok = ok && seedOk;
   const QString folder = m_folder->text().trimmed();
   QString folderError;
@@ -536,7 +542,8 @@ void EvaluatePage::continueGeneration() {
     setBusy(true);
     if (m_session.settings().generateOn != QLatin1String("local")) {
       m_status->setText(tr("Model %1: starting on the host…").arg(model == 0 ? QStringLiteral("A") : QStringLiteral("B")));
-      if (!m_remote->start(m_session, model, SshPrompts::connectOptions(this))) stopGeneration(tr("A generation is still running."));
+      m_remoteActive = m_remote->start(m_session, model, SshPrompts::connectOptions(this));
+      if (!m_remoteActive) stopGeneration(tr("A generation is still running."));
       return;
     }
     // Which model is generating is not a secret yet: no image has been shown.
@@ -621,6 +628,7 @@ void EvaluatePage::stopGeneration(const QString& message) {
   for (auto it = m_jobs.constBegin(); it != m_jobs.constEnd(); ++it) m_generator->cancel(it.key());
   m_jobs.clear();
   m_remote->cancel();
+  m_remoteActive = false;
   m_generating = false;
   m_genModel = -1;
   setBusy(false);

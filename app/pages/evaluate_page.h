@@ -126,6 +126,7 @@ class EvaluatePage : public QWidget {
   QLabel* m_exportStatus = nullptr;
 
   bool m_generating = false;
+  bool m_remoteActive = false;         // a remote generation of this page's is running (its signals count)
   int m_genModel = -1;                 // 0 = A, 1 = B, while generating
   QHash<quint64, int> m_jobs;          // job id -> prompt index
   int m_current = 0;                   // the prompt being voted on

@@ -178,9 +178,12 @@ bool DuplicateReview::keepDroppedInstead(int row) {
 
 // One small SQLite transaction per image: quick enough for the GUI thread.
 bool DuplicateReview::review(int row, const QList<QPair<qint64, QString>>& verdicts) {
-  for (const auto& [id, verdict] : verdicts) {
-    const tessera::Status s = tessera::review_dataset_image(m_catalog.toStdString(), id, verdict.toStdString());
+  for (int k = 0; k < verdicts.size(); ++k) {
+    const tessera::Status s =
+        tessera::review_dataset_image(m_catalog.toStdString(), verdicts[k].first, verdicts[k].second.toStdString());
     if (!s.ok()) {
+      // All or nothing: withdraw the verdicts already recorded for this pair.
+      for (int done = 0; done < k; ++done) (void)tessera::review_dataset_image(m_catalog.toStdString(), verdicts[done].first, "");
       m_summary->setText(tr("Cannot record the review: %1").arg(fromStd(s.to_string())));
       return false;
     }

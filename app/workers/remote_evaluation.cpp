@@ -44,7 +44,7 @@ bool RemoteEvaluationGenerator::start(const EvaluationSession& session, int mode
     if (!session.hasImage(model, i)) missing << i;
   if (missing.isEmpty()) return false;
   const QString side = model == 0 ? QStringLiteral("A") : QStringLiteral("B");
-  const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-hhmmss"));
+  const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-hhmmss-zzz"));
   QList<Job> jobs;
   for (const auto& [first, count] : consecutiveRuns(missing)) {
     Job job;
@@ -99,12 +99,15 @@ bool RemoteEvaluationGenerator::start(const EvaluationSession& session, int mode
         Q_EMIT statusChanged(restored ? tr("Connection restored.") : tr("Connection lost (%1); trying again…").arg(error));
       };
       const tessera::remote::RemoteGenerationResult result = tessera::remote::runRemoteGeneration(job.request, observer);
-      // What came back is kept, also from a job that failed or was cancelled.
-      for (int k = 0; k < int(result.images.size()) && k < int(job.targets.size()); ++k) {
+      // What came back is kept, also from a job that failed or was cancelled; each image goes to
+      // its prompt by the name tessera generate gave it ("<seed + k>-0.png").
+      const QStringList names = tessera::remote::expectedImageNames(job.request.generation);
+      for (const QString& image : result.images) {
+        const int k = int(names.indexOf(QFileInfo(image).fileName()));
+        if (k < 0 || k >= int(job.targets.size())) continue;
         QFile::remove(job.targets[k]);
-        if (!QFile::rename(result.images[k], job.targets[k]) &&
-            !(QFile::copy(result.images[k], job.targets[k]) && QFile::remove(result.images[k]))) {
-          m_outcome = {false, false, tr("Cannot move %1 to %2.").arg(result.images[k], job.targets[k])};
+        if (!QFile::rename(image, job.targets[k]) && !(QFile::copy(image, job.targets[k]) && QFile::remove(image))) {
+          m_outcome = {false, false, tr("Cannot move %1 to %2.").arg(image, job.targets[k])};
           return;
         }
         Q_EMIT imageReady(job.first + k);

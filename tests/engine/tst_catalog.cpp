@@ -329,6 +329,16 @@ class TestCatalog : public QObject {
       QCOMPARE(QString::fromStdString(decisions_by_image(c).at(copy)), QStringLiteral("near_duplicate"));
       QVERIFY(decisions_by_image(c).at(original).empty());
     }
+    // Keep both: the copy stays and so does the original, at every later run.
+    QVERIFY(tessera::review_dataset_image(path, copy, "keep").ok());
+    for (int run = 0; run < 2; ++run) {
+      Catalog c = Catalog::open(path, false);
+      FilterSettings s;
+      s.near_duplicate_distance = 4;
+      QCOMPARE(apply_filters(c, s).kept, int64_t{3});
+      QVERIFY(decisions_by_image(c).at(copy).empty());
+      QVERIFY(decisions_by_image(c).at(original).empty());
+    }
     QVERIFY(!tessera::review_dataset_image(path, copy, "maybe").ok());
     QVERIFY(!tessera::review_dataset_image(path, 999, "keep").ok());
   }

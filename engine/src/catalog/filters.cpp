@@ -284,7 +284,9 @@ FilterReport apply_filters(Catalog& catalog, const FilterSettings& s) {
       if (marked[i]) continue;
       for (int c = 0; c < chunks; ++c) {
         for (const size_t j : buckets[c][chunk_of(live[i]->phash, c)]) {
-          if (j == i || marked[j] || reviewed_keep(live[j]->id)) continue;
+          // An earlier image is marked or a leader itself (were it in range, i would be marked),
+          // except one a reviewer kept, which a later leader must not drop either.
+          if (j <= i || marked[j] || reviewed_keep(live[j]->id)) continue;
           const int distance = hamming_distance(live[i]->phash, live[j]->phash);
           if (distance > d) continue;
           marked[j] = true;
