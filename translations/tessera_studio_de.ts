@@ -293,7 +293,7 @@ aussortiert von %1: %2</translation>
     </message>
     <message>
         <location filename="../app/pages/datasets_page.cpp" line="192"/>
-        <location filename="../app/pages/datasets_page.cpp" line="694"/>
+        <location filename="../app/pages/datasets_page.cpp" line="696"/>
         <source>Select an image in the grid.</source>
         <translation>Wählen Sie ein Bild im Raster.</translation>
     </message>
@@ -499,44 +499,44 @@ aussortiert von %1: %2</translation>
         <translation>Auf einen Host hochladen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="426"/>
+        <location filename="../app/pages/datasets_page.cpp" line="427"/>
         <source>Give a catalog file to open, or a new one to create.</source>
         <translation>Geben Sie eine Katalogdatei zum Öffnen an oder eine neue zum Anlegen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="436"/>
+        <location filename="../app/pages/datasets_page.cpp" line="437"/>
         <source>New catalog: the first import creates %1.</source>
         <translation>Neuer Katalog: der erste Import legt %1 an.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="447"/>
+        <location filename="../app/pages/datasets_page.cpp" line="448"/>
         <source>Reading the catalog…</source>
         <translation>Katalog wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="454"/>
+        <location filename="../app/pages/datasets_page.cpp" line="455"/>
         <source>Cannot open the catalog: %1</source>
         <translation>Der Katalog kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="470"/>
+        <location filename="../app/pages/datasets_page.cpp" line="471"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="471"/>
+        <location filename="../app/pages/datasets_page.cpp" line="472"/>
         <source>%1 images, %2 kept, %3 dropped; %4 files could not be imported.
 Formats: %5</source>
         <translation>%1 Bilder, %2 behalten, %3 aussortiert; %4 Dateien konnten nicht importiert werden.
 Formate: %5</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="476"/>
+        <location filename="../app/pages/datasets_page.cpp" line="477"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/pages/datasets_page.cpp" line="479"/>
+        <location filename="../app/pages/datasets_page.cpp" line="480"/>
         <source>%1: %n image(s), %2 kept.</source>
         <translation>
             <numerusform>%1: %n Bild, %2 behalten.</numerusform>
@@ -544,182 +544,187 @@ Formate: %5</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="496"/>
+        <location filename="../app/pages/datasets_page.cpp" line="497"/>
         <source>Choose a folder or a manifest to import.</source>
         <translation>Wählen Sie einen Ordner oder ein Manifest zum Importieren.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="497"/>
+        <location filename="../app/pages/datasets_page.cpp" line="498"/>
         <source>%1 does not exist.</source>
         <translation>%1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="510"/>
+        <location filename="../app/pages/datasets_page.cpp" line="511"/>
         <source>Importing %1…</source>
         <translation>%1 wird importiert…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="537"/>
-        <location filename="../app/pages/datasets_page.cpp" line="673"/>
+        <location filename="../app/pages/datasets_page.cpp" line="538"/>
+        <location filename="../app/pages/datasets_page.cpp" line="675"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="543"/>
+        <location filename="../app/pages/datasets_page.cpp" line="544"/>
         <source>%1 added, %2 re-read, %3 unchanged, %4 updated, %5 could not be imported.</source>
         <translation>%1 hinzugefügt, %2 neu gelesen, %3 unverändert, %4 aktualisiert, %5 konnten nicht importiert werden.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="549"/>
+        <location filename="../app/pages/datasets_page.cpp" line="550"/>
         <source>Import cancelled: %1 Import again to resume.</source>
         <translation>Import abgebrochen: %1 Ein neuer Import setzt fort.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="551"/>
+        <location filename="../app/pages/datasets_page.cpp" line="552"/>
         <source>Import failed: %1</source>
         <translation>Import fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="567"/>
+        <location filename="../app/pages/datasets_page.cpp" line="568"/>
         <source>Cancelling after the current image…</source>
         <translation>Abbruch nach dem aktuellen Bild…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="594"/>
+        <location filename="../app/pages/datasets_page.cpp" line="595"/>
         <source>Applying the filters…</source>
         <translation>Filter werden angewendet…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="599"/>
+        <location filename="../app/pages/datasets_page.cpp" line="600"/>
         <source>Cannot apply the filters: %1</source>
         <translation>Die Filter können nicht angewendet werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="603"/>
+        <location filename="../app/pages/datasets_page.cpp" line="604"/>
         <source>smaller side</source>
         <translation>kürzere Seite</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="604"/>
+        <location filename="../app/pages/datasets_page.cpp" line="605"/>
         <source>aspect ratio</source>
         <translation>Seitenverhältnis</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="605"/>
+        <location filename="../app/pages/datasets_page.cpp" line="606"/>
         <source>aesthetic score</source>
         <translation>Ästhetik-Wert</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="606"/>
+        <location filename="../app/pages/datasets_page.cpp" line="607"/>
         <source>not English</source>
         <translation>nicht Englisch</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="607"/>
+        <location filename="../app/pages/datasets_page.cpp" line="608"/>
         <source>empty caption</source>
         <translation>leere Bildunterschrift</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="608"/>
+        <location filename="../app/pages/datasets_page.cpp" line="609"/>
         <source>repeated caption</source>
         <translation>wiederholte Bildunterschrift</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="609"/>
+        <location filename="../app/pages/datasets_page.cpp" line="610"/>
         <source>near-duplicate</source>
         <translation>Beinahe-Duplikat</translation>
     </message>
     <message>
         <location filename="../app/pages/datasets_page.cpp" line="611"/>
+        <source>a reviewer&apos;s verdict</source>
+        <translation>Urteil einer prüfenden Person</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="613"/>
         <source>%1 of %2 images kept.</source>
         <translation>%1 von %2 Bildern behalten.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="614"/>
+        <location filename="../app/pages/datasets_page.cpp" line="616"/>
         <source>%1: %2 dropped</source>
         <translation>%1: %2 aussortiert</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="627"/>
+        <location filename="../app/pages/datasets_page.cpp" line="629"/>
         <source>Choose a folder for the shards.</source>
         <translation>Wählen Sie einen Ordner für die Shards.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="641"/>
+        <location filename="../app/pages/datasets_page.cpp" line="643"/>
         <source>Writing shards to %1…</source>
         <translation>Shards werden nach %1 geschrieben…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="668"/>
+        <location filename="../app/pages/datasets_page.cpp" line="670"/>
         <source>%1 images in %2 shard(s), %3 MiB; %4 skipped.</source>
         <translation>%1 Bilder in %2 Shard(s), %3 MiB; %4 übersprungen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="675"/>
+        <location filename="../app/pages/datasets_page.cpp" line="677"/>
         <source>Writing the shards was cancelled.</source>
         <translation>Das Schreiben der Shards wurde abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="677"/>
+        <location filename="../app/pages/datasets_page.cpp" line="679"/>
         <source>Cannot write the shards: %1</source>
         <translation>Die Shards können nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="694"/>
+        <location filename="../app/pages/datasets_page.cpp" line="696"/>
         <source>Reading…</source>
         <translation>Wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="700"/>
+        <location filename="../app/pages/datasets_page.cpp" line="702"/>
         <source>%1
 %2 × %3 px, %4, %5 KiB</source>
         <translation>%1
 %2 × %3 px, %4, %5 KiB</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="706"/>
+        <location filename="../app/pages/datasets_page.cpp" line="708"/>
         <source>
 Dropped — %1</source>
         <translation>
 Aussortiert — %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="711"/>
+        <location filename="../app/pages/datasets_page.cpp" line="713"/>
         <source>Original: %1</source>
         <translation>Original: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="731"/>
+        <location filename="../app/pages/datasets_page.cpp" line="733"/>
         <source>Cannot save the caption: %1</source>
         <translation>Die Bildunterschrift kann nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="739"/>
+        <location filename="../app/pages/datasets_page.cpp" line="741"/>
         <source>Caption of image %1 saved.</source>
         <translation>Bildunterschrift von Bild %1 gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="744"/>
+        <location filename="../app/pages/datasets_page.cpp" line="746"/>
         <source>Open or create a catalog</source>
         <translation>Katalog öffnen oder anlegen</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="745"/>
+        <location filename="../app/pages/datasets_page.cpp" line="747"/>
         <source>Catalogs (*.db *.sqlite);;All files (*)</source>
         <translation>Kataloge (*.db *.sqlite);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="753"/>
+        <location filename="../app/pages/datasets_page.cpp" line="755"/>
         <source>Image folder to import</source>
         <translation>Zu importierender Bildordner</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="754"/>
+        <location filename="../app/pages/datasets_page.cpp" line="756"/>
         <source>Manifest to import</source>
         <translation>Zu importierendes Manifest</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="755"/>
+        <location filename="../app/pages/datasets_page.cpp" line="757"/>
         <source>Manifests (*.csv *.jsonl);;All files (*)</source>
         <translation>Manifeste (*.csv *.jsonl);;Alle Dateien (*)</translation>
     </message>
@@ -795,17 +800,17 @@ Aussortiert — %1</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="184"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="187"/>
         <source>Cannot record the review: %1</source>
         <translation>Die Prüfung kann nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="190"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="193"/>
         <source>Every pair is reviewed.</source>
         <translation>Alle Paare sind geprüft.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/widgets/duplicate_review.cpp" line="191"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="194"/>
         <source>%n pair(s) left to review.</source>
         <translation>
             <numerusform>%n Paar bleibt zu prüfen.</numerusform>
@@ -813,14 +818,14 @@ Aussortiert — %1</translation>
         </translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="212"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="215"/>
         <source>#%1 %2
 %3: %4</source>
         <translation>#%1 %2
 %3: %4</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="213"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="216"/>
         <source>#%1 %2</source>
         <translation>#%1 %2</translation>
     </message>
@@ -828,440 +833,445 @@ Aussortiert — %1</translation>
 <context>
     <name>EvaluatePage</name>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="138"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="140"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="496"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="139"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="141"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="502"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="138"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="140"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="247"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="139"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="141"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="248"/>
         <source>Start</source>
         <translation>Starten</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="152"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="153"/>
         <source>Compare two models blind: both generate every prompt of a prompt set with the same seed, you vote on each pair without knowing which model made which image, and the models are revealed with their preference rates at the end.</source>
         <translation>Zwei Modelle blind vergleichen: Beide erzeugen jeden Prompt eines Prompt-Satzes mit demselben Seed, Sie stimmen über jedes Paar ab, ohne zu wissen, welches Modell welches Bild erzeugt hat, und am Ende werden die Modelle mit ihren Präferenzraten aufgedeckt.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="165"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="166"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="173"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="187"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="174"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="188"/>
         <source>a diffusers model folder (with model_index.json)</source>
         <translation>ein diffusers-Modellordner (mit model_index.json)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="179"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="180"/>
         <source>Choose a model folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="182"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="183"/>
         <source>Model &amp;A:</source>
         <translation>Modell &amp;A:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="183"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="184"/>
         <source>Model &amp;B:</source>
         <translation>Modell &amp;B:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="192"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="193"/>
         <source>CSV with Prompt and Category columns, e.g. DrawBench</source>
         <translation>CSV mit den Spalten Prompt und Category, z. B. DrawBench</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="194"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="195"/>
         <source>&amp;Prompt set:</source>
         <translation>&amp;Prompt-Satz:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="195"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="196"/>
         <source>Choose a prompt set</source>
         <translation>Prompt-Satz wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="196"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="197"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="205"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="206"/>
         <source>where images and votes are kept (an existing evaluation is resumed)</source>
         <translation>wo Bilder und Stimmen abgelegt werden (eine vorhandene Evaluierung wird fortgesetzt)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="207"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="208"/>
         <source>Evaluation &amp;folder:</source>
         <translation>Evaluierungs&amp;ordner:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="208"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="209"/>
         <source>Choose an evaluation folder</source>
         <translation>Evaluierungsordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="215"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="216"/>
         <source>&amp;Steps:</source>
         <translation>&amp;Schritte:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="221"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="222"/>
         <source>&amp;Guidance:</source>
         <translation>&amp;Guidance:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="231"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="232"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="234"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="235"/>
         <source>Si&amp;ze (w × h):</source>
         <translation>Grö&amp;ße (B × H):</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="239"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="240"/>
         <source>Prompt i uses this seed + i, the same for both models.</source>
         <translation>Prompt i verwendet diesen Seed + i, für beide Modelle gleich.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="242"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="243"/>
         <source>S&amp;eed:</source>
         <translation>S&amp;eed:</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="250"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="251"/>
         <source>Generate the missing images of both models, then vote.</source>
         <translation>Die fehlenden Bilder beider Modelle erzeugen, dann abstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="251"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="252"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="253"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="254"/>
         <source>Stop generating (Esc); images already made are kept and Resume goes on from there.</source>
         <translation>Erzeugung anhalten (Esc); fertige Bilder bleiben erhalten und „Fortsetzen“ macht dort weiter.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="261"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="262"/>
         <source>%v of %m images</source>
         <translation>%v von %m Bildern</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="186"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="187"/>
         <source>a diffusers model folder on the host</source>
         <translation>ein diffusers-Modellordner auf dem Host</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="299"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="300"/>
         <source>Left</source>
         <translation>Links</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="300"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="301"/>
         <source>Right</source>
         <translation>Rechts</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="309"/>
         <source>Left is better</source>
         <translation>Links ist besser</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="309"/>
         <source>Right is better</source>
         <translation>Rechts ist besser</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="309"/>
         <source>Tie</source>
         <translation>Unentschieden</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="318"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="319"/>
         <source>%1 (key %2)</source>
         <translation>%1 (Taste %2)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="325"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="326"/>
         <source>Image quality: which image looks better?</source>
         <translation>Bildqualität: Welches Bild sieht besser aus?</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="326"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="327"/>
         <source>Prompt alignment: which image matches the prompt better?</source>
         <translation>Prompt-Treue: Welches Bild passt besser zum Prompt?</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="331"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="332"/>
         <source>← Previous</source>
         <translation>← Zurück</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="333"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="334"/>
         <source>Back to the previous pair to change a vote (Left arrow).</source>
         <translation>Zurück zum vorigen Paar, um eine Stimme zu ändern (Pfeil links).</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="335"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="336"/>
         <source>Next →</source>
         <translation>Weiter →</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="337"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="338"/>
         <source>The next pair (Right arrow). A pair is done once both questions have a vote.</source>
         <translation>Das nächste Paar (Pfeil rechts). Ein Paar ist fertig, sobald beide Fragen eine Stimme haben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="341"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
         <source>Which model made which image stays hidden until every pair has its votes. Votes are saved as you cast them.</source>
         <translation>Welches Modell welches Bild erzeugt hat, bleibt verborgen, bis jedes Paar seine Stimmen hat. Stimmen werden sofort gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="362"/>
         <source>Preference rate = (wins + ties / 2) / votes: a tie counts as half a win for each model. Error bars: 95% Wilson score interval. The dashed line is 50% (no preference).</source>
         <translation>Präferenzrate = (Siege + Unentschieden / 2) / Stimmen: Ein Unentschieden zählt für jedes Modell als halber Sieg. Fehlerbalken: 95-%-Wilson-Konfidenzintervall. Die gestrichelte Linie liegt bei 50 % (keine Präferenz).</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>Criterion</source>
         <translation>Kriterium</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>Category</source>
         <translation>Kategorie</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>Votes</source>
         <translation>Stimmen</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>A wins / ties / B wins</source>
         <translation>A siegt / unentschieden / B siegt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="381"/>
         <source>Model A</source>
         <translation>Modell A</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="381"/>
         <source>Model B</source>
         <translation>Modell B</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="381"/>
         <source>95% CI (A)</source>
         <translation>95-%-KI (A)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="385"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="386"/>
         <source>Export CSV…</source>
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="387"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="388"/>
         <source>Write votes.csv (every vote) and summary.csv (rates and intervals) into a folder.</source>
         <translation>votes.csv (jede Stimme) und summary.csv (Raten und Intervalle) in einen Ordner schreiben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="389"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="390"/>
         <source>Export into folder</source>
         <translation>In Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="392"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="393"/>
         <source>New evaluation</source>
         <translation>Neue Evaluierung</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
         <source>1 prompt</source>
         <translation>1 Prompt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
         <source>%1 prompts</source>
         <translation>%1 Prompts</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="423"/>
         <source>1 category</source>
         <translation>1 Kategorie</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="423"/>
         <source>%1 categories</source>
         <translation>%1 Kategorien</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="432"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="433"/>
         <source>Choose a model folder.</source>
         <translation>Wählen Sie einen Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="434"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="435"/>
         <source>%1 is not a folder.</source>
         <translation>%1 ist kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="436"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="437"/>
         <source>%1 has no model_index.json: choose a diffusers model folder.</source>
         <translation>%1 hat keine model_index.json: Wählen Sie einen diffusers-Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="441"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="442"/>
         <source>Choose a CSV file with Prompt and Category columns.</source>
         <translation>Wählen Sie eine CSV-Datei mit den Spalten Prompt und Category.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="450"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="451"/>
         <source>The seed must be a whole number from 0 to 18446744073709551615.</source>
         <translation>Der Seed muss eine ganze Zahl von 0 bis 18446744073709551615 sein.</translation>
     </message>
     <message>
         <location filename="../app/pages/evaluate_page.cpp" line="454"/>
+        <source>On a host the seed must be below 9223372036853775807.</source>
+        <translation>Auf einem Host muss der Seed kleiner als 9223372036853775807 sein.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="460"/>
         <source>Choose a folder for the images and votes.</source>
         <translation>Wählen Sie einen Ordner für die Bilder und Stimmen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="455"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="461"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="457"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="463"/>
         <source>%1 already holds other files: choose an empty or new folder.</source>
         <translation>%1 enthält bereits andere Dateien: Wählen Sie einen leeren oder neuen Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="512"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="518"/>
         <source>An unfinished evaluation is in this folder: Resume generates the images still missing.</source>
         <translation>In diesem Ordner liegt eine unfertige Evaluierung: „Fortsetzen“ erzeugt die noch fehlenden Bilder.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="538"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="544"/>
         <source>Model %1: starting on the host…</source>
         <translation>Modell %1: wird auf dem Host gestartet…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="539"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="546"/>
         <source>A generation is still running.</source>
         <translation>Eine Generierung läuft noch.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="546"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="553"/>
         <source>Loading model %1…</source>
         <translation>Modell %1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="555"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="562"/>
         <source>Every image is ready.</source>
         <translation>Alle Bilder sind fertig.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="564"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="571"/>
         <source>Cannot load model %1: %2</source>
         <translation>Modell %1 kann nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="583"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="590"/>
         <source>The model is not loaded.</source>
         <translation>Das Modell ist nicht geladen.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="588"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="595"/>
         <source>Generating the images of model %1…</source>
         <translation>Die Bilder von Modell %1 werden erzeugt…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="593"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="600"/>
         <source>Model %1, prompt %2 of %3: step %4 of %5</source>
         <translation>Modell %1, Prompt %2 von %3: Schritt %4 von %5</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="609"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="616"/>
         <source>Cannot move %1 to %2.</source>
         <translation>%1 kann nicht nach %2 verschoben werden.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="613"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="620"/>
         <source>Generating prompt %1 failed: %2</source>
         <translation>Erzeugung von Prompt %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="122"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="633"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="123"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="641"/>
         <source>Cancelled: the images made so far are kept; Resume goes on from there.</source>
         <translation>Abgebrochen: Die bisher erzeugten Bilder bleiben erhalten; „Fortsetzen“ macht dort weiter.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="123"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="124"/>
         <source>Generating on the host failed: %1</source>
         <translation>Die Generierung auf dem Host ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="655"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="663"/>
         <source>Pair %1 of %2 · %3 voted</source>
         <translation>Paar %1 von %2 · %3 bewertet</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="656"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="664"/>
         <source>“%1”  (%2)</source>
         <translation>„%1“  (%2)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="707"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="715"/>
         <source>A: %1</source>
         <translation>A: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="708"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="716"/>
         <source>B: %1</source>
         <translation>B: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="709"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="717"/>
         <source>Every pair has its votes. Model A was %1; model B was %2.</source>
         <translation>Jedes Paar hat seine Stimmen. Modell A war %1, Modell B war %2.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="713"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="718"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="721"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="726"/>
         <source>Image quality</source>
         <translation>Bildqualität</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="714"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="718"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="722"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="726"/>
         <source>Prompt alignment</source>
         <translation>Prompt-Treue</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="719"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="727"/>
         <source>Overall</source>
         <translation>Gesamt</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="736"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="744"/>
         <source>Wrote votes.csv and summary.csv to %1.</source>
         <translation>votes.csv und summary.csv nach %1 geschrieben.</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="737"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="745"/>
         <source>Cannot create %1.</source>
         <translation>%1 kann nicht angelegt werden.</translation>
     </message>
@@ -2120,17 +2130,17 @@ Aussortiert — %1</translation>
 <context>
     <name>LossPlot</name>
     <message>
-        <location filename="../app/widgets/loss_plot.cpp" line="26"/>
+        <location filename="../app/widgets/loss_plot.cpp" line="22"/>
         <source>step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../app/widgets/loss_plot.cpp" line="27"/>
+        <location filename="../app/widgets/loss_plot.cpp" line="23"/>
         <source>loss</source>
         <translation>Loss</translation>
     </message>
     <message>
-        <location filename="../app/widgets/loss_plot.cpp" line="57"/>
+        <location filename="../app/widgets/loss_plot.cpp" line="53"/>
         <source> (raw)</source>
         <translation> (roh)</translation>
     </message>
@@ -2415,6 +2425,24 @@ Aussortiert — %1</translation>
     </message>
 </context>
 <context>
+    <name>RatePlot</name>
+    <message>
+        <location filename="../app/widgets/rate_plot.cpp" line="18"/>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/rate_plot.cpp" line="19"/>
+        <source>learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/rate_plot.cpp" line="21"/>
+        <source>images/s (dashed)</source>
+        <translation>Bilder/s (gestrichelt)</translation>
+    </message>
+</context>
+<context>
     <name>RemoteEvaluationGenerator</name>
     <message>
         <location filename="../app/workers/remote_evaluation.cpp" line="83"/>
@@ -2462,7 +2490,7 @@ Aussortiert — %1</translation>
         <translation>Verbindung verloren (%1); neuer Versuch…</translation>
     </message>
     <message>
-        <location filename="../app/workers/remote_evaluation.cpp" line="107"/>
+        <location filename="../app/workers/remote_evaluation.cpp" line="110"/>
         <source>Cannot move %1 to %2.</source>
         <translation>%1 kann nicht nach %2 verschoben werden.</translation>
     </message>
@@ -2596,61 +2624,156 @@ Aussortiert — %1</translation>
 <context>
     <name>RunsPage</name>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="32"/>
+        <location filename="../app/pages/runs_page.cpp" line="43"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="34"/>
-        <location filename="../app/pages/runs_page.cpp" line="255"/>
+        <location filename="../app/pages/runs_page.cpp" line="45"/>
+        <location filename="../app/pages/runs_page.cpp" line="330"/>
         <source>Cancel run</source>
         <translation>Lauf abbrechen</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="37"/>
+        <location filename="../app/pages/runs_page.cpp" line="48"/>
         <source>Log scale</source>
         <translation>Log-Skala</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="44"/>
+        <location filename="../app/pages/runs_page.cpp" line="55"/>
         <source>Smoothing of the loss curve</source>
         <translation>Glättung der Loss-Kurve</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="48"/>
+        <location filename="../app/pages/runs_page.cpp" line="56"/>
+        <source>Fetch checkpoints…</source>
+        <translation>Checkpoints holen…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="58"/>
+        <source>Copy the followed run&apos;s checkpoints to a folder here (only what changed)</source>
+        <translation>Die Checkpoints des verfolgten Laufs in einen Ordner hier kopieren (nur Geändertes)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="60"/>
+        <source>Export checkpoint…</source>
+        <translation>Checkpoint exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="62"/>
+        <source>Write a checkpoint here as a diffusers folder, for the Generate and Evaluate pages</source>
+        <translation>Einen Checkpoint hier als diffusers-Ordner schreiben, für die Seiten Generieren und Bewerten</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="68"/>
         <source>Smoothing</source>
         <translation>Glättung</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="65"/>
-        <location filename="../app/pages/runs_page.cpp" line="121"/>
+        <location filename="../app/pages/runs_page.cpp" line="85"/>
+        <location filename="../app/pages/runs_page.cpp" line="156"/>
         <source>Select a run to follow it (Ctrl+click to overlay several).</source>
         <translation>Einen Lauf auswählen, um ihm zu folgen (Strg+Klick legt mehrere übereinander).</translation>
     </message>
     <message>
+        <location filename="../app/pages/runs_page.cpp" line="105"/>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
         <location filename="../app/pages/runs_page.cpp" line="106"/>
+        <source>Samples</source>
+        <translation>Beispielbilder</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="141"/>
         <source>Some run records cannot be read: %1</source>
         <translation>Einige Laufeinträge können nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="174"/>
+        <location filename="../app/pages/runs_page.cpp" line="210"/>
         <source>%1: connection lost (%2); retrying</source>
         <translation>%1: Verbindung verloren (%2); neuer Versuch</translation>
     </message>
     <message>
+        <location filename="../app/pages/runs_page.cpp" line="215"/>
+        <source>Some sample images could not be fetched: %1</source>
+        <translation>Einige Beispielbilder konnten nicht geholt werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="219"/>
+        <source>Fetching %1 (file %2 of %3)…</source>
+        <translation>%1 wird geholt (Datei %2 von %3)…</translation>
+    </message>
+    <message>
         <location filename="../app/pages/runs_page.cpp" line="223"/>
+        <source>Checkpoints in %1: %2</source>
+        <translation>Checkpoints in %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="224"/>
+        <source>Fetching the checkpoints failed: %1</source>
+        <translation>Das Holen der Checkpoints ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="298"/>
         <source>step %1 · loss %2 · lr %3 · %4 images/s · %5 samples seen</source>
         <translation>Schritt %1 · Loss %2 · LR %3 · %4 Bilder/s · %5 Beispiele gesehen</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="247"/>
+        <location filename="../app/pages/runs_page.cpp" line="322"/>
         <source>%1 — %2 on %3, %4</source>
         <translation>%1 — %2 auf %3, %4</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="255"/>
+        <location filename="../app/pages/runs_page.cpp" line="330"/>
         <source>Stop every process of %1 on every host?</source>
         <translation>Jeden Prozess von %1 auf jedem Host beenden?</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="351"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="362"/>
+        <source>Fetching the checkpoints of %1…</source>
+        <translation>Die Checkpoints von %1 werden geholt…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="370"/>
+        <source>Fetch the checkpoints into</source>
+        <translation>Die Checkpoints holen nach</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="377"/>
+        <source>Exporting %1…</source>
+        <translation>%1 wird exportiert…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="389"/>
+        <source>Exported to %1: open it on the Generate page.</source>
+        <translation>Nach %1 exportiert: auf der Seite Generieren öffnen.</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="390"/>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="399"/>
+        <source>Choose a checkpoint (checkpoints/step-N)</source>
+        <translation>Einen Checkpoint wählen (checkpoints/step-N)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="401"/>
+        <source>Export into (an empty or new folder)</source>
+        <translation>Exportieren nach (ein leerer oder neuer Ordner)</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="406"/>
+        <source>Diffusers folder with the VAE, text encoder and tokenizer (Cancel: the run config&apos;s)</source>
+        <translation>diffusers-Ordner mit VAE, Text-Encoder und Tokenizer (Abbrechen: der aus der Lauf-Konfiguration)</translation>
     </message>
 </context>
 <context>

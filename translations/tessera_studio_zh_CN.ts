@@ -290,7 +290,7 @@ dropped by %1: %2</source>
     </message>
     <message>
         <location filename="../app/pages/datasets_page.cpp" line="192"/>
-        <location filename="../app/pages/datasets_page.cpp" line="694"/>
+        <location filename="../app/pages/datasets_page.cpp" line="696"/>
         <source>Select an image in the grid.</source>
         <translation>在网格中选择一张图像。</translation>
     </message>
@@ -496,226 +496,231 @@ dropped by %1: %2</source>
         <translation>上传到主机</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="426"/>
+        <location filename="../app/pages/datasets_page.cpp" line="427"/>
         <source>Give a catalog file to open, or a new one to create.</source>
         <translation>指定要打开的目录库文件，或要新建的文件。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="436"/>
+        <location filename="../app/pages/datasets_page.cpp" line="437"/>
         <source>New catalog: the first import creates %1.</source>
         <translation>新目录库：首次导入时将创建 %1。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="447"/>
+        <location filename="../app/pages/datasets_page.cpp" line="448"/>
         <source>Reading the catalog…</source>
         <translation>正在读取目录库…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="454"/>
+        <location filename="../app/pages/datasets_page.cpp" line="455"/>
         <source>Cannot open the catalog: %1</source>
         <translation>无法打开目录库：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="470"/>
+        <location filename="../app/pages/datasets_page.cpp" line="471"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="471"/>
+        <location filename="../app/pages/datasets_page.cpp" line="472"/>
         <source>%1 images, %2 kept, %3 dropped; %4 files could not be imported.
 Formats: %5</source>
         <translation>%1 张图像，保留 %2 张，剔除 %3 张；%4 个文件无法导入。
 格式：%5</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="476"/>
+        <location filename="../app/pages/datasets_page.cpp" line="477"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/pages/datasets_page.cpp" line="479"/>
+        <location filename="../app/pages/datasets_page.cpp" line="480"/>
         <source>%1: %n image(s), %2 kept.</source>
         <translation>
             <numerusform>%1：%n 张图像，保留 %2 张。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="496"/>
+        <location filename="../app/pages/datasets_page.cpp" line="497"/>
         <source>Choose a folder or a manifest to import.</source>
         <translation>选择要导入的文件夹或清单。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="497"/>
+        <location filename="../app/pages/datasets_page.cpp" line="498"/>
         <source>%1 does not exist.</source>
         <translation>%1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="510"/>
+        <location filename="../app/pages/datasets_page.cpp" line="511"/>
         <source>Importing %1…</source>
         <translation>正在导入 %1…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="537"/>
-        <location filename="../app/pages/datasets_page.cpp" line="673"/>
+        <location filename="../app/pages/datasets_page.cpp" line="538"/>
+        <location filename="../app/pages/datasets_page.cpp" line="675"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="543"/>
+        <location filename="../app/pages/datasets_page.cpp" line="544"/>
         <source>%1 added, %2 re-read, %3 unchanged, %4 updated, %5 could not be imported.</source>
         <translation>新增 %1，重新读取 %2，未变 %3，更新 %4，无法导入 %5。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="549"/>
+        <location filename="../app/pages/datasets_page.cpp" line="550"/>
         <source>Import cancelled: %1 Import again to resume.</source>
         <translation>导入已取消：%1 再次导入即可继续。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="551"/>
+        <location filename="../app/pages/datasets_page.cpp" line="552"/>
         <source>Import failed: %1</source>
         <translation>导入失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="567"/>
+        <location filename="../app/pages/datasets_page.cpp" line="568"/>
         <source>Cancelling after the current image…</source>
         <translation>将在当前图像完成后取消…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="594"/>
+        <location filename="../app/pages/datasets_page.cpp" line="595"/>
         <source>Applying the filters…</source>
         <translation>正在应用筛选…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="599"/>
+        <location filename="../app/pages/datasets_page.cpp" line="600"/>
         <source>Cannot apply the filters: %1</source>
         <translation>无法应用筛选：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="603"/>
+        <location filename="../app/pages/datasets_page.cpp" line="604"/>
         <source>smaller side</source>
         <translation>短边</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="604"/>
+        <location filename="../app/pages/datasets_page.cpp" line="605"/>
         <source>aspect ratio</source>
         <translation>宽高比</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="605"/>
+        <location filename="../app/pages/datasets_page.cpp" line="606"/>
         <source>aesthetic score</source>
         <translation>美学评分</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="606"/>
+        <location filename="../app/pages/datasets_page.cpp" line="607"/>
         <source>not English</source>
         <translation>非英文</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="607"/>
+        <location filename="../app/pages/datasets_page.cpp" line="608"/>
         <source>empty caption</source>
         <translation>空说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="608"/>
+        <location filename="../app/pages/datasets_page.cpp" line="609"/>
         <source>repeated caption</source>
         <translation>重复说明文字</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="609"/>
+        <location filename="../app/pages/datasets_page.cpp" line="610"/>
         <source>near-duplicate</source>
         <translation>近似重复</translation>
     </message>
     <message>
         <location filename="../app/pages/datasets_page.cpp" line="611"/>
+        <source>a reviewer&apos;s verdict</source>
+        <translation>审核人的判定</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/datasets_page.cpp" line="613"/>
         <source>%1 of %2 images kept.</source>
         <translation>保留了 %2 张图像中的 %1 张。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="614"/>
+        <location filename="../app/pages/datasets_page.cpp" line="616"/>
         <source>%1: %2 dropped</source>
         <translation>%1：剔除 %2 张</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="627"/>
+        <location filename="../app/pages/datasets_page.cpp" line="629"/>
         <source>Choose a folder for the shards.</source>
         <translation>选择分片的存放文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="641"/>
+        <location filename="../app/pages/datasets_page.cpp" line="643"/>
         <source>Writing shards to %1…</source>
         <translation>正在将分片写入 %1…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="668"/>
+        <location filename="../app/pages/datasets_page.cpp" line="670"/>
         <source>%1 images in %2 shard(s), %3 MiB; %4 skipped.</source>
         <translation>%1 张图像，共 %2 个分片，%3 MiB；跳过 %4 张。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="675"/>
+        <location filename="../app/pages/datasets_page.cpp" line="677"/>
         <source>Writing the shards was cancelled.</source>
         <translation>写入分片已取消。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="677"/>
+        <location filename="../app/pages/datasets_page.cpp" line="679"/>
         <source>Cannot write the shards: %1</source>
         <translation>无法写入分片：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="694"/>
+        <location filename="../app/pages/datasets_page.cpp" line="696"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="700"/>
+        <location filename="../app/pages/datasets_page.cpp" line="702"/>
         <source>%1
 %2 × %3 px, %4, %5 KiB</source>
         <translation>%1
 %2 × %3 像素，%4，%5 KiB</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="706"/>
+        <location filename="../app/pages/datasets_page.cpp" line="708"/>
         <source>
 Dropped — %1</source>
         <translation>
 已剔除 — %1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="711"/>
+        <location filename="../app/pages/datasets_page.cpp" line="713"/>
         <source>Original: %1</source>
         <translation>原文：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="731"/>
+        <location filename="../app/pages/datasets_page.cpp" line="733"/>
         <source>Cannot save the caption: %1</source>
         <translation>无法保存说明文字：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="739"/>
+        <location filename="../app/pages/datasets_page.cpp" line="741"/>
         <source>Caption of image %1 saved.</source>
         <translation>图像 %1 的说明文字已保存。</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="744"/>
+        <location filename="../app/pages/datasets_page.cpp" line="746"/>
         <source>Open or create a catalog</source>
         <translation>打开或新建目录库</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="745"/>
+        <location filename="../app/pages/datasets_page.cpp" line="747"/>
         <source>Catalogs (*.db *.sqlite);;All files (*)</source>
         <translation>目录库 (*.db *.sqlite);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="753"/>
+        <location filename="../app/pages/datasets_page.cpp" line="755"/>
         <source>Image folder to import</source>
         <translation>要导入的图像文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="754"/>
+        <location filename="../app/pages/datasets_page.cpp" line="756"/>
         <source>Manifest to import</source>
         <translation>要导入的清单</translation>
     </message>
     <message>
-        <location filename="../app/pages/datasets_page.cpp" line="755"/>
+        <location filename="../app/pages/datasets_page.cpp" line="757"/>
         <source>Manifests (*.csv *.jsonl);;All files (*)</source>
         <translation>清单 (*.csv *.jsonl);;所有文件 (*)</translation>
     </message>
@@ -790,31 +795,31 @@ Dropped — %1</source>
         </translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="184"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="187"/>
         <source>Cannot record the review: %1</source>
         <translation>无法记录审核结果：%1</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="190"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="193"/>
         <source>Every pair is reviewed.</source>
         <translation>所有图像对均已审核。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/widgets/duplicate_review.cpp" line="191"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="194"/>
         <source>%n pair(s) left to review.</source>
         <translation>
             <numerusform>还有 %n 对待审核。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="212"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="215"/>
         <source>#%1 %2
 %3: %4</source>
         <translation>#%1 %2
 %3：%4</translation>
     </message>
     <message>
-        <location filename="../app/widgets/duplicate_review.cpp" line="213"/>
+        <location filename="../app/widgets/duplicate_review.cpp" line="216"/>
         <source>#%1 %2</source>
         <translation>#%1 %2</translation>
     </message>
@@ -822,440 +827,445 @@ Dropped — %1</source>
 <context>
     <name>EvaluatePage</name>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="138"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="140"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="496"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="139"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="141"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="502"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="138"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="140"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="247"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="139"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="141"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="248"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="152"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="153"/>
         <source>Compare two models blind: both generate every prompt of a prompt set with the same seed, you vote on each pair without knowing which model made which image, and the models are revealed with their preference rates at the end.</source>
         <translation>盲测比较两个模型：两者用相同的种子生成提示词集中的每个提示词，你在不知道哪个模型生成了哪张图像的情况下对每一对投票，最后揭晓模型及其偏好率。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="165"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="166"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="173"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="187"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="174"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="188"/>
         <source>a diffusers model folder (with model_index.json)</source>
         <translation>diffusers 模型文件夹（含 model_index.json）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="179"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="180"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="182"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="183"/>
         <source>Model &amp;A:</source>
         <translation>模型 &amp;A：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="183"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="184"/>
         <source>Model &amp;B:</source>
         <translation>模型 &amp;B：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="192"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="193"/>
         <source>CSV with Prompt and Category columns, e.g. DrawBench</source>
         <translation>含 Prompt 和 Category 列的 CSV，例如 DrawBench</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="194"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="195"/>
         <source>&amp;Prompt set:</source>
         <translation>提示词集(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="195"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="196"/>
         <source>Choose a prompt set</source>
         <translation>选择提示词集</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="196"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="197"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="205"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="206"/>
         <source>where images and votes are kept (an existing evaluation is resumed)</source>
         <translation>存放图像和投票的位置（已有的评估会继续进行）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="207"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="208"/>
         <source>Evaluation &amp;folder:</source>
         <translation>评估文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="208"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="209"/>
         <source>Choose an evaluation folder</source>
         <translation>选择评估文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="215"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="216"/>
         <source>&amp;Steps:</source>
         <translation>步数(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="221"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="222"/>
         <source>&amp;Guidance:</source>
         <translation>引导系数(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="231"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="232"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="234"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="235"/>
         <source>Si&amp;ze (w × h):</source>
         <translation>尺寸（宽 × 高）(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="239"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="240"/>
         <source>Prompt i uses this seed + i, the same for both models.</source>
         <translation>第 i 个提示词使用此种子 + i，两个模型相同。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="242"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="243"/>
         <source>S&amp;eed:</source>
         <translation>种子(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="250"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="251"/>
         <source>Generate the missing images of both models, then vote.</source>
         <translation>生成两个模型缺少的图像，然后投票。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="251"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="252"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="253"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="254"/>
         <source>Stop generating (Esc); images already made are kept and Resume goes on from there.</source>
         <translation>停止生成（Esc）；已生成的图像会保留，“继续”将从那里接着进行。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="261"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="262"/>
         <source>%v of %m images</source>
         <translation>%v / %m 张图像</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="186"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="187"/>
         <source>a diffusers model folder on the host</source>
         <translation>主机上的 diffusers 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="299"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="300"/>
         <source>Left</source>
         <translation>左</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="300"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="301"/>
         <source>Right</source>
         <translation>右</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="309"/>
         <source>Left is better</source>
         <translation>左边更好</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="309"/>
         <source>Right is better</source>
         <translation>右边更好</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="308"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="309"/>
         <source>Tie</source>
         <translation>平局</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="318"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="319"/>
         <source>%1 (key %2)</source>
         <translation>%1（按键 %2）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="325"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="326"/>
         <source>Image quality: which image looks better?</source>
         <translation>图像质量：哪张图像看起来更好？</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="326"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="327"/>
         <source>Prompt alignment: which image matches the prompt better?</source>
         <translation>提示词契合度：哪张图像更符合提示词？</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="331"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="332"/>
         <source>← Previous</source>
         <translation>← 上一对</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="333"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="334"/>
         <source>Back to the previous pair to change a vote (Left arrow).</source>
         <translation>回到上一对以修改投票（左方向键）。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="335"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="336"/>
         <source>Next →</source>
         <translation>下一对 →</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="337"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="338"/>
         <source>The next pair (Right arrow). A pair is done once both questions have a vote.</source>
         <translation>下一对（右方向键）。两个问题都投票后，这一对即完成。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="341"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="342"/>
         <source>Which model made which image stays hidden until every pair has its votes. Votes are saved as you cast them.</source>
         <translation>在每一对都投票之前，哪个模型生成了哪张图像将保持隐藏。投票会在投出时立即保存。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="361"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="362"/>
         <source>Preference rate = (wins + ties / 2) / votes: a tie counts as half a win for each model. Error bars: 95% Wilson score interval. The dashed line is 50% (no preference).</source>
         <translation>偏好率 =（胜 + 平 / 2）/ 票数：平局对每个模型各算半次胜利。误差线：95% Wilson 得分区间。虚线为 50%（无偏好）。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>Criterion</source>
         <translation>评判标准</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>Votes</source>
         <translation>票数</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="379"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
         <source>A wins / ties / B wins</source>
         <translation>A 胜 / 平 / B 胜</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="381"/>
         <source>Model A</source>
         <translation>模型 A</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="381"/>
         <source>Model B</source>
         <translation>模型 B</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="380"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="381"/>
         <source>95% CI (A)</source>
         <translation>95% 置信区间（A）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="385"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="386"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="387"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="388"/>
         <source>Write votes.csv (every vote) and summary.csv (rates and intervals) into a folder.</source>
         <translation>将 votes.csv（每一票）和 summary.csv（比率和区间）写入一个文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="389"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="390"/>
         <source>Export into folder</source>
         <translation>导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="392"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="393"/>
         <source>New evaluation</source>
         <translation>新建评估</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
         <source>1 prompt</source>
         <translation>1 个提示词</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="421"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
         <source>%1 prompts</source>
         <translation>%1 个提示词</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="423"/>
         <source>1 category</source>
         <translation>1 个类别</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="422"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="423"/>
         <source>%1 categories</source>
         <translation>%1 个类别</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="432"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="433"/>
         <source>Choose a model folder.</source>
         <translation>选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="434"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="435"/>
         <source>%1 is not a folder.</source>
         <translation>%1 不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="436"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="437"/>
         <source>%1 has no model_index.json: choose a diffusers model folder.</source>
         <translation>%1 中没有 model_index.json：请选择 diffusers 模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="441"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="442"/>
         <source>Choose a CSV file with Prompt and Category columns.</source>
         <translation>选择含 Prompt 和 Category 列的 CSV 文件。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="450"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="451"/>
         <source>The seed must be a whole number from 0 to 18446744073709551615.</source>
         <translation>种子必须是 0 到 18446744073709551615 之间的整数。</translation>
     </message>
     <message>
         <location filename="../app/pages/evaluate_page.cpp" line="454"/>
+        <source>On a host the seed must be below 9223372036853775807.</source>
+        <translation>在主机上生成时，种子必须小于 9223372036853775807。</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/evaluate_page.cpp" line="460"/>
         <source>Choose a folder for the images and votes.</source>
         <translation>选择存放图像和投票的文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="455"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="461"/>
         <source>%1 is a file, not a folder.</source>
         <translation>%1 是文件，不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="457"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="463"/>
         <source>%1 already holds other files: choose an empty or new folder.</source>
         <translation>%1 中已有其他文件：请选择空文件夹或新文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="512"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="518"/>
         <source>An unfinished evaluation is in this folder: Resume generates the images still missing.</source>
         <translation>此文件夹中有一个未完成的评估：“继续”会生成仍缺少的图像。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="538"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="544"/>
         <source>Model %1: starting on the host…</source>
         <translation>模型 %1：正在主机上启动…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="539"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="546"/>
         <source>A generation is still running.</source>
         <translation>仍有生成任务在运行。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="546"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="553"/>
         <source>Loading model %1…</source>
         <translation>正在加载模型 %1…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="555"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="562"/>
         <source>Every image is ready.</source>
         <translation>所有图像都已就绪。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="564"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="571"/>
         <source>Cannot load model %1: %2</source>
         <translation>无法加载模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="583"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="590"/>
         <source>The model is not loaded.</source>
         <translation>模型尚未加载。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="588"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="595"/>
         <source>Generating the images of model %1…</source>
         <translation>正在生成模型 %1 的图像…</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="593"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="600"/>
         <source>Model %1, prompt %2 of %3: step %4 of %5</source>
         <translation>模型 %1，提示词 %2 / %3：第 %4 / %5 步</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="609"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="616"/>
         <source>Cannot move %1 to %2.</source>
         <translation>无法将 %1 移动到 %2。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="613"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="620"/>
         <source>Generating prompt %1 failed: %2</source>
         <translation>生成提示词 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="122"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="633"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="123"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="641"/>
         <source>Cancelled: the images made so far are kept; Resume goes on from there.</source>
         <translation>已取消：已生成的图像会保留；“继续”将从那里接着进行。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="123"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="124"/>
         <source>Generating on the host failed: %1</source>
         <translation>在主机上生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="655"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="663"/>
         <source>Pair %1 of %2 · %3 voted</source>
         <translation>第 %1 / %2 对 · 已投票 %3</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="656"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="664"/>
         <source>“%1”  (%2)</source>
         <translation>“%1”（%2）</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="707"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="715"/>
         <source>A: %1</source>
         <translation>A：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="708"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="716"/>
         <source>B: %1</source>
         <translation>B：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="709"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="717"/>
         <source>Every pair has its votes. Model A was %1; model B was %2.</source>
         <translation>每一对都已投票。模型 A 是 %1；模型 B 是 %2。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="713"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="718"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="721"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="726"/>
         <source>Image quality</source>
         <translation>图像质量</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="714"/>
-        <location filename="../app/pages/evaluate_page.cpp" line="718"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="722"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="726"/>
         <source>Prompt alignment</source>
         <translation>提示词契合度</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="719"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="727"/>
         <source>Overall</source>
         <translation>总体</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="736"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="744"/>
         <source>Wrote votes.csv and summary.csv to %1.</source>
         <translation>已将 votes.csv 和 summary.csv 写入 %1。</translation>
     </message>
     <message>
-        <location filename="../app/pages/evaluate_page.cpp" line="737"/>
+        <location filename="../app/pages/evaluate_page.cpp" line="745"/>
         <source>Cannot create %1.</source>
         <translation>无法创建 %1。</translation>
     </message>
@@ -2112,17 +2122,17 @@ Dropped — %1</source>
 <context>
     <name>LossPlot</name>
     <message>
-        <location filename="../app/widgets/loss_plot.cpp" line="26"/>
+        <location filename="../app/widgets/loss_plot.cpp" line="22"/>
         <source>step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../app/widgets/loss_plot.cpp" line="27"/>
+        <location filename="../app/widgets/loss_plot.cpp" line="23"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../app/widgets/loss_plot.cpp" line="57"/>
+        <location filename="../app/widgets/loss_plot.cpp" line="53"/>
         <source> (raw)</source>
         <translation>（原始）</translation>
     </message>
@@ -2406,6 +2416,24 @@ Dropped — %1</source>
     </message>
 </context>
 <context>
+    <name>RatePlot</name>
+    <message>
+        <location filename="../app/widgets/rate_plot.cpp" line="18"/>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/rate_plot.cpp" line="19"/>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <location filename="../app/widgets/rate_plot.cpp" line="21"/>
+        <source>images/s (dashed)</source>
+        <translation>图像/秒（虚线）</translation>
+    </message>
+</context>
+<context>
     <name>RemoteEvaluationGenerator</name>
     <message>
         <location filename="../app/workers/remote_evaluation.cpp" line="83"/>
@@ -2453,7 +2481,7 @@ Dropped — %1</source>
         <translation>连接中断（%1）；正在重试…</translation>
     </message>
     <message>
-        <location filename="../app/workers/remote_evaluation.cpp" line="107"/>
+        <location filename="../app/workers/remote_evaluation.cpp" line="110"/>
         <source>Cannot move %1 to %2.</source>
         <translation>无法将 %1 移动到 %2。</translation>
     </message>
@@ -2587,61 +2615,156 @@ Dropped — %1</source>
 <context>
     <name>RunsPage</name>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="32"/>
+        <location filename="../app/pages/runs_page.cpp" line="43"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="34"/>
-        <location filename="../app/pages/runs_page.cpp" line="255"/>
+        <location filename="../app/pages/runs_page.cpp" line="45"/>
+        <location filename="../app/pages/runs_page.cpp" line="330"/>
         <source>Cancel run</source>
         <translation>取消运行</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="37"/>
+        <location filename="../app/pages/runs_page.cpp" line="48"/>
         <source>Log scale</source>
         <translation>对数坐标</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="44"/>
+        <location filename="../app/pages/runs_page.cpp" line="55"/>
         <source>Smoothing of the loss curve</source>
         <translation>损失曲线的平滑程度</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="48"/>
+        <location filename="../app/pages/runs_page.cpp" line="56"/>
+        <source>Fetch checkpoints…</source>
+        <translation>获取检查点…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="58"/>
+        <source>Copy the followed run&apos;s checkpoints to a folder here (only what changed)</source>
+        <translation>将所跟踪运行的检查点复制到本机的文件夹（仅复制有变化的部分）</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="60"/>
+        <source>Export checkpoint…</source>
+        <translation>导出检查点…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="62"/>
+        <source>Write a checkpoint here as a diffusers folder, for the Generate and Evaluate pages</source>
+        <translation>在本机将检查点写为 diffusers 文件夹，供“生成”和“评估”页面使用</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="68"/>
         <source>Smoothing</source>
         <translation>平滑</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="65"/>
-        <location filename="../app/pages/runs_page.cpp" line="121"/>
+        <location filename="../app/pages/runs_page.cpp" line="85"/>
+        <location filename="../app/pages/runs_page.cpp" line="156"/>
         <source>Select a run to follow it (Ctrl+click to overlay several).</source>
         <translation>选择一个运行以跟踪（按住 Ctrl 单击可叠加多个）。</translation>
     </message>
     <message>
+        <location filename="../app/pages/runs_page.cpp" line="105"/>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
         <location filename="../app/pages/runs_page.cpp" line="106"/>
+        <source>Samples</source>
+        <translation>样例图像</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="141"/>
         <source>Some run records cannot be read: %1</source>
         <translation>部分运行记录无法读取：%1</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="174"/>
+        <location filename="../app/pages/runs_page.cpp" line="210"/>
         <source>%1: connection lost (%2); retrying</source>
         <translation>%1：连接中断（%2）；正在重试</translation>
     </message>
     <message>
+        <location filename="../app/pages/runs_page.cpp" line="215"/>
+        <source>Some sample images could not be fetched: %1</source>
+        <translation>部分样例图像无法获取：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="219"/>
+        <source>Fetching %1 (file %2 of %3)…</source>
+        <translation>正在获取 %1（第 %2 / %3 个文件）…</translation>
+    </message>
+    <message>
         <location filename="../app/pages/runs_page.cpp" line="223"/>
+        <source>Checkpoints in %1: %2</source>
+        <translation>检查点位于 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="224"/>
+        <source>Fetching the checkpoints failed: %1</source>
+        <translation>获取检查点失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="298"/>
         <source>step %1 · loss %2 · lr %3 · %4 images/s · %5 samples seen</source>
         <translation>第 %1 步 · 损失 %2 · 学习率 %3 · %4 张/秒 · 已见 %5 个样本</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="247"/>
+        <location filename="../app/pages/runs_page.cpp" line="322"/>
         <source>%1 — %2 on %3, %4</source>
         <translation>%1 — %2，位于 %3，%4</translation>
     </message>
     <message>
-        <location filename="../app/pages/runs_page.cpp" line="255"/>
+        <location filename="../app/pages/runs_page.cpp" line="330"/>
         <source>Stop every process of %1 on every host?</source>
         <translation>停止 %1 在所有主机上的所有进程吗？</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="351"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="362"/>
+        <source>Fetching the checkpoints of %1…</source>
+        <translation>正在获取 %1 的检查点…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="370"/>
+        <source>Fetch the checkpoints into</source>
+        <translation>将检查点获取到</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="377"/>
+        <source>Exporting %1…</source>
+        <translation>正在导出 %1…</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="389"/>
+        <source>Exported to %1: open it on the Generate page.</source>
+        <translation>已导出到 %1：可在“生成”页面打开。</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="390"/>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="399"/>
+        <source>Choose a checkpoint (checkpoints/step-N)</source>
+        <translation>选择检查点（checkpoints/step-N）</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="401"/>
+        <source>Export into (an empty or new folder)</source>
+        <translation>导出到（空文件夹或新文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../app/pages/runs_page.cpp" line="406"/>
+        <source>Diffusers folder with the VAE, text encoder and tokenizer (Cancel: the run config&apos;s)</source>
+        <translation>包含 VAE、文本编码器和分词器的 diffusers 文件夹（取消：使用运行配置中的）</translation>
     </message>
 </context>
 <context>

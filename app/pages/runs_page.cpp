@@ -3,11 +3,21 @@
 #include "dialogs/ssh_prompts.h"
 
 #include "models/run_list_model.h"
+#include "tessera/train.h"
 #include "widgets/loss_plot.h"
+#include "widgets/rate_plot.h"
 
 #include <QCheckBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QListWidget>
+#include <QStandardPaths>
+#include <QTabWidget>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QImage>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QMessageBox>
@@ -21,6 +31,7 @@
 #include <QVBoxLayout>
 
 #include <limits>
+#include <memory>
 
 using tessera::remote::RunRecord;
 using tessera::remote::RunState;
@@ -42,8 +53,17 @@ RunsPage::RunsPage(QString registryFolder, QWidget* parent) : QWidget(parent), m
   m_smoothing->setValue(90);
   m_smoothing->setMaximumWidth(160);
   m_smoothing->setToolTip(tr("Smoothing of the loss curve"));
+  m_fetch = new QPushButton(tr("Fetch checkpoints…"), this);
+  m_fetch->setObjectName(QStringLiteral("fetchCheckpoints"));
+  m_fetch->setToolTip(tr("Copy the followed run's checkpoints to a folder here (only what changed)"));
+  m_fetch->setEnabled(false);
+  m_export = new QPushButton(tr("Export checkpoint…"), this);
+  m_export->setObjectName(QStringLiteral("exportCheckpoint"));
+  m_export->setToolTip(tr("Write a checkpoint here as a diffusers folder, for the Generate and Evaluate pages"));
   bar->addWidget(refresh);
   bar->addWidget(m_cancel);
+  bar->addWidget(m_fetch);
+  bar->addWidget(m_export);
   bar->addStretch(1);
   bar->addWidget(new QLabel(tr("Smoothing"), this));
   bar->addWidget(m_smoothing);
@@ -74,11 +94,23 @@ RunsPage::RunsPage(QString registryFolder, QWidget* parent) : QWidget(parent), m
   m_log->setReadOnly(true);
   m_log->setMaximumBlockCount(20000);
   m_log->setFont(QFont(QStringLiteral("monospace")));
+  m_rates = new RatePlot(right);
+  m_samples = new QListWidget(right);
+  m_samples->setObjectName(QStringLiteral("sampleStrip"));
+  m_samples->setViewMode(QListView::IconMode);
+  m_samples->setIconSize(QSize(128, 128));
+  m_samples->setResizeMode(QListView::Adjust);
+  m_samples->setMovement(QListView::Static);
+  auto* bottom = new QTabWidget(right);
+  bottom->addTab(m_log, tr("Log"));
+  bottom->addTab(m_samples, tr("Samples"));
   auto* vsplit = new QSplitter(Qt::Vertical, right);
   vsplit->addWidget(m_plot);
-  vsplit->addWidget(m_log);
+  vsplit->addWidget(m_rates);
+  vsplit->addWidget(bottom);
   vsplit->setStretchFactor(0, 3);
-  vsplit->setStretchFactor(1, 1);
+  vsplit->setStretchFactor(1, 2);
+  vsplit->setStretchFactor(2, 2);
   rightLayout->addWidget(m_status);
   rightLayout->addWidget(m_throughput);
   rightLayout->addWidget(vsplit, 1);
@@ -89,6 +121,8 @@ RunsPage::RunsPage(QString registryFolder, QWidget* parent) : QWidget(parent), m
 
   connect(refresh, &QPushButton::clicked, this, &RunsPage::reload);
   connect(m_cancel, &QPushButton::clicked, this, &RunsPage::cancelCurrentRun);
+  connect(m_fetch, &QPushButton::clicked, this, &RunsPage::askFetchCheckpoints);
+  connect(m_export, &QPushButton::clicked, this, &RunsPage::askExportCheckpoint);
   connect(m_logScale, &QCheckBox::toggled, m_plot, &LossPlot::setLogScale);
   connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { m_plot->setSmoothing(v / 100.0); });
   connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::handleSelection);
@@ -96,6 +130,7 @@ RunsPage::RunsPage(QString registryFolder, QWidget* parent) : QWidget(parent), m
 }
 
 RunsPage::~RunsPage() {
+  if (m_exporting != nullptr) m_exporting->wait();  // a child of this page: it must be done
   for (const QString& id : m_watches.keys()) stopWatch(id, false);
   for (QThread* t : m_stopping) t->wait();  // they are children of this page: they must be done
 }
@@ -144,6 +179,7 @@ void RunsPage::watchRuns(const QStringList& ids) {
     if (const RunRecord* r = m_model->record(row)) startWatch(*r);
   }
   m_cancel->setEnabled(!m_watches.isEmpty());
+  m_fetch->setEnabled(!m_watches.isEmpty());
   showStatus(currentRun());
 }
 
@@ -175,6 +211,19 @@ void RunsPage::startWatch(const RunRecord& record) {
   });
   connect(w.watcher, &RunWatcher::connectionRestored, this, [this, id] { showStatus(id); });
   connect(w.watcher, &RunWatcher::actionFailed, this, [this](const QString& error) { m_status->setText(error); });
+  connect(w.watcher, &RunWatcher::filesFetched, this, [this, id](const QStringList& paths, const QString& error) {
+    if (!error.isEmpty()) m_status->setText(tr("Some sample images could not be fetched: %1").arg(error));
+    addSamples(id, paths);
+  });
+  connect(w.watcher, &RunWatcher::transferProgress, this, [this](const QString& file, int i, int n) {
+    m_status->setText(tr("Fetching %1 (file %2 of %3)…").arg(file).arg(i + 1).arg(n));
+  });
+  connect(w.watcher, &RunWatcher::folderFetched, this, [this](bool ok, const QString& folder, const QString& message) {
+    if (ok) m_lastCheckpoints = folder;
+    m_status->setText(ok ? tr("Checkpoints in %1: %2").arg(QDir::toNativeSeparators(folder), message)
+                         : tr("Fetching the checkpoints failed: %1").arg(message));
+    Q_EMIT checkpointsFetched(ok, folder, message);
+  });
   m_watches.insert(id, w);
   w.thread->start();
 }
@@ -186,6 +235,9 @@ void RunsPage::stopWatch(const QString& id, bool wait) {
   const QString name = it->record.name.isEmpty() ? id : it->record.name;
   m_watches.erase(it);
   m_plot->removeRun(name);
+  m_rates->removeRun(name);
+  for (int i = m_samples->count() - 1; i >= 0; --i)
+    if (m_samples->item(i)->data(Qt::UserRole).toString() == id) delete m_samples->takeItem(i);
   m_lastMetrics.remove(id);
   thread->quit();
   // A poll in progress finishes its SSH round trip first; the thread object goes when it does.
@@ -200,11 +252,23 @@ void RunsPage::stopWatch(const QString& id, bool wait) {
 void RunsPage::handleMetrics(const QString& id, const QList<QJsonObject>& lines) {
   auto it = m_watches.find(id);
   if (it == m_watches.end()) return;
-  QVector<double> steps, losses;
+  QVector<double> steps, losses, lrs, rates;
+  QStringList sampleImages;  // of the batch's last "sample" event: a replay from the start fetches only the newest
+  QString sampleStep;
+  const auto number = [](const QJsonObject& line, const char* key) {
+    const QJsonValue v = line.value(QLatin1String(key));
+    return v.isDouble() ? v.toDouble() : std::numeric_limits<double>::quiet_NaN();
+  };
   for (const QJsonObject& line : lines) {
     const double step = line.value(QStringLiteral("step")).toDouble(it->lastStep);
     if (line.contains(QStringLiteral("event"))) {
       const QString event = line.value(QStringLiteral("event")).toString();
+      if (event == QLatin1String("sample")) {
+        sampleImages.clear();
+        for (const QJsonValue& v : line.value(QStringLiteral("images")).toArray()) sampleImages << v.toString();
+        sampleStep = QStringLiteral("step-%1").arg(qint64(step), 8, 10, QLatin1Char('0'));
+        continue;
+      }
       if (event != QLatin1String("checkpoint") && event != QLatin1String("start"))
         m_plot->addMarker(it->record.name.isEmpty() ? id : it->record.name, step, RunListModel::eventText(event));
       continue;
@@ -212,12 +276,23 @@ void RunsPage::handleMetrics(const QString& id, const QList<QJsonObject>& lines)
     if (!line.contains(QStringLiteral("loss"))) continue;
     steps << step;
     // NaN is written as null (JSON has no NaN): keep the point, shown as a gap by its marker.
-    losses << (line.value(QStringLiteral("loss")).isDouble() ? line.value(QStringLiteral("loss")).toDouble()
-                                                              : std::numeric_limits<double>::quiet_NaN());
+    losses << number(line, "loss");
+    lrs << number(line, "lr");
+    rates << number(line, "images_per_s");
     it->lastStep = step;
     m_lastMetrics[id] = line;
   }
-  if (!steps.isEmpty()) m_plot->addPoints(it->record.name.isEmpty() ? id : it->record.name, steps, losses);
+  const QString name = it->record.name.isEmpty() ? id : it->record.name;
+  if (!steps.isEmpty()) {
+    m_plot->addPoints(name, steps, losses);
+    m_rates->addPoints(name, steps, lrs, rates);
+  }
+  if (!sampleImages.isEmpty()) {
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                        QStringLiteral("/samples/%1/%2").arg(id, sampleStep);
+    RunWatcher* watcher = it->watcher;
+    QMetaObject::invokeMethod(watcher, [watcher, sampleImages, dir] { watcher->fetchFiles(sampleImages, dir); });
+  }
   if (id == currentRun() && m_lastMetrics.contains(id)) {
     const QJsonObject& m = m_lastMetrics[id];
     m_throughput->setText(tr("step %1 · loss %2 · lr %3 · %4 images/s · %5 samples seen")
@@ -261,4 +336,73 @@ void RunsPage::cancelCurrentRun() {
 void RunsPage::cancelRun(const QString& id) {
   if (!m_watches.contains(id)) return;
   QMetaObject::invokeMethod(m_watches[id].watcher, &RunWatcher::cancelRun, Qt::QueuedConnection);
+}
+
+void RunsPage::addSamples(const QString& id, const QStringList& localPaths) {
+  if (!m_watches.contains(id)) return;  // no longer followed
+  const QString name = m_watches.value(id).record.name;
+  constexpr int kShown = 48;  // newest first; older ones stay in the cache folder
+  for (const QString& path : localPaths) {
+    const QImage image(path);
+    if (image.isNull()) continue;
+    auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(image.scaled(128, 128, Qt::KeepAspectRatio, Qt::SmoothTransformation))),
+                                     QFileInfo(QFileInfo(path).path()).fileName());
+    item->setData(Qt::UserRole, id);
+    item->setToolTip(tr("%1 — %2").arg(name, QDir::toNativeSeparators(path)));
+    m_samples->insertItem(0, item);
+  }
+  while (m_samples->count() > kShown) delete m_samples->takeItem(m_samples->count() - 1);
+  if (!localPaths.isEmpty()) Q_EMIT samplesArrived(id, localPaths);
+}
+
+bool RunsPage::fetchCheckpoints(const QString& id, const QString& localDir) {
+  const auto it = m_watches.constFind(id);
+  if (it == m_watches.constEnd() || localDir.isEmpty()) return false;
+  RunWatcher* watcher = it->watcher;
+  m_status->setText(tr("Fetching the checkpoints of %1…").arg(it->record.name));
+  QMetaObject::invokeMethod(watcher, [watcher, localDir] { watcher->fetchFolder(QStringLiteral("checkpoints"), localDir); });
+  return true;
+}
+
+void RunsPage::askFetchCheckpoints() {
+  const QString id = currentRun();
+  if (id.isEmpty()) return;
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Fetch the checkpoints into"));
+  if (!dir.isEmpty()) (void)fetchCheckpoints(id, dir);
+}
+
+bool RunsPage::exportCheckpoint(const QString& checkpointDir, const QString& outDir, const QString& componentsDir) {
+  if (m_exporting != nullptr || checkpointDir.isEmpty() || outDir.isEmpty()) return false;
+  m_export->setEnabled(false);
+  m_status->setText(tr("Exporting %1…").arg(QDir::toNativeSeparators(checkpointDir)));
+  auto status = std::make_shared<tessera::Status>();
+  tessera::ExportOptions o;
+  o.checkpoint_dir = checkpointDir.toStdString();
+  o.out_dir = outDir.toStdString();
+  o.components_dir = componentsDir.toStdString();
+  m_exporting = QThread::create([o, status] { *status = tessera::export_checkpoint(o); });
+  m_exporting->setParent(this);
+  connect(m_exporting, &QThread::finished, this, [this, status, outDir] {
+    m_exporting->deleteLater();
+    m_exporting = nullptr;
+    m_export->setEnabled(true);
+    const QString message = status->ok() ? tr("Exported to %1: open it on the Generate page.").arg(QDir::toNativeSeparators(outDir))
+                                         : tr("Export failed: %1").arg(QString::fromStdString(status->to_string()));
+    m_status->setText(message);
+    Q_EMIT checkpointExported(status->ok(), message);
+  });
+  m_exporting->start();
+  return true;
+}
+
+void RunsPage::askExportCheckpoint() {
+  const QString checkpoint = QFileDialog::getExistingDirectory(this, tr("Choose a checkpoint (checkpoints/step-N)"), m_lastCheckpoints);
+  if (checkpoint.isEmpty()) return;
+  const QString out = QFileDialog::getExistingDirectory(this, tr("Export into (an empty or new folder)"));
+  if (out.isEmpty()) return;
+  // The run config names its VAE, text encoder and tokenizer by a path on the training host; here
+  // another copy may be needed.
+  const QString components = QFileDialog::getExistingDirectory(
+      this, tr("Diffusers folder with the VAE, text encoder and tokenizer (Cancel: the run config's)"));
+  (void)exportCheckpoint(checkpoint, out, components);
 }

@@ -7,15 +7,11 @@
 
 #include <cmath>
 
-namespace {
-
-QColor colorFor(int index) {
+QColor LossPlot::colorFor(int index) {
   static const QColor palette[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
                                    QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75)};
   return palette[index % 6];
 }
-
-}  // namespace
 
 LossPlot::LossPlot(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);

@@ -37,6 +37,8 @@ class LossPlot : public QWidget {
   int markerCount() const;
   QStringList runs() const { return m_series.keys(); }
   QCustomPlot* plot() const { return m_plot; }
+  // The colour of the index-th run's curves (the rate plot uses the same).
+  static QColor colorFor(int index);
 
  public Q_SLOTS:
   void rescale();  // fit every curve

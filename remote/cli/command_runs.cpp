@@ -169,13 +169,11 @@ int runFetch(const QStringList& args) {
       (record.launcher == QLatin1String("slurm") && record.hosts.value(0) == QLatin1String("localhost")))
     throw Failure(QStringLiteral("run %1 ran on this machine: its files are in %2").arg(record.id, record.runDir));
 
-  ConnectOptions options = connectOptions(f);
-  SshParameters p = options.base;
-  if (!p.setDestination(record.hosts.value(0))) throw Failure(QStringLiteral("run %1 has no host to fetch from").arg(record.id));
-  SshSession session(p);
-  session.setUnknownHostKeyHandler(options.acceptUnknownHostKey);
-  if (!session.connectToHost()) throw Failure(session.errorString());
-  SftpClient sftp(session);
+  if (record.hosts.isEmpty()) throw Failure(QStringLiteral("run %1 has no host to fetch from").arg(record.id));
+  QString error;
+  const auto session = openSession(record.hosts.value(0), connectOptions(f), &error);
+  if (!session) throw Failure(error);
+  SftpClient sftp(*session);
   if (!sftp.open()) throw Failure(sftp.errorString());
   auto progress = [](const TransferProgress& t) {
     std::fprintf(stderr, "\r%s  %d/%d  %lld/%lld bytes   ", qPrintable(t.path.section(QLatin1Char('/'), -1)), t.fileIndex + 1,

@@ -3,7 +3,13 @@
 #include "tessera/remote/command_runner.h"
 #include "tessera/remote/file_tail.h"
 #include "tessera/remote/process_launcher.h"
+#include "tessera/remote/sftp_client.h"
+#include "tessera/remote/shell_quote.h"
 #include "tessera/remote/slurm_launcher.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSaveFile>
 
 #include <QJsonDocument>
 
@@ -26,6 +32,7 @@ RunConnection::~RunConnection() {
 }
 Launcher& RunConnection::launcher() { return *d->launcher; }
 CommandRunner& RunConnection::primary() { return *d->runners.front(); }
+SshSession* RunConnection::primarySession() { return d->sessions.empty() ? nullptr : d->sessions.front().get(); }
 
 std::unique_ptr<SshSession> openSession(const QString& destination, const ConnectOptions& options, QString* error) {
   SshParameters p = options.base;
@@ -177,6 +184,65 @@ void RunWatcher::poll() {
     m_finishedEmitted = true;
     Q_EMIT finished(m_record.state);
   }
+}
+
+void RunWatcher::fetchFiles(const QStringList& remotePaths, const QString& localDir) {
+  QString error;
+  if (!m_connection) m_connection = RunConnection::open(m_record, m_options, &error);
+  if (!m_connection) {
+    Q_EMIT filesFetched({}, error);
+    return;
+  }
+  QStringList copies;
+  if (!QDir().mkpath(localDir)) {
+    Q_EMIT filesFetched({}, QStringLiteral("cannot create %1").arg(localDir));
+    return;
+  }
+  for (const QString& path : remotePaths) {
+    // `cat` through the run's own runner: the same path resolution as the run, on any launcher.
+    const ExecResult r = m_connection->primary().run(shellJoin({QStringLiteral("cat"), QStringLiteral("--"), path}), 120);
+    if (!r.ok()) {
+      error = QStringLiteral("%1: %2").arg(path, r.error.isEmpty() ? QString::fromUtf8(r.standardError).trimmed() : r.error);
+      continue;
+    }
+    QSaveFile file(QDir(localDir).filePath(QFileInfo(path).fileName()));
+    if (!file.open(QIODevice::WriteOnly) || file.write(r.standardOutput) != r.standardOutput.size() || !file.commit()) {
+      error = QStringLiteral("cannot write %1").arg(file.fileName());
+      continue;
+    }
+    copies << file.fileName();
+  }
+  Q_EMIT filesFetched(copies, error);
+}
+
+void RunWatcher::fetchFolder(const QString& name, const QString& localDir) {
+  QString error;
+  if (!m_connection) m_connection = RunConnection::open(m_record, m_options, &error);
+  if (!m_connection) {
+    Q_EMIT folderFetched(false, QString(), error);
+    return;
+  }
+  const QString remote = m_record.runDir + QLatin1Char('/') + name;
+  SshSession* session = m_connection->primarySession();
+  if (session == nullptr) {
+    Q_EMIT folderFetched(QFileInfo(remote).isDir(), QFileInfo(remote).absoluteFilePath(),
+                         QFileInfo(remote).isDir() ? QStringLiteral("the run ran on this machine: its %1 are in its folder").arg(name)
+                                                   : QStringLiteral("%1 has no %2 yet").arg(m_record.runDir, name));
+    return;
+  }
+  SftpClient sftp(*session);
+  if (!sftp.open()) {
+    Q_EMIT folderFetched(false, QString(), sftp.errorString());
+    return;
+  }
+  const QString target = QDir(localDir).filePath(name);
+  const SyncResult r = sftp.syncDown(remote, target, [this](const TransferProgress& p) {
+    Q_EMIT transferProgress(QFileInfo(p.path).fileName(), p.fileIndex, p.fileCount);
+    return true;
+  });
+  Q_EMIT folderFetched(r.ok, target,
+                       r.ok ? QStringLiteral("%1 file(s) fetched, %2 already here").arg(r.filesTransferred).arg(r.filesUpToDate)
+                            : r.error);
 }
 
 void RunWatcher::cancelRun() {

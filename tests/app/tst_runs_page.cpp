@@ -7,11 +7,16 @@
 #include "models/run_list_model.h"
 #include "pages/runs_page.h"
 #include "widgets/loss_plot.h"
+#include "widgets/rate_plot.h"
 
 #include "tessera/remote/command_runner.h"
 #include "tessera/remote/process_launcher.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
+#include <QImage>
+#include <QListWidget>
+#include <QSignalSpy>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QTableView>
@@ -91,6 +96,57 @@ class TestRunsPage : public QObject {
     QCOMPARE(registry.find(b.id)->state, RunState::Cancelled);
     page.watchRuns({a.id});
     QCOMPARE(page.lossPlot()->runs(), QStringList{QStringLiteral("beta")});
+  }
+
+  // Learning rate and throughput curves; the images of a "sample" event fetched through the run's
+  // connection and shown; checkpoints of a run on this machine reported in place; an export of
+  // a folder that is no checkpoint fails with the engine's reason.
+  void ratesSamplesAndCheckpoints() {
+    const QString dir = m_tmp.filePath(QStringLiteral("delta"));
+    QImage sample(24, 16, QImage::Format_RGB32);
+    sample.fill(QColor(200, 40, 40));
+    const QString png = m_tmp.filePath(QStringLiteral("sample.png"));
+    QVERIFY(sample.save(png));
+    ProcessLauncher launcher(QStringLiteral("local"), {&m_local});
+    LaunchSpec spec;
+    spec.runName = QStringLiteral("delta");
+    spec.runDir = dir;
+    spec.tesseraPath = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"),
+                      QStringLiteral("cd \"$0\" || exit 99; mkdir -p samples/step-00000004 checkpoints/step-00000004 && "
+                                     "cp \"$1\" samples/step-00000004/7-0.png && : > checkpoints/step-00000004/COMPLETE; "
+                                     "for i in 1 2 3 4; do echo \"{\\\"step\\\": $i, \\\"loss\\\": 0.5, \\\"lr\\\": 0.00$i, "
+                                     "\\\"images_per_s\\\": 1$i.5}\" >> metrics.jsonl; done; "
+                                     "echo \"{\\\"event\\\": \\\"sample\\\", \\\"step\\\": 4, \\\"images\\\": "
+                                     "[\\\"$0/samples/step-00000004/7-0.png\\\"]}\" >> metrics.jsonl"),
+                      dir, png};
+    RunRecord record;
+    QString error;
+    QVERIFY2(launcher.launch(spec, &record, &error), qPrintable(error));
+    RunRegistry registry(m_tmp.filePath(QStringLiteral("registry")));
+    QVERIFY2(registry.save(record, &error), qPrintable(error));
+
+    RunsPage page(m_tmp.filePath(QStringLiteral("registry")));
+    page.setPollInterval(200);
+    QSignalSpy samples(&page, &RunsPage::samplesArrived);
+    page.watchRuns({record.id});
+    QTRY_COMPARE_WITH_TIMEOUT(page.ratePlot()->pointCount(QStringLiteral("delta")), 4, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(samples.count(), 1, 20000);
+    QCOMPARE(page.sampleStrip()->count(), 1);
+    QCOMPARE(QImage(samples.first().at(1).toStringList().first()).size(), QSize(24, 16));
+    QCOMPARE(page.sampleStrip()->item(0)->text(), QStringLiteral("step-00000004"));
+
+    QSignalSpy fetched(&page, &RunsPage::checkpointsFetched);
+    QVERIFY(page.fetchCheckpoints(record.id, m_tmp.filePath(QStringLiteral("fetched"))));
+    QTRY_COMPARE_WITH_TIMEOUT(fetched.count(), 1, 20000);
+    QVERIFY(fetched.first().at(0).toBool());
+    QCOMPARE(fetched.first().at(1).toString(), QFileInfo(dir + QStringLiteral("/checkpoints")).absoluteFilePath());
+
+    QSignalSpy exported(&page, &RunsPage::checkpointExported);
+    QVERIFY(page.exportCheckpoint(dir + QStringLiteral("/samples"), m_tmp.filePath(QStringLiteral("export")), QString()));
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 20000);
+    QVERIFY(!exported.first().at(0).toBool());
+    QVERIFY2(exported.first().at(1).toString().contains(QStringLiteral("checkpoint")), qPrintable(exported.first().at(1).toString()));
   }
 
   void aMillionPointsStayUsable() {

@@ -42,6 +42,7 @@ class RunConnection {
   ~RunConnection();
   Launcher& launcher();
   CommandRunner& primary();  // the host that holds rank 0's run directory
+  SshSession* primarySession();  // its SSH session; null for a run on this machine
 
  private:
   RunConnection();
@@ -69,6 +70,14 @@ class RunWatcher : public QObject {
   void poll();
   // Stops every process of the run (or its Slurm job); reports through stateChanged / actionFailed.
   void cancelRun();
+  // Copies files the run wrote (e.g. the images of a "sample" event; paths as the run wrote them,
+  // relative to the host's login folder or absolute) into `localDir`, each under its file name,
+  // over the watcher's connection. Reports through filesFetched.
+  void fetchFiles(const QStringList& remotePaths, const QString& localDir);
+  // Brings the run folder's `name` sub-folder (e.g. "checkpoints") to localDir/name over SFTP:
+  // only files that changed, resumed and verified. A run on this machine is already here: its
+  // own folder is reported. Reports through transferProgress and folderFetched.
+  void fetchFolder(const QString& name, const QString& localDir);
 
  Q_SIGNALS:
   void metricsArrived(const QList<QJsonObject>& lines);  // step lines and event lines, in order
@@ -79,6 +88,9 @@ class RunWatcher : public QObject {
   void connectionRestored();
   void finished(tessera::remote::RunState state);
   void actionFailed(const QString& error);
+  void filesFetched(const QStringList& localPaths, const QString& error);  // error: what failed, if anything
+  void transferProgress(const QString& file, int fileIndex, int fileCount);
+  void folderFetched(bool ok, const QString& localFolder, const QString& message);
 
  private:
   void dropConnection(const QString& error);
