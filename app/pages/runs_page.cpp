@@ -111,6 +111,7 @@ RunsPage::RunsPage(QString registryFolder, QWidget* parent) : QWidget(parent), m
   vsplit->setStretchFactor(0, 3);
   vsplit->setStretchFactor(1, 2);
   vsplit->setStretchFactor(2, 2);
+  vsplit->setSizes({3000, 2000, 2000});  // the proportions, before the first layout
   rightLayout->addWidget(m_status);
   rightLayout->addWidget(m_throughput);
   rightLayout->addWidget(vsplit, 1);
