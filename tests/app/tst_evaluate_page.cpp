@@ -441,12 +441,8 @@ class TestEvaluatePage : public QObject {
     if (m_golden.isEmpty()) QSKIP("golden reference data not found: set TESSERA_GOLDEN_DIR");
     const QString infra = qEnvironmentVariable("TESSERA_INFRA_DIR");
     if (infra.isEmpty()) QSKIP("TESSERA_INFRA_DIR not set: run through ctest, which starts the test sshd");
-    const auto read = [](const QString& path) {
-      QFile f(path);
-      return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
-    };
-    const QString user = read(infra + QStringLiteral("/ssh/user"));
-    const QString port = read(infra + QStringLiteral("/ssh/port"));
+    const QString user = tessera::test::readText(infra + QStringLiteral("/ssh/user"));
+    const QString port = tessera::test::readText(infra + QStringLiteral("/ssh/port"));
     QVERIFY2(!user.isEmpty() && !port.isEmpty(), "test sshd not set up");
     QSettings().setValue(QStringLiteral("ssh/identityFile"), infra + QStringLiteral("/ssh/id_ed25519"));
     QSettings().setValue(QStringLiteral("ssh/knownHostsFile"), infra + QStringLiteral("/ssh/known_hosts"));

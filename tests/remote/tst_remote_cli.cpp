@@ -23,11 +23,6 @@ class TestRemoteCli : public QObject {
   QString m_remoteRoot;
   QString m_config;
 
-  static QString readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
-  }
-
   QStringList connection() const {
     return {QStringLiteral("--no-ssh-config"), QStringLiteral("--identity"), m_sshDir + QStringLiteral("/id_ed25519"),
             QStringLiteral("--known-hosts"), m_sshDir + QStringLiteral("/known_hosts"), QStringLiteral("--registry"),
@@ -54,8 +49,8 @@ class TestRemoteCli : public QObject {
     const QString infra = qEnvironmentVariable("TESSERA_INFRA_DIR");
     QVERIFY2(!infra.isEmpty(), "TESSERA_INFRA_DIR not set: run through ctest, which starts the test sshd");
     m_sshDir = infra + QStringLiteral("/ssh");
-    const QString user = readFile(m_sshDir + QStringLiteral("/user"));
-    const QString port = readFile(m_sshDir + QStringLiteral("/port"));
+    const QString user = tessera::test::readText(m_sshDir + QStringLiteral("/user"));
+    const QString port = tessera::test::readText(m_sshDir + QStringLiteral("/port"));
     QVERIFY2(!user.isEmpty() && !port.isEmpty(), "test sshd not set up");
     m_destination = user + QStringLiteral("@127.0.0.1:") + port;
     QVERIFY(m_tmp.isValid());
@@ -120,8 +115,8 @@ class TestRemoteCli : public QObject {
     const QString out = m_tmp.filePath(QStringLiteral("fetched"));
     const auto fetch = cli({QStringLiteral("fetch"), id, QStringLiteral("--out"), out});
     QVERIFY2(fetch.exitCode == 0, fetch.err.constData());
-    QCOMPARE(readFile(out + QStringLiteral("/samples/step-00000020.png")), QStringLiteral("PNG"));
-    QCOMPARE(readFile(out + QStringLiteral("/metrics.jsonl")).count(QLatin1Char('\n')), 20);
+    QCOMPARE(tessera::test::readText(out + QStringLiteral("/samples/step-00000020.png")), QStringLiteral("PNG"));
+    QCOMPARE(tessera::test::readText(out + QStringLiteral("/metrics.jsonl")).count(QLatin1Char('\n')), 20);
   }
 
   void cancelStopsTheRun() {

@@ -41,10 +41,6 @@ class TestRemoteGenerate : public QObject {
         .exitCode;
   }
 
-  static QString readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
-  }
   static QByteArray bytes(const QString& path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
@@ -152,8 +148,8 @@ class TestRemoteGenerate : public QObject {
     if (golden.isEmpty()) QSKIP("golden reference data not found: set TESSERA_GOLDEN_DIR or check out ../shared/golden");
     m_model = golden + QStringLiteral("/tiny-sd2");
     m_sshDir = infra + QStringLiteral("/ssh");
-    const QString user = readFile(m_sshDir + QStringLiteral("/user"));
-    const QString port = readFile(m_sshDir + QStringLiteral("/port"));
+    const QString user = tessera::test::readText(m_sshDir + QStringLiteral("/user"));
+    const QString port = tessera::test::readText(m_sshDir + QStringLiteral("/port"));
     QVERIFY2(!user.isEmpty() && !port.isEmpty(), "test sshd not set up");
     m_destination = user + QStringLiteral("@127.0.0.1:") + port;
     m_remoteRoot = QStringLiteral("tst_remote_generate-%1").arg(QCoreApplication::applicationPid());

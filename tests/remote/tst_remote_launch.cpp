@@ -27,11 +27,6 @@ class TestRemoteLaunch : public QObject {
   QString m_sshDir;
   SshParameters m_params;
 
-  static QString readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
-  }
-
   std::unique_ptr<SshSession> connect() {
     auto s = std::make_unique<SshSession>(m_params);
     if (!s->connectToHost()) {
@@ -72,8 +67,8 @@ class TestRemoteLaunch : public QObject {
     QVERIFY2(!m_infra.isEmpty(), "TESSERA_INFRA_DIR not set: run through ctest, which starts the services");
     m_sshDir = m_infra + QStringLiteral("/ssh");
     m_params.host = QStringLiteral("127.0.0.1");
-    m_params.port = readFile(m_sshDir + QStringLiteral("/port")).toInt();
-    m_params.user = readFile(m_sshDir + QStringLiteral("/user"));
+    m_params.port = tessera::test::readText(m_sshDir + QStringLiteral("/port")).toInt();
+    m_params.user = tessera::test::readText(m_sshDir + QStringLiteral("/user"));
     m_params.identityFile = m_sshDir + QStringLiteral("/id_ed25519");
     m_params.knownHostsFile = m_sshDir + QStringLiteral("/known_hosts");
     m_params.readSshConfig = false;
@@ -178,8 +173,8 @@ class TestRemoteLaunch : public QObject {
     QVERIFY2(launcher.launch(spec, &record, &error), qPrintable(error));
     QVERIFY(!record.jobId.isEmpty());
     QCOMPARE(waitForEnd(launcher, &record, 90000), RunState::Succeeded);
-    QCOMPARE(readFile(spec.runDir + QStringLiteral("/out-0.txt")).section(QLatin1Char(' '), 0, 1), QStringLiteral("0/2 localhost:29622"));
-    QCOMPARE(readFile(spec.runDir + QStringLiteral("/out-1.txt")).section(QLatin1Char(' '), 0, 1), QStringLiteral("1/2 localhost:29622"));
+    QCOMPARE(tessera::test::readText(spec.runDir + QStringLiteral("/out-0.txt")).section(QLatin1Char(' '), 0, 1), QStringLiteral("0/2 localhost:29622"));
+    QCOMPARE(tessera::test::readText(spec.runDir + QStringLiteral("/out-1.txt")).section(QLatin1Char(' '), 0, 1), QStringLiteral("1/2 localhost:29622"));
     QVERIFY(QFile::exists(spec.runDir + QStringLiteral("/job.sbatch")));
 
     LaunchSpec failing = shellSpec(tmp.filePath(QStringLiteral("failing")), QStringLiteral("exit 7"));

@@ -22,11 +22,6 @@ class TestRunWatcher : public QObject {
   QString m_infra;
   SshParameters m_params;
 
-  static QString readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
-  }
-
   static void append(const QString& path, const QByteArray& bytes) {
     QFile f(path);
     QVERIFY(f.open(QIODevice::Append));
@@ -47,8 +42,8 @@ class TestRunWatcher : public QObject {
     QVERIFY2(!m_infra.isEmpty(), "TESSERA_INFRA_DIR not set: run through ctest, which starts the test sshd");
     const QString ssh = m_infra + QStringLiteral("/ssh");
     m_params.host = QStringLiteral("127.0.0.1");
-    m_params.port = readFile(ssh + QStringLiteral("/port")).toInt();
-    m_params.user = readFile(ssh + QStringLiteral("/user"));
+    m_params.port = tessera::test::readText(ssh + QStringLiteral("/port")).toInt();
+    m_params.user = tessera::test::readText(ssh + QStringLiteral("/user"));
     m_params.identityFile = ssh + QStringLiteral("/id_ed25519");
     m_params.knownHostsFile = ssh + QStringLiteral("/known_hosts");
     m_params.readSshConfig = false;

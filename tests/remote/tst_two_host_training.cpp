@@ -17,11 +17,6 @@ class TestTwoHostTraining : public QObject {
   QString m_infra;
   QTemporaryDir m_tmp;
 
-  static QString readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
-  }
-
   QStringList connection() const {
     return {QStringLiteral("--no-ssh-config"), QStringLiteral("--identity"), m_infra + QStringLiteral("/ssh/id_ed25519"),
             QStringLiteral("--known-hosts"), m_infra + QStringLiteral("/nodes/known_hosts"), QStringLiteral("--registry"),
@@ -41,7 +36,7 @@ class TestTwoHostTraining : public QObject {
   }
 
   void trainsOnTwoHostsAndTailsToTheEnd() {
-    const QString user = readFile(m_infra + QStringLiteral("/ssh/user"));
+    const QString user = tessera::test::readText(m_infra + QStringLiteral("/ssh/user"));
     const QString config = m_tmp.filePath(QStringLiteral("two hosts.yaml"));
     {
       QFile in(qEnvironmentVariable("TESSERA_SOURCE_DIR") + QStringLiteral("/resources/presets/tiny-demo.yaml"));

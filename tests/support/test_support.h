@@ -2,6 +2,7 @@
 // Small helpers shared by the Qt Test suites (no torch here).
 
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -21,6 +22,13 @@ inline QString binDir() {
 }
 
 inline QString binary(const QString& name) { return binDir() + QLatin1Char('/') + name; }
+
+// A small text file's contents, trimmed (the infra scripts' user, port, pid files); empty when
+// it cannot be read.
+inline QString readText(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
+}
 
 // ../shared/golden, or empty when it is not there (a user's checkout has no ../shared).
 inline QString goldenDir() {
