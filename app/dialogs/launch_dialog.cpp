@@ -166,6 +166,7 @@ LaunchDialog::LaunchDialog(QString configPath, QString runName, QWidget* parent)
 LaunchDialog::~LaunchDialog() {
   if (m_worker != nullptr) {
     m_cancel->store(true);
+    m_prompts->cancel();  // a question left open must not keep the worker (and so this) waiting
     m_worker->wait();
   }
 }
@@ -433,7 +434,8 @@ bool LaunchDialog::launch() {
     m_stage->setText(tr("Nothing started: %1").arg(problem));
     return false;
   }
-  r.connect = SshPrompts::connectOptions(this);
+  if (m_prompts == nullptr) m_prompts = new SshPrompts(this);
+  r.connect = m_prompts->connectOptions();
   saveSettings();
   m_cancel = std::make_shared<std::atomic_bool>(false);
   auto result = std::make_shared<RunLaunchResult>();

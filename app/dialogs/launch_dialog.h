@@ -22,6 +22,7 @@ class QPushButton;
 class QSpinBox;
 class QTabWidget;
 class QThread;
+class SshPrompts;
 
 class LaunchDialog : public QDialog {
   Q_OBJECT
@@ -76,6 +77,7 @@ class LaunchDialog : public QDialog {
   QString m_runId;
   bool m_closeWhenDone = false;
   QThread* m_worker = nullptr;
+  SshPrompts* m_prompts = nullptr;  // host-key and passphrase questions of the launch
   std::shared_ptr<std::atomic_bool> m_cancel;
 
   QLineEdit* m_name = nullptr;

@@ -143,7 +143,11 @@ EvaluatePage::EvaluatePage(QWidget* parent) : QWidget(parent) {
   openSessionIn(m_folder->text());
 }
 
-EvaluatePage::~EvaluatePage() = default;  // LocalGenerator cancels and joins; votes are already saved
+// LocalGenerator and RemoteEvaluationGenerator cancel and join; votes are already saved. A host
+// question left open is answered "no" first, or the remote worker would wait for it forever.
+EvaluatePage::~EvaluatePage() {
+  if (m_prompts != nullptr) m_prompts->cancel();
+}
 
 EvaluatePage::View EvaluatePage::view() const { return static_cast<View>(m_stack->currentIndex()); }
 
@@ -542,7 +546,8 @@ void EvaluatePage::continueGeneration() {
     setBusy(true);
     if (m_session.settings().generateOn != QLatin1String("local")) {
       m_status->setText(tr("Model %1: starting on the host…").arg(model == 0 ? QStringLiteral("A") : QStringLiteral("B")));
-      m_remoteActive = m_remote->start(m_session, model, SshPrompts::connectOptions(this));
+      if (m_prompts == nullptr) m_prompts = new SshPrompts(this);
+      m_remoteActive = m_remote->start(m_session, model, m_prompts->connectOptions());
       if (!m_remoteActive) stopGeneration(tr("A generation is still running."));
       return;
     }

@@ -17,6 +17,7 @@
 class LocalGenerator;
 class GenerationPlaceFields;
 class RemoteEvaluationGenerator;
+class SshPrompts;
 class PreferenceChart;
 class QDoubleSpinBox;
 class QLabel;
@@ -84,6 +85,7 @@ class EvaluatePage : public QWidget {
 
   LocalGenerator* m_generator = nullptr;
   RemoteEvaluationGenerator* m_remote = nullptr;
+  SshPrompts* m_prompts = nullptr;  // host-key and passphrase questions of remote generation
   EvaluationSession m_session;
   QStackedWidget* m_stack = nullptr;
 

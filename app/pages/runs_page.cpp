@@ -189,7 +189,8 @@ void RunsPage::startWatch(const RunRecord& record) {
   Watch w;
   w.record = record;
   w.thread = new QThread(this);
-  w.watcher = new RunWatcher(record, SshPrompts::connectOptions(this));
+  w.prompts = new SshPrompts(this);
+  w.watcher = new RunWatcher(record, w.prompts->connectOptions());
   w.watcher->moveToThread(w.thread);
   auto* timer = new QTimer();
   timer->setInterval(m_pollMs);
@@ -233,6 +234,9 @@ void RunsPage::stopWatch(const QString& id, bool wait) {
   auto it = m_watches.find(id);
   if (it == m_watches.end()) return;
   QThread* thread = it->thread;
+  // A question still open for this run is answered "no": its watcher must be free to end.
+  it->prompts->cancel();
+  it->prompts->deleteLater();
   const QString name = it->record.name.isEmpty() ? id : it->record.name;
   m_watches.erase(it);
   m_plot->removeRun(name);

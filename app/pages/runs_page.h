@@ -24,6 +24,7 @@ class QPushButton;
 class QSlider;
 class QTableView;
 class QThread;
+class SshPrompts;
 class RunListModel;
 
 class RunsPage : public QWidget {
@@ -68,6 +69,7 @@ class RunsPage : public QWidget {
   struct Watch {
     QThread* thread = nullptr;
     tessera::remote::RunWatcher* watcher = nullptr;
+    SshPrompts* prompts = nullptr;  // its connection's questions; cancelled when the watch stops
     tessera::remote::RunRecord record;
     double lastStep = 0;
   };

@@ -58,6 +58,7 @@ ShardUpload::ShardUpload(QWidget* parent) : QWidget(parent) {
 ShardUpload::~ShardUpload() {
   if (m_thread == nullptr) return;
   m_cancel = true;
+  m_prompts->cancel();  // a question left open must not keep the worker (and so this) waiting
   m_thread->wait();
   delete m_thread;
 }
@@ -86,7 +87,8 @@ bool ShardUpload::start() {
   QSettings settings;
   settings.setValue(QStringLiteral("datasets/uploadHost"), host);
   settings.setValue(QStringLiteral("datasets/uploadFolder"), remoteDir);
-  const tessera::remote::ConnectOptions options = SshPrompts::connectOptions(this);
+  if (m_prompts == nullptr) m_prompts = new SshPrompts(this);
+  const tessera::remote::ConnectOptions options = m_prompts->connectOptions();
   m_cancel = false;
   m_progress->setRange(0, 1000);
   m_progress->setValue(0);

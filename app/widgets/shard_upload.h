@@ -15,6 +15,7 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QThread;
+class SshPrompts;
 
 class ShardUpload : public QWidget {
   Q_OBJECT
@@ -45,6 +46,7 @@ class ShardUpload : public QWidget {
   QProgressBar* m_progress = nullptr;
   QLabel* m_status = nullptr;
   QThread* m_thread = nullptr;
+  SshPrompts* m_prompts = nullptr;  // host-key and passphrase questions of the upload
   std::atomic<bool> m_cancel{false};
   struct Outcome {
     bool ok = false;

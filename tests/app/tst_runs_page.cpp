@@ -1,9 +1,11 @@
 // The Runs page against real local runs: the registry's runs listed, a selected run followed live
 // (loss points, event markers, log, final state saved back to the registry), two runs overlaid,
-// cancel through the page, and a million-point curve that stays usable.
+// cancel through the page, and a million-point curve that stays usable. The SSH questions a
+// watcher puts to the GUI thread: answered, or cancelled so that closing the page never hangs.
 
 #include "test_support.h"
 
+#include "dialogs/ssh_prompts.h"
 #include "models/run_list_model.h"
 #include "pages/runs_page.h"
 #include "widgets/loss_plot.h"
@@ -12,16 +14,26 @@
 #include "tessera/remote/command_runner.h"
 #include "tessera/remote/process_launcher.h"
 
+#include <QApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
+#include <QInputDialog>
 #include <QListWidget>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QThread>
+#include <QTimer>
 #include <QSignalSpy>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <qcustomplot.h>
+
+#include <chrono>
+#include <future>
 
 using namespace tessera::remote;
 
@@ -55,7 +67,13 @@ class TestRunsPage : public QObject {
   }
 
  private Q_SLOTS:
-  void initTestCase() { QVERIFY(m_tmp.isValid()); }
+  void initTestCase() {
+    QVERIFY(m_tmp.isValid());
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("TesseraTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_runs_page"));
+    QSettings().clear();
+  }
 
   void followsARunToItsEnd() {
     const RunRecord record = launch(QStringLiteral("alpha"), 30, 0.02);
@@ -147,6 +165,101 @@ class TestRunsPage : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 20000);
     QVERIFY(!exported.first().at(0).toBool());
     QVERIFY2(exported.first().at(1).toString().contains(QStringLiteral("checkpoint")), qPrintable(exported.first().at(1).toString()));
+  }
+
+  // The questions of a connecting worker thread: a passphrase typed into its dialog reaches the
+  // worker; cancel() answers "no" to a question nobody has seen yet, to one whose dialog is open,
+  // and to every later one, without the GUI thread doing anything for it.
+  void sshQuestionsAreAnsweredOrCancelled() {
+    using namespace std::chrono_literals;
+    QWidget owner;
+    auto* prompts = new SshPrompts(&owner);
+    const ConnectOptions options = prompts->connectOptions();
+    bool cancelWhenShown = false;
+    QTimer user;  // plays the user at whatever dialog is open
+    user.setInterval(20);
+    connect(&user, &QTimer::timeout, &owner, [&] {
+      if (auto* input = qobject_cast<QInputDialog*>(QApplication::activeModalWidget())) {
+        input->setTextValue(QStringLiteral("correct horse"));
+        input->accept();
+      } else if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+        if (cancelWhenShown) prompts->cancel();  // while the question is on screen
+        box->button(QMessageBox::Yes)->click();
+      }
+    });
+    user.start();
+    auto typed = std::async(std::launch::async, [&] { return options.passphrase(QStringLiteral("Passphrase for key:")); });
+    QTRY_VERIFY(typed.wait_for(0ms) == std::future_status::ready);
+    QCOMPARE(typed.get(), QStringLiteral("correct horse"));
+    HostKeyInfo key;
+    key.state = HostKeyInfo::State::Unknown;
+    key.keyType = QStringLiteral("ssh-ed25519");
+    key.fingerprint = QStringLiteral("SHA256:test");
+    auto accepted = std::async(std::launch::async, [&] { return options.acceptUnknownHostKey(key); });
+    QTRY_VERIFY(accepted.wait_for(0ms) == std::future_status::ready);
+    QVERIFY(accepted.get());  // "Yes" clicked
+    // Cancelled while the dialog is open: the worker gets "no", whatever is clicked afterwards.
+    cancelWhenShown = true;
+    auto refused = std::async(std::launch::async, [&] { return options.acceptUnknownHostKey(key); });
+    QTRY_VERIFY(refused.wait_for(0ms) == std::future_status::ready);
+    QVERIFY(!refused.get());
+    QVERIFY(!options.acceptUnknownHostKey(key));  // and later questions are not put at all
+    QCOMPARE(options.passphrase(QStringLiteral("again")), QString());
+    user.stop();
+    // Never seen: the GUI thread processes no event, and the worker is released by the
+    // destructor alone (as when a page closes and waits for its workers).
+    auto* unseen = new SshPrompts(&owner);
+    const ConnectOptions later = unseen->connectOptions();
+    auto waiting = std::async(std::launch::async, [&] { return later.acceptUnknownHostKey(key); });
+    QElapsedTimer t;
+    t.start();
+    while (unseen->pendingQuestions() == 0 && t.elapsed() < 10000) QThread::msleep(5);
+    QCOMPARE(unseen->pendingQuestions(), 1);
+    delete unseen;
+    QCOMPARE(waiting.wait_for(10s), std::future_status::ready);
+    QVERIFY(!waiting.get());
+  }
+
+  // Closing the page while a watcher waits for the answer to an unknown host key (the test sshd,
+  // with a known_hosts file that lacks it) returns: the question is answered "no" and the
+  // watcher's thread ends. Before, the page waited for the thread, which waited for the page.
+  void closesWhileAHostQuestionIsOpen() {
+    const QString infra = qEnvironmentVariable("TESSERA_INFRA_DIR");
+    if (infra.isEmpty()) QSKIP("TESSERA_INFRA_DIR not set: run through ctest, which starts the test sshd");
+    const QString user = tessera::test::readText(infra + QStringLiteral("/ssh/user"));
+    const QString port = tessera::test::readText(infra + QStringLiteral("/ssh/port"));
+    QVERIFY2(!user.isEmpty() && !port.isEmpty(), "test sshd not set up");
+    const QString knownHosts = m_tmp.filePath(QStringLiteral("empty_known_hosts"));
+    QFile empty(knownHosts);
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
+    QSettings().setValue(QStringLiteral("ssh/identityFile"), infra + QStringLiteral("/ssh/id_ed25519"));
+    QSettings().setValue(QStringLiteral("ssh/knownHostsFile"), knownHosts);
+    RunRecord record;
+    record.id = QStringLiteral("asking-20261127-120000-a5a5");
+    record.name = QStringLiteral("asking");
+    record.launcher = QStringLiteral("ssh");
+    record.hosts = {user + QStringLiteral("@127.0.0.1:") + port};
+    record.runDir = QStringLiteral("/tmp/tst_runs_page-asking");
+    record.tesseraPath = QStringLiteral("tessera");
+    record.state = RunState::Running;
+    record.created = record.updated = QDateTime::currentDateTimeUtc();
+    const QString folder = m_tmp.filePath(QStringLiteral("registry-asking"));
+    QString error;
+    QVERIFY2(RunRegistry(folder).save(record, &error), qPrintable(error));
+    auto* page = new RunsPage(folder);
+    page->watchRuns({record.id});
+    auto* prompts = page->findChild<SshPrompts*>();
+    QVERIFY(prompts);
+    QElapsedTimer t;
+    t.start();
+    while (prompts->pendingQuestions() == 0 && t.elapsed() < 20000) QThread::msleep(10);  // no events: nobody answers
+    QCOMPARE(prompts->pendingQuestions(), 1);
+    t.restart();
+    delete page;  // hung here before
+    QVERIFY2(t.elapsed() < 15000, "closing the page waited for the host question");
+    QVERIFY(QFileInfo(knownHosts).size() == 0);  // the refused key was not added
+    QSettings().remove(QStringLiteral("ssh"));
   }
 
   void aMillionPointsStayUsable() {
