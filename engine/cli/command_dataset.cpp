@@ -1,8 +1,11 @@
-// tessera dataset import|filter|stats: the curation catalog from the command line.
+// tessera dataset import|filter|stats|list|review|caption: the curation catalog from the command
+// line, everything the studio's Datasets page does with it.
 
 #include "commands.h"
 
 #include "tessera/dataset.h"
+
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
@@ -12,6 +15,8 @@
 #include <cstdlib>
 #include <iostream>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace tessera::cli {
 namespace {
@@ -119,6 +124,107 @@ int run_stats(const ParsedArgs& args) {
   return 0;
 }
 
+int64_t parse_id(const std::string& text, const std::string& flag) {
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v <= 0) throw UsageError("--" + flag + " expects an image id (a positive integer), got '" + text + "'");
+  return v;
+}
+
+// What the filters and a reviewer decided, in one short phrase.
+std::string status_text(const DatasetImage& im) {
+  if (im.decisions.empty()) return im.review == "keep" ? "kept (reviewer)" : "kept";
+  std::string text = "dropped:";
+  for (size_t i = 0; i < im.decisions.size(); ++i) {
+    const DatasetDecision& d = im.decisions[i];
+    text += (i == 0 ? " " : "; ") + d.filter;
+    if (!d.reason.empty()) text += " (" + d.reason + ")";
+    if (d.duplicate_of > 0) text += " duplicate of " + std::to_string(d.duplicate_of);
+  }
+  return text;
+}
+
+nlohmann::json image_json(const DatasetImage& im) {
+  nlohmann::json decisions = nlohmann::json::array();
+  for (const auto& d : im.decisions) {
+    nlohmann::json j{{"filter", d.filter}, {"reason", d.reason}};
+    if (d.duplicate_of > 0) j["duplicate_of"] = d.duplicate_of;
+    decisions.push_back(j);
+  }
+  return {{"id", im.id},           {"path", im.path},       {"width", im.width},   {"height", im.height},
+          {"format", im.format},   {"bytes", im.byte_size}, {"sha256", im.sha256}, {"caption", im.caption},
+          {"kept", im.decisions.empty()}, {"decisions", decisions}, {"review", im.review}};
+}
+
+// The catalog's images a page at a time (a catalog may hold millions), with their decisions.
+int run_list(const ParsedArgs& args) {
+  const std::string which = args.get("show", "all");
+  if (which != "all" && which != "kept" && which != "dropped" && which != "reviewed") {
+    throw UsageError("--show expects all, kept, dropped or reviewed, got '" + which + "'");
+  }
+  const std::string only_filter = args.get("filter");
+  const bool jsonl = args.has("jsonl");
+  const int64_t limit = args.get_int("limit", -1, 1, int64_t{1} << 40);
+  constexpr int64_t kPage = 10000;
+  int64_t printed = 0;
+  std::vector<DatasetImage> page;
+  for (int64_t offset = 0;; offset += kPage) {
+    if (const Status s = list_dataset_images(args.get("catalog"), offset, kPage, &page); !s.ok()) {
+      std::cerr << "tessera: " << s.to_string() << "\n";
+      return 1;
+    }
+    for (const DatasetImage& im : page) {
+      if (limit >= 0 && printed >= limit) return 0;
+      const bool kept = im.decisions.empty();
+      if ((which == "kept" && !kept) || (which == "dropped" && kept) || (which == "reviewed" && im.review.empty())) continue;
+      if (!only_filter.empty()) {
+        bool match = false;
+        for (const auto& d : im.decisions) match = match || d.filter == only_filter;
+        if (!match) continue;
+      }
+      if (jsonl) {
+        std::cout << image_json(im).dump() << "\n";
+      } else {
+        std::cout << im.id << "\t" << im.width << "x" << im.height << "\t" << status_text(im)
+                  << (im.review.empty() ? "" : "\treview: " + im.review) << "\t" << im.path << "\n";
+      }
+      ++printed;
+    }
+    if (static_cast<int64_t>(page.size()) < kPage) break;
+  }
+  return 0;
+}
+
+// A person's verdicts, as the studio's duplicate review records them: --keep exempts an image
+// from the duplicate filters, --drop drops it, --clear hands it back to the filters.
+int run_review(const ParsedArgs& args) {
+  std::vector<std::pair<int64_t, std::string>> verdicts;
+  for (const auto& [flag, verdict] : {std::pair<std::string, std::string>{"keep", "keep"}, {"drop", "drop"}, {"clear", ""}}) {
+    for (const auto& id : args.get_all(flag)) verdicts.emplace_back(parse_id(id, flag), verdict);
+  }
+  if (verdicts.empty()) throw UsageError("dataset review needs at least one of --keep ID, --drop ID, --clear ID");
+  for (const auto& [id, verdict] : verdicts) {
+    if (const Status s = review_dataset_image(args.get("catalog"), id, verdict); !s.ok()) {
+      std::cerr << "tessera: image " << id << ": " << s.to_string() << "\n";
+      return 1;
+    }
+    std::cout << "image " << id << ": " << (verdict.empty() ? "verdict withdrawn" : verdict) << "\n";
+  }
+  return 0;
+}
+
+// A caption edit; the imported caption stays in the catalog.
+int run_caption(const ParsedArgs& args) {
+  if (!args.has("id") || !args.has("text")) throw UsageError("dataset caption needs --id ID and --text TEXT");
+  const int64_t id = parse_id(args.get("id"), "id");
+  if (const Status s = set_dataset_caption(args.get("catalog"), id, args.get("text")); !s.ok()) {
+    std::cerr << "tessera: " << s.to_string() << "\n";
+    return 1;
+  }
+  std::cout << "image " << id << ": caption set\n";
+  return 0;
+}
+
 }  // namespace
 
 Command make_dataset_command() {
@@ -129,8 +235,11 @@ Command make_dataset_command() {
       "tessera dataset filter --catalog FILE [--min-side N] [--aspect MIN:MAX] [--min-aesthetic F]\n"
       "                       [--min-metadata KEY=F] [--english-only] [--drop-empty-captions]\n"
       "                       [--drop-repeated-captions] [--near-duplicates HAMMING] [--reset]\n"
-      "tessera dataset stats --catalog FILE";
-  c.summary = "curate images: import into a catalog, filter, print statistics";
+      "tessera dataset stats --catalog FILE\n"
+      "tessera dataset list --catalog FILE [--show all|kept|dropped|reviewed] [--filter NAME] [--limit N] [--jsonl]\n"
+      "tessera dataset review --catalog FILE [--keep ID]... [--drop ID]... [--clear ID]...\n"
+      "tessera dataset caption --catalog FILE --id ID --text TEXT";
+  c.summary = "curate images: import into a catalog, filter, list, review, caption, print statistics";
   c.flags = {
       {"catalog", "FILE", "the SQLite catalog (import creates it)"},
       {"from", "PATH", "import: a folder (images + same-name .txt captions), a .csv or a .jsonl manifest"},
@@ -145,6 +254,15 @@ Command make_dataset_command() {
       {"drop-repeated-captions", "", "filter: keep only the first image of each repeated caption"},
       {"near-duplicates", "HAMMING", "filter: keep one image per group within this pHash distance (e.g. 4)"},
       {"reset", "", "filter: forget all earlier filter decisions first"},
+      {"show", "WHICH", "list: all (default), kept, dropped, or reviewed (those with a person's verdict)"},
+      {"filter", "NAME", "list: only images that filter dropped (min_side, aspect, near_duplicate, review, ...)"},
+      {"limit", "N", "list: print at most N images"},
+      {"jsonl", "", "list: one JSON object per image instead of tab-separated columns"},
+      {"keep", "ID", "review: keep this image whatever the duplicate filters say", true},
+      {"drop", "ID", "review: drop this image", true},
+      {"clear", "ID", "review: withdraw the verdict; the filters decide again", true},
+      {"id", "ID", "caption: the image"},
+      {"text", "TEXT", "caption: its new caption (the imported one is kept too)"},
   };
   c.min_positionals = 1;
   c.max_positionals = 1;
@@ -166,7 +284,19 @@ Command make_dataset_command() {
       allow_only(args, sub, {"catalog"}, flags);
       return run_stats(args);
     }
-    throw UsageError("unknown dataset subcommand '" + sub + "' (import, filter or stats)");
+    if (sub == "list") {
+      allow_only(args, sub, {"catalog", "show", "filter", "limit", "jsonl"}, flags);
+      return run_list(args);
+    }
+    if (sub == "review") {
+      allow_only(args, sub, {"catalog", "keep", "drop", "clear"}, flags);
+      return run_review(args);
+    }
+    if (sub == "caption") {
+      allow_only(args, sub, {"catalog", "id", "text"}, flags);
+      return run_caption(args);
+    }
+    throw UsageError("unknown dataset subcommand '" + sub + "' (import, filter, stats, list, review or caption)");
   };
   return c;
 }

@@ -282,6 +282,83 @@ class TestDatasetImport : public QObject {
     QCOMPARE(QString::fromUtf8(r.err).count('\n'), 1);
   }
 
+  // The reviewer's side from the command line: list what the filters dropped and why, keep a
+  // near-duplicate anyway (a later filter run respects it), drop one by hand, withdraw a
+  // verdict, edit a caption.
+  void cliListReviewCaption() {
+    QTemporaryDir dir;
+    make_folder(dir.filePath("images"));
+    write_bytes(dir.filePath("images/big.png"), img::encode_png(tessera::test::pattern(400, 300, 42)));
+    write_bytes(dir.filePath("images/big_copy.jpg"), img::encode_jpeg(img::resize(tessera::test::pattern(400, 300, 42), 380, 285), 85));
+    const QString db = dir.filePath("c.db");
+    auto r = tessera_run({"dataset", "import", "--catalog", db, "--from", dir.filePath("images")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    r = tessera_run({"dataset", "filter", "--catalog", db, "--near-duplicates", "4"});
+    QVERIFY2(r.out.contains("kept 4 of 5"), r.out.constData());
+    const auto lines = [](const QByteArray& out) {
+      QList<QJsonObject> objects;
+      for (const QByteArray& line : out.split('\n'))
+        if (!line.isEmpty()) objects << QJsonDocument::fromJson(line).object();
+      return objects;
+    };
+    r = tessera_run({"dataset", "list", "--catalog", db, "--show", "dropped", "--filter", "near_duplicate", "--jsonl"});
+    QVERIFY2(!r.crashed && r.exitCode == 0, r.err.constData());
+    auto dropped = lines(r.out);
+    QCOMPARE(dropped.size(), 1);
+    const int copy = dropped[0].value("id").toInt();
+    const int original = dropped[0].value("decisions").toArray()[0].toObject().value("duplicate_of").toInt();
+    QVERIFY(copy > 0 && original > 0 && copy != original);
+    QVERIFY(!dropped[0].value("kept").toBool());
+    r = tessera_run({"dataset", "list", "--catalog", db});  // the table: one line per image
+    QCOMPARE(r.out.count('\n'), 5);
+    QVERIFY2(r.out.contains("dropped: near_duplicate") && r.out.contains("duplicate of " + QByteArray::number(original)),
+             r.out.constData());
+
+    // Keep both: the copy is kept now and after the next filter run; then the original dropped.
+    r = tessera_run({"dataset", "review", "--catalog", db, "--keep", QString::number(copy), "--drop", QString::number(original)});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    r = tessera_run({"dataset", "filter", "--catalog", db, "--near-duplicates", "4"});
+    QVERIFY2(r.out.contains("kept 4 of 5") && r.out.contains("review: 1"), r.out.constData());
+    r = tessera_run({"dataset", "list", "--catalog", db, "--show", "reviewed", "--jsonl"});
+    auto reviewed = lines(r.out);
+    QCOMPARE(reviewed.size(), 2);
+    for (const QJsonObject& o : reviewed) {
+      const bool isCopy = o.value("id").toInt() == copy;
+      QCOMPARE(o.value("review").toString(), isCopy ? QStringLiteral("keep") : QStringLiteral("drop"));
+      QCOMPARE(o.value("kept").toBool(), isCopy);
+    }
+    // Withdrawn: the filters decide again, and the copy is the near-duplicate once more.
+    r = tessera_run({"dataset", "review", "--catalog", db, "--clear", QString::number(copy), "--clear", QString::number(original)});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    r = tessera_run({"dataset", "filter", "--catalog", db, "--near-duplicates", "4"});
+    QVERIFY2(r.out.contains("kept 4 of 5"), r.out.constData());
+    r = tessera_run({"dataset", "list", "--catalog", db, "--show", "kept", "--limit", "2", "--jsonl"});
+    QCOMPARE(lines(r.out).size(), 2);
+    r = tessera_run({"dataset", "list", "--catalog", db, "--show", "reviewed"});
+    QCOMPARE(r.out, QByteArray());
+
+    r = tessera_run({"dataset", "caption", "--catalog", db, "--id", QString::number(original), "--text", "a red \"square\""});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    r = tessera_run({"dataset", "list", "--catalog", db, "--jsonl"});
+    bool found = false;
+    for (const QJsonObject& o : lines(r.out))
+      if (o.value("id").toInt() == original) found = o.value("caption").toString() == QStringLiteral("a red \"square\"");
+    QVERIFY(found);
+
+    for (const QStringList& bad : {QStringList{"dataset", "review", "--catalog", db},
+                                   QStringList{"dataset", "review", "--catalog", db, "--keep", "one"},
+                                   QStringList{"dataset", "list", "--catalog", db, "--show", "some"},
+                                   QStringList{"dataset", "list", "--catalog", db, "--keep", "1"},
+                                   QStringList{"dataset", "caption", "--catalog", db, "--id", "1"}}) {
+      r = tessera_run(bad);
+      QCOMPARE(r.exitCode, 2);
+      QCOMPARE(QString::fromUtf8(r.err).count('\n'), 1);
+    }
+    r = tessera_run({"dataset", "review", "--catalog", db, "--keep", "9999"});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("no image 9999"), r.err.constData());
+  }
+
   void cliShardsWriteFromTheCatalog() {
     QTemporaryDir dir;
     make_folder(dir.filePath("images"));
