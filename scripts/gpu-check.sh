@@ -4,6 +4,9 @@
 # runs tst_cuda (the golden diffusers/transformers comparisons on the device, fused attention,
 # low precision, generation and training on the device), then the GPU benchmarks: the full-size
 # SD2-base UNet training step at 256 and 512 px (images/s, MFU) and a 20-step 512 px generation.
+# When the 256 px step fails, short steps that each change one suspect follow (fp32, batch 1,
+# no cuDNN autotuning, no flat parameter buffers, no fused attention) and summary.txt says which
+# of them ran: the knobs TESSERA_CUDNN_BENCHMARK=0 and TESSERA_SDPA=0 are the engine's own.
 #
 #   scripts/gpu-check.sh OUT_DIR
 #
@@ -200,19 +203,38 @@ train_bench() {  # RESERVE RES BATCH [extra]
     bench "$reserve" "train-${res}px-b$((batch / 2))$*" train-step --device cuda --precision amp_bf16 --resolution "$res" \
       --batch $((batch / 2)) --repeat 10 --warmup 3 "$@"
 }
-# A crashed training benchmark is run once more under cuda-gdb for a backtrace.
-backtrace() {
+# When the full-size step fails: the CLI's own backtrace of the crashing thread (written to
+# bench.log by cli/crash_report.cpp), then one short step per suspect, each changing one thing,
+# so that one run tells them apart: precision, batch size, cuDNN autotuning, the optimizer's
+# flat buffers, fused attention. cuda-gdb last, bounded: in session 14 it used up the lease.
+diagnose_crash() {
+  say "the CLI's backtrace of the crash:"
+  grep -E "^tessera: fatal signal|^ *#?[0-9]+[: ] .*(tessera|torch|c10|cudnn|cublas|libc)" "$OUT/bench.log" | head -30 |
+    cut -c1-200 | tee -a "$SUMMARY"
+  local b=${TESSERA_BATCH_256:-64}
+  local quick=(train-step --device cuda --resolution 256 --repeat 1 --warmup 1)
+  bench 120 "suspect-fp32-b1" "${quick[@]}" --precision fp32 --batch 1 && say "  fp32, batch 1: ran"
+  bench 110 "suspect-bf16-b1" "${quick[@]}" --precision amp_bf16 --batch 1 && say "  bf16, batch 1: ran"
+  (export TESSERA_CUDNN_BENCHMARK=0 && bench 100 "suspect-bf16-b$b-no-cudnn-autotune" "${quick[@]}" --precision amp_bf16 \
+    --batch "$b" && say "  without cuDNN autotuning: ran")
+  bench 90 "suspect-bf16-b$b-foreach" "${quick[@]}" --precision amp_bf16 --batch "$b" --optimizer foreach &&
+    say "  without the flat parameter buffers: ran"
+  (export TESSERA_SDPA=0 && bench 80 "suspect-bf16-b$b-sliced-attention" "${quick[@]}" --precision amp_bf16 --batch "$b" &&
+    say "  with the sliced attention instead of the fused kernel: ran")
+}
+backtrace_gdb() {
   command -v cuda-gdb >/dev/null || return 0
-  say "backtrace of the crash (cuda-gdb):"
-  bounded 5 cuda-gdb -q -batch -ex "set pagination off" -ex run -ex "thread apply all bt 25" --args "$TESSERA" bench \
-    train-step --child --repeat 1 --warmup 0 --device cuda --precision amp_bf16 --resolution 256 --batch 64 \
+  say "backtrace of the crash (cuda-gdb, at most 120 s):"
+  bounded 5 timeout 120 cuda-gdb -q -batch -ex "set pagination off" -ex run -ex "thread apply all bt 25" --args "$TESSERA" \
+    bench train-step --child --repeat 1 --warmup 0 --device cuda --precision amp_bf16 --resolution 256 --batch 64 \
     >>"$OUT/bench.log" 2>&1
   grep -E "^#[0-9]+ |signal|SIG" "$OUT/bench.log" | head -40 | cut -c1-200 | tee -a "$SUMMARY"
 }
 if [[ -x "$TESSERA" ]]; then
   # The tiny model first: seconds, and it tells the benchmark's path apart from the model's size.
   bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2
-  train_bench 150 256 "${TESSERA_BATCH_256:-64}" || backtrace
+  crashed=""
+  train_bench 150 256 "${TESSERA_BATCH_256:-64}" || { crashed=1; diagnose_crash; }
   train_bench 90 512 "${TESSERA_BATCH_512:-16}"
   if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
     bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
@@ -221,6 +243,7 @@ if [[ -x "$TESSERA" ]]; then
     (export TESSERA_SDPA_CUDNN=1 && bench 5 "train-256px-b${TESSERA_BATCH_256:-64}-cudnn-sdpa" train-step --device cuda \
       --precision amp_bf16 --resolution 256 --batch "${TESSERA_BATCH_256:-64}" --repeat 10 --warmup 3)
   fi
+  [[ -n "$crashed" ]] && backtrace_gdb
 fi
 kill $MONITOR 2>/dev/null
 

@@ -16,7 +16,13 @@ namespace tessera::models {
 namespace nn = torch::nn;
 
 #if TORCH_VERSION_MAJOR >= 2
-bool fused_attention_available() { return true; }
+bool fused_attention_available() {
+  static const bool enabled = [] {
+    const char* v = std::getenv("TESSERA_SDPA");
+    return v == nullptr || std::string(v) != "0";
+  }();
+  return enabled;
+}
 
 namespace {
 

@@ -66,6 +66,8 @@ TORCH_MODULE(Attention);
 
 // Whether this LibTorch has scaled_dot_product_attention (2.x), which Attention uses on
 // accelerators when no slicing is set; CPUs keep the cache-blocked path below either way.
+// TESSERA_SDPA=0 in the environment turns it off (the batched products instead), to tell a
+// fused kernel's fault from the model's.
 bool fused_attention_available();
 
 // Sets the slicing of every Attention inside `module` (a UNet, a VAE, a block).

@@ -30,6 +30,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -211,7 +212,10 @@ void Trainer::Impl::setup() {
   if (device.is_cuda()) {
     // The CPU keeps NCHW: its tuned paths were measured that way.
     unet->set_channels_last_activations(config.trainer.channels_last);
-    at::globalContext().setBenchmarkCuDNN(true);  // shapes repeat every step: let cuDNN pick
+    // Shapes repeat every step: let cuDNN pick. TESSERA_CUDNN_BENCHMARK=0 keeps its heuristics
+    // (a diagnosis knob: scripts/gpu-check.sh tries it when the step fails).
+    const char* autotune = std::getenv("TESSERA_CUDNN_BENCHMARK");
+    at::globalContext().setBenchmarkCuDNN(autotune == nullptr || std::string(autotune) != "0");
   }
   objective = std::make_unique<DiffusionObjective>(config.model);
   setup_optimizer();
