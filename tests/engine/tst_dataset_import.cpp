@@ -70,6 +70,17 @@ tessera::test::ProcessResult tessera_run(const QStringList& args) {
   return tessera::test::run(tessera::test::binary(QStringLiteral("tessera")), args);
 }
 
+// make_folder's images plus a 400x300 picture and a smaller JPEG copy of it (a near-duplicate),
+// imported into DIR/c.db by the CLI; returns the catalog path.
+QString import_with_near_duplicate(const QTemporaryDir& dir, tessera::test::ProcessResult* r) {
+  make_folder(dir.filePath("images"));
+  write_bytes(dir.filePath("images/big.png"), img::encode_png(tessera::test::pattern(400, 300, 42)));
+  write_bytes(dir.filePath("images/big_copy.jpg"), img::encode_jpeg(img::resize(tessera::test::pattern(400, 300, 42), 380, 285), 85));
+  const QString db = dir.filePath("c.db");
+  *r = tessera_run({"dataset", "import", "--catalog", db, "--from", dir.filePath("images")});
+  return db;
+}
+
 }  // namespace
 
 class TestDatasetImport : public QObject {
@@ -247,11 +258,8 @@ class TestDatasetImport : public QObject {
 
   void cliImportFilterStats() {
     QTemporaryDir dir;
-    make_folder(dir.filePath("images"));
-    write_bytes(dir.filePath("images/big.png"), img::encode_png(tessera::test::pattern(400, 300, 42)));
-    write_bytes(dir.filePath("images/big_copy.jpg"), img::encode_jpeg(img::resize(tessera::test::pattern(400, 300, 42), 380, 285), 85));
-    const QString db = dir.filePath("c.db");
-    auto r = tessera_run({"dataset", "import", "--catalog", db, "--from", dir.filePath("images")});
+    tessera::test::ProcessResult r;
+    const QString db = import_with_near_duplicate(dir, &r);
     QVERIFY2(!r.crashed && r.exitCode == 0, r.err.constData());
     QVERIFY2(r.out.contains("added 5"), r.out.constData());
     QVERIFY2(r.err.contains("corrupt.jpg: corrupt JPEG"), r.err.constData());
@@ -287,11 +295,8 @@ class TestDatasetImport : public QObject {
   // verdict, edit a caption.
   void cliListReviewCaption() {
     QTemporaryDir dir;
-    make_folder(dir.filePath("images"));
-    write_bytes(dir.filePath("images/big.png"), img::encode_png(tessera::test::pattern(400, 300, 42)));
-    write_bytes(dir.filePath("images/big_copy.jpg"), img::encode_jpeg(img::resize(tessera::test::pattern(400, 300, 42), 380, 285), 85));
-    const QString db = dir.filePath("c.db");
-    auto r = tessera_run({"dataset", "import", "--catalog", db, "--from", dir.filePath("images")});
+    tessera::test::ProcessResult r;
+    const QString db = import_with_near_duplicate(dir, &r);
     QVERIFY2(r.exitCode == 0, r.err.constData());
     r = tessera_run({"dataset", "filter", "--catalog", db, "--near-duplicates", "4"});
     QVERIFY2(r.out.contains("kept 4 of 5"), r.out.constData());
