@@ -54,7 +54,8 @@ endfunction()
 # headers ("..." includes found beside the file, in engine/src, engine/include or tests/support,
 # and <tessera/...>). Results are remembered for the whole configure run.
 function(_tessera_reaches_torch file out)
-  string(MAKE_C_IDENTIFIER "TESSERA_TORCH_SCAN_${file}" _key)
+  string(MD5 _hash "${file}")
+  set(_key "TESSERA_TORCH_SCAN_${_hash}")
   get_property(_known GLOBAL PROPERTY ${_key} SET)
   if(_known)
     get_property(_result GLOBAL PROPERTY ${_key})

@@ -3,6 +3,7 @@
 #include <QInputDialog>
 #include <QMessageBox>
 #include <QSettings>
+#include <QThread>
 #include <QWidget>
 
 #include <condition_variable>
@@ -31,6 +32,11 @@ T askOnGuiThread(const std::shared_ptr<SshPrompts::Channel>& channel, const T& f
   auto reply = std::make_shared<Reply>();
   std::unique_lock<std::mutex> lock(channel->mutex);
   if (channel->cancelled || channel->context == nullptr) return fallback;
+  if (QThread::currentThread() == channel->context->thread()) {
+    // Asked on the GUI thread itself (a connection made there): waiting would never end.
+    lock.unlock();
+    return question();
+  }
   ++channel->pending;
   // Posted under the lock: the context cannot be destroyed in between (its owner must take the
   // lock to cancel first). A posted call to a destroyed context is dropped by Qt.

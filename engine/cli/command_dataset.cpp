@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -126,8 +127,9 @@ int run_stats(const ParsedArgs& args) {
 
 int64_t parse_id(const std::string& text, const std::string& flag) {
   char* end = nullptr;
+  errno = 0;
   const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v <= 0) throw UsageError("--" + flag + " expects an image id (a positive integer), got '" + text + "'");
+  if (text.empty() || *end != '\0' || v <= 0 || errno == ERANGE) throw UsageError("--" + flag + " expects an image id (a positive integer), got '" + text + "'");
   return v;
 }
 
@@ -168,8 +170,8 @@ int run_list(const ParsedArgs& args) {
   constexpr int64_t kPage = 10000;
   int64_t printed = 0;
   std::vector<DatasetImage> page;
-  for (int64_t offset = 0;; offset += kPage) {
-    if (const Status s = list_dataset_images(args.get("catalog"), offset, kPage, &page); !s.ok()) {
+  for (int64_t after = 0;; after = page.back().id) {
+    if (const Status s = list_dataset_images_after(args.get("catalog"), after, kPage, &page); !s.ok()) {
       std::cerr << "tessera: " << s.to_string() << "\n";
       return 1;
     }
@@ -183,14 +185,15 @@ int run_list(const ParsedArgs& args) {
         if (!match) continue;
       }
       if (jsonl) {
-        std::cout << image_json(im).dump() << "\n";
+        // Scraped captions and paths may hold invalid UTF-8: replaced, not fatal halfway through.
+        std::cout << image_json(im).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       } else {
         std::cout << im.id << "\t" << im.width << "x" << im.height << "\t" << status_text(im)
                   << (im.review.empty() ? "" : "\treview: " + im.review) << "\t" << im.path << "\n";
       }
       ++printed;
     }
-    if (static_cast<int64_t>(page.size()) < kPage) break;
+    if (static_cast<int64_t>(page.size()) < kPage) break;  // also when empty: page.back() is not read
   }
   return 0;
 }
@@ -199,13 +202,19 @@ int run_list(const ParsedArgs& args) {
 // from the duplicate filters, --drop drops it, --clear hands it back to the filters.
 int run_review(const ParsedArgs& args) {
   std::vector<std::pair<int64_t, std::string>> verdicts;
+  std::set<int64_t> seen;
   for (const auto& [flag, verdict] : {std::pair<std::string, std::string>{"keep", "keep"}, {"drop", "drop"}, {"clear", ""}}) {
-    for (const auto& id : args.get_all(flag)) verdicts.emplace_back(parse_id(id, flag), verdict);
+    for (const auto& text : args.get_all(flag)) {
+      const int64_t id = parse_id(text, flag);
+      // The flags are applied by kind, not in command-line order: one verdict per image.
+      if (!seen.insert(id).second) throw UsageError("image " + std::to_string(id) + " is named more than once");
+      verdicts.emplace_back(id, verdict);
+    }
   }
   if (verdicts.empty()) throw UsageError("dataset review needs at least one of --keep ID, --drop ID, --clear ID");
   for (const auto& [id, verdict] : verdicts) {
     if (const Status s = review_dataset_image(args.get("catalog"), id, verdict); !s.ok()) {
-      std::cerr << "tessera: image " << id << ": " << s.to_string() << "\n";
+      std::cerr << "tessera: image " << id << ": " << s.to_string() << " (the verdicts printed before this were recorded)\n";
       return 1;
     }
     std::cout << "image " << id << ": " << (verdict.empty() ? "verdict withdrawn" : verdict) << "\n";

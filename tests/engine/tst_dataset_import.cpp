@@ -352,6 +352,8 @@ class TestDatasetImport : public QObject {
 
     for (const QStringList& bad : {QStringList{"dataset", "review", "--catalog", db},
                                    QStringList{"dataset", "review", "--catalog", db, "--keep", "one"},
+                                   QStringList{"dataset", "review", "--catalog", db, "--keep", "1", "--drop", "1"},
+                                   QStringList{"dataset", "review", "--catalog", db, "--keep", "99999999999999999999"},
                                    QStringList{"dataset", "list", "--catalog", db, "--show", "some"},
                                    QStringList{"dataset", "list", "--catalog", db, "--keep", "1"},
                                    QStringList{"dataset", "caption", "--catalog", db, "--id", "1"}}) {

@@ -127,6 +127,10 @@ struct DatasetImage {
 // Rows in id order, `limit` < 0 for all (a studio list view pages through them).
 [[nodiscard]] Status list_dataset_images(const std::string& catalog, int64_t offset, int64_t limit,
                                          std::vector<DatasetImage>* images);
+// Up to `limit` rows whose id is above `after_id`, in id order: for reading a whole catalog a
+// page at a time, each page as cheap as the first.
+[[nodiscard]] Status list_dataset_images_after(const std::string& catalog, int64_t after_id, int64_t limit,
+                                               std::vector<DatasetImage>* images);
 
 // A person's verdict on one image, kept in the catalog apart from the filters' decisions and
 // respected by every later filter run: "keep" exempts it from the duplicate filters

@@ -233,6 +233,14 @@ std::vector<ImageRecord> Catalog::images(int64_t offset, int64_t limit) {
   return out;
 }
 
+std::vector<ImageRecord> Catalog::images_after(int64_t after_id, int64_t limit) {
+  Statement s = db_.prepare(std::string("SELECT ") + kImageColumns + " FROM images WHERE id > ? ORDER BY id LIMIT ?");
+  s.bind(1, after_id).bind(2, limit);
+  std::vector<ImageRecord> out;
+  while (s.step()) out.push_back(read_record(s));
+  return out;
+}
+
 std::optional<ImageRecord> Catalog::image(int64_t id) {
   Statement s = db_.prepare(std::string("SELECT ") + kImageColumns + " FROM images WHERE id = ?");
   s.bind(1, id);

@@ -89,6 +89,9 @@ class Catalog {
   int64_t image_count();
   // Rows in id order; `limit` < 0 means all.
   std::vector<ImageRecord> images(int64_t offset = 0, int64_t limit = -1);
+  // Up to `limit` rows with ids above `after_id`, in id order: paging that costs the same on
+  // every page (an OFFSET steps over all the rows before it).
+  std::vector<ImageRecord> images_after(int64_t after_id, int64_t limit);
   std::optional<ImageRecord> image(int64_t id);
   void for_each_image(const std::function<void(const ImageRecord&)>& fn);
 

@@ -80,20 +80,38 @@ Status dataset_stats(const std::string& catalog_path, DatasetStats* stats) {
   });
 }
 
+namespace {
+
+// The facade's view of catalog rows: their decisions and a person's verdict added.
+std::vector<DatasetImage> with_decisions(catalog::Catalog& cat, const std::vector<catalog::ImageRecord>& rows) {
+  std::vector<DatasetImage> images;
+  const std::map<int64_t, std::string> reviews = cat.reviews();
+  for (const catalog::ImageRecord& r : rows) {
+    DatasetImage im{r.id,      r.path,    r.sha256,           r.byte_size, r.width,         r.height,
+                    r.format,  r.phash,   r.caption_original, r.caption,   r.tags_json,     r.metadata_json,
+                    r.source,  r.imported_at, {}};
+    for (const auto& d : cat.decisions_for(r.id)) im.decisions.push_back({d.filter, d.reason, d.duplicate_of});
+    if (const auto it = reviews.find(r.id); it != reviews.end()) im.review = it->second;
+    images.push_back(std::move(im));
+  }
+  return images;
+}
+
+}  // namespace
+
 Status list_dataset_images(const std::string& catalog_path, int64_t offset, int64_t limit,
                            std::vector<DatasetImage>* images) {
   return guarded([&] {
     catalog::Catalog cat = catalog::Catalog::open_read_only(catalog_path);
-    images->clear();
-    const std::map<int64_t, std::string> reviews = cat.reviews();
-    for (const catalog::ImageRecord& r : cat.images(offset, limit)) {
-      DatasetImage im{r.id,      r.path,    r.sha256,           r.byte_size, r.width,         r.height,
-                      r.format,  r.phash,   r.caption_original, r.caption,   r.tags_json,     r.metadata_json,
-                      r.source,  r.imported_at, {}};
-      for (const auto& d : cat.decisions_for(r.id)) im.decisions.push_back({d.filter, d.reason, d.duplicate_of});
-      if (const auto it = reviews.find(r.id); it != reviews.end()) im.review = it->second;
-      images->push_back(std::move(im));
-    }
+    *images = with_decisions(cat, cat.images(offset, limit));
+  });
+}
+
+Status list_dataset_images_after(const std::string& catalog_path, int64_t after_id, int64_t limit,
+                                 std::vector<DatasetImage>* images) {
+  return guarded([&] {
+    catalog::Catalog cat = catalog::Catalog::open_read_only(catalog_path);
+    *images = with_decisions(cat, cat.images_after(after_id, limit));
   });
 }
 
