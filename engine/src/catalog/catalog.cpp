@@ -226,16 +226,16 @@ int64_t Catalog::image_count() {
 }
 
 std::vector<ImageRecord> Catalog::images(int64_t offset, int64_t limit) {
-  Statement s = db_.prepare(std::string("SELECT ") + kImageColumns + " FROM images ORDER BY id LIMIT ? OFFSET ?");
-  s.bind(1, limit).bind(2, offset);
-  std::vector<ImageRecord> out;
-  while (s.step()) out.push_back(read_record(s));
-  return out;
+  return select_images("ORDER BY id LIMIT ? OFFSET ?", limit, offset);
 }
 
 std::vector<ImageRecord> Catalog::images_after(int64_t after_id, int64_t limit) {
-  Statement s = db_.prepare(std::string("SELECT ") + kImageColumns + " FROM images WHERE id > ? ORDER BY id LIMIT ?");
-  s.bind(1, after_id).bind(2, limit);
+  return select_images("WHERE id > ? ORDER BY id LIMIT ?", after_id, limit);
+}
+
+std::vector<ImageRecord> Catalog::select_images(const char* clause, int64_t first, int64_t second) {
+  Statement s = db_.prepare(std::string("SELECT ") + kImageColumns + " FROM images " + clause);
+  s.bind(1, first).bind(2, second);
   std::vector<ImageRecord> out;
   while (s.step()) out.push_back(read_record(s));
   return out;

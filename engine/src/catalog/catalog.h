@@ -110,6 +110,8 @@ class Catalog {
  private:
   explicit Catalog(Database db) : db_(std::move(db)) {}
   void migrate();
+  // SELECT of every image column with `clause` appended, its two ? bound to first and second.
+  std::vector<ImageRecord> select_images(const char* clause, int64_t first, int64_t second);
   Database db_;
 };
 
