@@ -23,7 +23,8 @@ struct SshPrompts::Channel {
 namespace {
 
 // Puts `question` to the GUI thread and waits for its answer; `fallback` when the prompts are
-// cancelled before or while it is asked. Called on a worker thread.
+// cancelled before or while it is asked. Called on a worker thread (or, rarely, on the GUI thread
+// itself, which asks directly).
 template <typename T, typename Question>
 T askOnGuiThread(const std::shared_ptr<SshPrompts::Channel>& channel, const T& fallback, Question question) {
   struct Reply {
