@@ -25,6 +25,7 @@
 #   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
 #   TESSERA_GPU_QUICK     set: only the two training benchmarks
+#   TESSERA_GPU_BUILD_ONLY  set: stop after the build (for a follow-up script of one's own)
 set -uo pipefail
 
 if [[ $# -ne 1 || "$1" == -* ]]; then
@@ -156,6 +157,10 @@ if [[ -n "$TARGETS" ]]; then
   grep -E "error:|^FAILED" "$OUT/build.log" | head -20 | tee -a "$SUMMARY"
 fi
 gzip -f "$OUT/build.log"
+if [[ -n "${TESSERA_GPU_BUILD_ONLY:-}" ]]; then
+  say "TESSERA_GPU_BUILD_ONLY: stopping after the build"
+  exit 0
+fi
 
 if ! nvidia-smi -L >/dev/null 2>&1; then
   say "no GPU here: stopping after the build"

@@ -75,14 +75,25 @@ ChildRun run_self(const std::vector<std::string>& args) {
   return run;
 }
 
-bench::BenchResult parse_child(const std::string& what, const ChildRun& run) {
-  if (run.exit_code != 0) {
-    throw std::runtime_error("benchmark " + what + " failed (its process exited with " +
-                             std::to_string(run.exit_code) + ")");
-  }
+// A child that wrote its whole result and then died (a crash while the process was exiting)
+// still measured what it was asked to: with `died_after_result`, the result is kept, its note
+// says so, and *died_after_result is set so that the command can fail after reporting it.
+bench::BenchResult parse_child(const std::string& what, const ChildRun& run, bool* died_after_result = nullptr) {
   bench::BenchResult r;
   const std::string line = run.out.substr(0, run.out.find('\n'));
-  if (Status s = bench::result_from_json(line, &r); !s.ok()) throw std::runtime_error(s.to_string());
+  const Status parsed = bench::result_from_json(line, &r);
+  if (run.exit_code != 0) {
+    if (died_after_result == nullptr || !parsed.ok()) {
+      throw std::runtime_error("benchmark " + what + " failed (its process exited with " +
+                               std::to_string(run.exit_code) + ")");
+    }
+    *died_after_result = true;
+    r.note += " [after writing this result its process died with exit status " + std::to_string(run.exit_code) + "]";
+    std::cerr << "tessera: benchmark " << what << " finished, then its process died (exit status " << run.exit_code
+              << ")\n";
+    return r;
+  }
+  if (!parsed.ok()) throw std::runtime_error(parsed.to_string());
   return r;
 }
 
@@ -100,13 +111,14 @@ std::vector<std::string> common_child_args(const ParsedArgs& args, int threads) 
   return a;
 }
 
-bench::BenchResult run_compute(const std::string& what, const ParsedArgs& args, int threads, int repeat, int warmup) {
+bench::BenchResult run_compute(const std::string& what, const ParsedArgs& args, int threads, int repeat, int warmup,
+                               bool* died_after_result) {
   std::vector<std::string> child{"bench", what, "--child", "--repeat", std::to_string(repeat), "--warmup",
                                  std::to_string(warmup)};
   const auto common = common_child_args(args, threads);
   child.insert(child.end(), common.begin(), common.end());
   const ChildRun run = run_self(child);
-  bench::BenchResult r = parse_child(what, run);
+  bench::BenchResult r = parse_child(what, run, died_after_result);
   r.peak_rss_bytes = std::max(r.peak_rss_bytes, run.max_rss_bytes);
   return r;
 }
@@ -181,7 +193,8 @@ int run_child(const std::string& what, const ParsedArgs& args, int repeat, int w
     std::cerr << "tessera: " << what << ": " << s.to_string() << "\n";
     return 1;
   }
-  std::cout << bench::to_json(r) << "\n";
+  // Flushed now: the result then reaches the parent even if tearing the process down fails.
+  std::cout << bench::to_json(r) << std::endl;
   return 0;
 }
 
@@ -388,11 +401,12 @@ Command make_bench_command() {
       cache_dir = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/tessera-bench";
     }
     std::vector<bench::BenchResult> results;
+    bool died_after_result = false;
     try {
       for (const auto& w : what) {
         if (!args.has("json")) std::cerr << "tessera: running " << w << " ...\n";
         results.push_back(w == "unet-load" ? run_unet_load(args, threads, repeat, warmup, cache_dir)
-                                           : run_compute(w, args, threads, repeat, warmup));
+                                           : run_compute(w, args, threads, repeat, warmup, &died_after_result));
       }
     } catch (const std::runtime_error& e) {
       std::cerr << "tessera: " << e.what() << "\n";
@@ -407,7 +421,7 @@ Command make_bench_command() {
     } else {
       print_table(machine, results, repeat, warmup);
     }
-    return 0;
+    return died_after_result ? 1 : 0;
   };
   return c;
 }

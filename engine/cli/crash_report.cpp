@@ -1,9 +1,11 @@
 #include "crash_report.h"
 
 #include <execinfo.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 
@@ -15,16 +17,49 @@ void write_text(const char* text) {
   (void)ignored;
 }
 
-void on_fatal_signal(int sig) {
+volatile sig_atomic_t main_returned = 0;
+
+void write_hex(uintptr_t v) {
+  char buf[2 + 16 + 1];
+  buf[0] = '0';
+  buf[1] = 'x';
+  for (int i = 0; i < 16; ++i) buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
+  buf[18] = '\0';
+  write_text(buf);
+}
+
+void on_fatal_signal(int sig, siginfo_t* info, void* context) {
   // Only async-signal-safe calls (backtrace() was called once before, so that it does not load
   // libgcc, and so allocate, here).
   write_text("tessera: fatal signal ");
   const char* name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGILL ? "SIGILL" : sig == SIGFPE ? "SIGFPE" : "SIGABRT";
   write_text(name);
+  if (main_returned) write_text(" after main() returned (while the process was exiting: static destructors, library unload)");
+  if ((sig == SIGSEGV || sig == SIGBUS) && info != nullptr) {
+    write_text("; address ");
+    write_hex(reinterpret_cast<uintptr_t>(info->si_addr));
+  }
   write_text("; backtrace of the crashing thread:\n");
   void* frames[64];
   const int n = backtrace(frames, 64);
   backtrace_symbols_fd(frames, n, STDERR_FILENO);
+#if defined(__x86_64__) && defined(__linux__)
+  // A jump to a null or wild function pointer leaves the unwinder nothing to start from: the
+  // instruction pointer is not in any code. The caller's return address is then on top of the
+  // stack (the call pushed it), and the words below it often hold the callers before.
+  if (context != nullptr) {
+    const auto* uc = static_cast<const ucontext_t*>(context);
+    const auto pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+    write_text("tessera: instruction pointer ");
+    write_hex(pc);
+    write_text("\n");
+    if (pc < 4096 || n <= 2) {
+      write_text("tessera: the stack's top words (return addresses among them name the callers):\n");
+      auto* const* sp = reinterpret_cast<void* const*>(uc->uc_mcontext.gregs[REG_RSP]);
+      backtrace_symbols_fd(sp, 24, STDERR_FILENO);
+    }
+  }
+#endif
   std::signal(sig, SIG_DFL);
   raise(sig);
 }
@@ -41,10 +76,12 @@ void install_crash_report() {
   ss.ss_size = sizeof alt_stack;
   (void)sigaltstack(&ss, nullptr);
   struct sigaction sa {};
-  sa.sa_handler = on_fatal_signal;
+  sa.sa_sigaction = on_fatal_signal;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
   for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) sigaction(sig, &sa, nullptr);
 }
+
+void note_main_returned() { main_returned = 1; }
 
 }  // namespace tessera::cli

@@ -7,4 +7,8 @@ namespace tessera::cli {
 
 void install_crash_report();
 
+// Called once main() has its exit code: a crash after it happened while the process was tearing
+// down (static destructors, library unload), and the report says so.
+void note_main_returned();
+
 }  // namespace tessera::cli
