@@ -8,7 +8,6 @@
 #include "tessera/version.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -120,9 +119,6 @@ int main(int argc, char** argv) {
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
-  // Diagnosis knob (issue 9): TESSERA_SKIP_TEARDOWN=1 ends the process here, without running
-  // static destructors or unloading libraries.
-  if (const char* skip = std::getenv("TESSERA_SKIP_TEARDOWN"); skip != nullptr && std::string(skip) == "1") std::_Exit(rc);
   tessera::cli::note_main_returned();
   return rc;
 }

@@ -59,6 +59,35 @@ class TestCliBench : public QObject {
     QVERIFY(QFileInfo::exists(cache.path() + "/tiny-unet/config.json"));
   }
 
+  // A benchmark whose process writes its result and then crashes while exiting (the CUDA
+  // machine's failure in issue 9): the result is still reported, marked, the command fails, and
+  // the crash report says the crash came after main() returned and names the caller of the null
+  // jump from the stack's top words.
+  void diedAfterItsResultIsStillReported() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("LD_PRELOAD", TESSERA_EXIT_CRASH_PRELOAD);
+    const ProcessResult r = tessera::test::run(tessera::test::binary(QStringLiteral("tessera")),
+                                               {"bench", "unet-step", "--tiny", "--repeat", "1", "--warmup", "0", "--json",
+                                                "--threads", "1"},
+                                               120000, env);
+    QVERIFY2(!r.crashed, r.err.constData());
+    QCOMPARE(r.exitCode, 1);
+    QJsonParseError error;
+    const QJsonObject report = QJsonDocument::fromJson(r.out, &error).object();
+    QVERIFY2(error.error == QJsonParseError::NoError, r.out.constData());
+    const QJsonObject result = report.value("results").toArray().at(0).toObject();
+    QVERIFY(result.value("median_seconds").toDouble() > 0);
+    QVERIFY2(result.value("note").toString().contains("after writing this result its process died with exit status 139"),
+             qPrintable(result.value("note").toString()));
+    QVERIFY2(r.err.contains("fatal signal SIGSEGV after main() returned"), r.err.constData());
+    QVERIFY2(r.err.contains("instruction pointer 0x0000000000000000"), r.err.constData());
+    // The return address on the stack lies in the preloaded library: the caller is named.
+    const QByteArray preload = QFileInfo(QStringLiteral(TESSERA_EXIT_CRASH_PRELOAD)).fileName().toUtf8();
+    const QByteArray words = r.err.mid(r.err.indexOf("the stack's top words"));
+    QVERIFY2(words.contains(preload), r.err.constData());
+    QVERIFY2(r.err.contains("benchmark unet-step finished, then its process died (exit status 139)"), r.err.constData());
+  }
+
   void trainStepOptions() {
     // The training step through updates in backward with recomputed activations; a bad
     // optimizer name is a usage error.
