@@ -4,9 +4,11 @@
 # runs tst_cuda (the golden diffusers/transformers comparisons on the device, fused attention,
 # low precision, generation and training on the device), then the GPU benchmarks: the full-size
 # SD2-base UNet training step at 256 and 512 px (images/s, MFU) and a 20-step 512 px generation.
-# When the 256 px step fails, short steps that each change one suspect follow (fp32, batch 1,
+# When the 256 px step crashes, short steps that each change one suspect follow (fp32, batch 1,
 # no cuDNN autotuning, no flat parameter buffers, no fused attention) and summary.txt says which
-# of them ran: the knobs TESSERA_CUDNN_BENCHMARK=0 and TESSERA_SDPA=0 are the engine's own.
+# of them ran: the knobs TESSERA_CUDNN_BENCHMARK=0 and TESSERA_SDPA=0 are the engine's own. The
+# first knob with which the step runs is then used for the remaining training measurements, and
+# their labels name it.
 #
 #   scripts/gpu-check.sh OUT_DIR
 #
@@ -189,10 +191,15 @@ bench() {  # bench RESERVE LABEL ARGS...: one `tessera bench ... --json` line in
   shift 2
   say "bench $label: tessera bench $*"
   local line
-  line=$(bounded "$reserve" "$TESSERA" bench "$@" --json 2>>"$OUT/bench.log" | tail -1)
-  local rc=$?
+  local rc
+  bounded "$reserve" "$TESSERA" bench "$@" --json 2>>"$OUT/bench.log" >"$OUT/.bench-out"
+  rc=$?
+  line=$(tail -1 "$OUT/.bench-out")
+  rm -f "$OUT/.bench-out"
   if [[ -n "$line" && "$line" == "{"* ]]; then
-    echo "{\"label\":\"$label\",\"start_s\":$SECONDS,\"run\":$line}" >>"$OUT/bench.jsonl"
+    # A result whose process then died is kept (its note says so) and the exit status recorded.
+    echo "{\"label\":\"$label\",\"start_s\":$SECONDS,\"exit\":$rc,\"run\":$line}" >>"$OUT/bench.jsonl"
+    ((rc == 0)) || say "  measured, but the command then failed (exit $rc): $(tail -1 "$OUT/bench.log" | cut -c1-200)"
     return 0
   fi
   say "  failed (exit $rc): $(tail -2 "$OUT/bench.log" | tr '\n' ' ' | cut -c1-300)"
@@ -242,7 +249,7 @@ train_bench_with_workaround() {  # RESERVE RES BATCH [extra]
   case "$WORKAROUND" in
     "") train_bench "$@" ;;
     --*) train_bench "$@" $WORKAROUND ;;
-    *) (export "$WORKAROUND" && LABEL_SUFFIX="-$WORKAROUND" && train_bench "$@") ;;
+    *) (export "$WORKAROUND" && LABEL_SUFFIX="${LABEL_SUFFIX:-}-$WORKAROUND" && train_bench "$@") ;;
   esac
 }
 backtrace_gdb() {
@@ -267,10 +274,9 @@ if [[ -x "$TESSERA" ]]; then
   train_bench_with_workaround 90 512 "${TESSERA_BATCH_512:-16}"
   if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
     bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
-    train_bench 30 256 "${TESSERA_BATCH_256:-64}" --nchw
+    train_bench_with_workaround 30 256 "${TESSERA_BATCH_256:-64}" --nchw
     # cuDNN's attention kernels, left out by default (models/attention.cpp), for comparison.
-    (export TESSERA_SDPA_CUDNN=1 && bench 5 "train-256px-b${TESSERA_BATCH_256:-64}-cudnn-sdpa" train-step --device cuda \
-      --precision amp_bf16 --resolution 256 --batch "${TESSERA_BATCH_256:-64}" --repeat 10 --warmup 3)
+    (export TESSERA_SDPA_CUDNN=1 && LABEL_SUFFIX="-cudnn-sdpa" && train_bench_with_workaround 5 256 "${TESSERA_BATCH_256:-64}")
   fi
   [[ -n "$crashed" ]] && backtrace_gdb
 fi
@@ -300,7 +306,8 @@ for line in open(sys.argv[1]):
             mfu = f"{100 * ips * 3 * forward_gflop[res] / (peak * 1000):.1f}%"
         elif b["label"].startswith("generate"):
             ips = 1.0 / r["median_seconds"]
-        print(f"{b['label']:28} {r['median_seconds']:9.4f} {ips:9.2f} {mfu:>6}  {r['note'][:150]}")
+        died = f"[exit {b['exit']}] " if b.get("exit", 0) else ""
+        print(f"{b['label']:28} {r['median_seconds']:9.4f} {ips:9.2f} {mfu:>6}  {died}{r['note'][:150]}")
 EOF
 fi
 if [[ -s "$OUT/gpu-monitor.csv" ]]; then

@@ -2,6 +2,7 @@
 // --child among its arguments) jumps to a null function pointer while it exits, after main()
 // has returned. The parent is left alone.
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -35,7 +36,10 @@ __attribute__((noinline)) void call_null_callback() {
 }
 
 __attribute__((destructor)) void crash_while_exiting() {
-  if (is_benchmark_child()) call_null_callback();
+  if (!is_benchmark_child()) return;
+  const struct rlimit no_core {0, 0};  // no core file of a LibTorch process per test run
+  setrlimit(RLIMIT_CORE, &no_core);
+  call_null_callback();
 }
 
 }  // namespace

@@ -59,10 +59,9 @@ class TestCliBench : public QObject {
     QVERIFY(QFileInfo::exists(cache.path() + "/tiny-unet/config.json"));
   }
 
-  // A benchmark whose process writes its result and then crashes while exiting (the CUDA
-  // machine's failure in issue 9): the result is still reported, marked, the command fails, and
-  // the crash report says the crash came after main() returned and names the caller of the null
-  // jump from the stack's top words.
+  // A benchmark whose process writes its result and then crashes while exiting: the result is
+  // still reported, marked, the command fails, and the crash report says the crash came after
+  // main() returned and, the jump having been to a null address, names its caller.
   void diedAfterItsResultIsStillReported() {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("LD_PRELOAD", TESSERA_EXIT_CRASH_PRELOAD);
@@ -80,11 +79,15 @@ class TestCliBench : public QObject {
     QVERIFY2(result.value("note").toString().contains("after writing this result its process died with exit status 139"),
              qPrintable(result.value("note").toString()));
     QVERIFY2(r.err.contains("fatal signal SIGSEGV after main() returned"), r.err.constData());
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
     QVERIFY2(r.err.contains("instruction pointer 0x0000000000000000"), r.err.constData());
-    // The return address on the stack lies in the preloaded library: the caller is named.
+    // The return address (on the stack, or in the link register) lies in the preloaded library:
+    // the caller is named.
+    const int caller = r.err.indexOf("it is in no loaded code");
+    QVERIFY2(caller >= 0, r.err.constData());
     const QByteArray preload = QFileInfo(QStringLiteral(TESSERA_EXIT_CRASH_PRELOAD)).fileName().toUtf8();
-    const QByteArray words = r.err.mid(r.err.indexOf("the stack's top words"));
-    QVERIFY2(words.contains(preload), r.err.constData());
+    QVERIFY2(r.err.mid(caller).contains(preload), r.err.constData());
+#endif
     QVERIFY2(r.err.contains("benchmark unet-step finished, then its process died (exit status 139)"), r.err.constData());
   }
 

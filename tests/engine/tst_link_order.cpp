@@ -3,7 +3,7 @@
 // do (pytorch/pytorch#133437). On the CUDA machine of issue 9, the wheel's
 // std::filesystem::remove_all jumped to a null address and every `tessera bench train-step` died
 // as it cleaned up. Here a library of the test's own exports a harmless impostor and comes before
-// libstdc++ on the link line the way LibTorch does; engine/CMakeLists.txt's link option must win.
+// libstdc++ on the link line the way LibTorch does; TESSERA_STDCXX_FIRST (CMakeLists.txt) must win.
 
 #include <QtTest/QtTest>
 
