@@ -190,8 +190,7 @@ bench() {  # bench RESERVE LABEL ARGS...: one `tessera bench ... --json` line in
   local reserve=$1 label=$2
   shift 2
   say "bench $label: tessera bench $*"
-  local line
-  local rc
+  local line rc
   bounded "$reserve" "$TESSERA" bench "$@" --json 2>>"$OUT/bench.log" >"$OUT/.bench-out"
   rc=$?
   line=$(tail -1 "$OUT/.bench-out")
@@ -265,8 +264,10 @@ if [[ -x "$TESSERA" ]]; then
   bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2
   crashed=""
   WORKAROUND=""
-  # A crash (not an out-of-memory error or a skip for lack of time) is looked into at once.
-  if ! train_bench 150 256 "${TESSERA_BATCH_256:-64}" && grep -q "fatal signal" "$OUT/bench.log"; then
+  # A crash of this step (not an out-of-memory error, a skip for lack of time, or an earlier
+  # step's crash in the log) is looked into at once.
+  log_lines=$(wc -l <"$OUT/bench.log" 2>/dev/null || echo 0)
+  if ! train_bench 150 256 "${TESSERA_BATCH_256:-64}" && tail -n +$((log_lines + 1)) "$OUT/bench.log" | grep -q "fatal signal"; then
     crashed=1
     diagnose_crash
     [[ -n "$WORKAROUND" ]] && train_bench_with_workaround 120 256 "${TESSERA_BATCH_256:-64}"

@@ -32,10 +32,45 @@ void write_hex(std::uint64_t v) {
   write_text(buf);
 }
 
+// Prints the instruction pointer. A jump to a null or wild function pointer leaves the unwinder
+// nothing to start from: the instruction pointer is in no loaded object, and unwinding from there
+// can fault again (which would end the report). That case is reported from the registers instead,
+// and the function returns true: on x86-64 the call pushed the caller's return address on top of
+// the stack, and the words below it often hold the callers before; on AArch64 the return address
+// is in the link register.
+bool reported_jump_into_no_code(void* context) {
+#if defined(TESSERA_CRASH_CONTEXT)
+  if (context == nullptr) return false;
+  const auto* uc = static_cast<const ucontext_t*>(context);
+#if defined(__x86_64__)
+  const auto pc = static_cast<std::uint64_t>(uc->uc_mcontext.gregs[REG_RIP]);
+#else
+  const auto pc = static_cast<std::uint64_t>(uc->uc_mcontext.pc);
+#endif
+  write_text("tessera: instruction pointer ");
+  write_hex(pc);
+  write_text("\n");
+  Dl_info where{};
+  if (pc >= 4096 && dladdr(reinterpret_cast<void*>(static_cast<uintptr_t>(pc)), &where) != 0) return false;
+#if defined(__x86_64__)
+  write_text("tessera: it is in no loaded code; the stack's top words (return addresses among them name the callers):\n");
+  auto* const* sp = reinterpret_cast<void* const*>(uc->uc_mcontext.gregs[REG_RSP]);
+  backtrace_symbols_fd(sp, 24, STDERR_FILENO);
+#else
+  write_text("tessera: it is in no loaded code; the link register (the caller):\n");
+  void* lr = reinterpret_cast<void*>(static_cast<uintptr_t>(uc->uc_mcontext.regs[30]));
+  backtrace_symbols_fd(&lr, 1, STDERR_FILENO);
+#endif
+  return true;
+#else
+  (void)context;
+  return false;
+#endif
+}
+
 void on_fatal_signal(int sig, siginfo_t* info, void* context) {
   // Only async-signal-safe calls (backtrace() was called once before, so that it does not load
   // libgcc, and so allocate, here).
-  (void)context;
   write_text("tessera: fatal signal ");
   const char* name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGILL ? "SIGILL" : sig == SIGFPE ? "SIGFPE" : "SIGABRT";
   write_text(name);
@@ -45,43 +80,12 @@ void on_fatal_signal(int sig, siginfo_t* info, void* context) {
     write_hex(reinterpret_cast<uintptr_t>(info->si_addr));
   }
   write_text("\n");
-#if defined(TESSERA_CRASH_CONTEXT)
-  // A jump to a null or wild function pointer leaves the unwinder nothing to start from: the
-  // instruction pointer is in no loaded object, and unwinding from there can fault again (which
-  // would end the report). That case is reported first, from the registers: on x86-64 the call
-  // pushed the caller's return address on top of the stack, and the words below it often hold
-  // the callers before; on AArch64 the return address is in the link register.
-  if (context != nullptr) {
-    const auto* uc = static_cast<const ucontext_t*>(context);
-#if defined(__x86_64__)
-    const auto pc = static_cast<std::uint64_t>(uc->uc_mcontext.gregs[REG_RIP]);
-#else
-    const auto pc = static_cast<std::uint64_t>(uc->uc_mcontext.pc);
-#endif
-    write_text("tessera: instruction pointer ");
-    write_hex(pc);
-    write_text("\n");
-    Dl_info where{};
-    if (pc < 4096 || dladdr(reinterpret_cast<void*>(static_cast<uintptr_t>(pc)), &where) == 0) {
-#if defined(__x86_64__)
-      write_text("tessera: it is in no loaded code; the stack's top words (return addresses among them name the callers):\n");
-      auto* const* sp = reinterpret_cast<void* const*>(uc->uc_mcontext.gregs[REG_RSP]);
-      backtrace_symbols_fd(sp, 24, STDERR_FILENO);
-#else
-      write_text("tessera: it is in no loaded code; the link register (the caller):\n");
-      void* lr = reinterpret_cast<void*>(static_cast<uintptr_t>(uc->uc_mcontext.regs[30]));
-      backtrace_symbols_fd(&lr, 1, STDERR_FILENO);
-#endif
-      std::signal(sig, SIG_DFL);
-      raise(sig);
-      return;
-    }
+  if (!reported_jump_into_no_code(context)) {
+    write_text("tessera: backtrace of the crashing thread:\n");
+    void* frames[64];
+    const int n = backtrace(frames, 64);
+    backtrace_symbols_fd(frames, n, STDERR_FILENO);
   }
-#endif
-  write_text("tessera: backtrace of the crashing thread:\n");
-  void* frames[64];
-  const int n = backtrace(frames, 64);
-  backtrace_symbols_fd(frames, n, STDERR_FILENO);
   std::signal(sig, SIG_DFL);
   raise(sig);
 }
