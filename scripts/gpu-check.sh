@@ -2,8 +2,9 @@
 # The engine on a CUDA GPU, in one go (issue 9): builds the engine, the `tessera` CLI and the GPU
 # test suite against the CUDA LibTorch of this machine's python3 torch (no Qt GUI, no remote),
 # runs tst_cuda (the golden diffusers/transformers comparisons on the device, fused attention,
-# low precision, generation and training on the device), then the GPU benchmarks: the full-size
-# SD2-base UNet training step at 256 and 512 px (images/s, MFU) and a 20-step 512 px generation.
+# low precision, generation and training on the device, one host wait per training step), then
+# the GPU benchmarks: the full-size SD2-base UNet training step at 256 and 512 px (images/s, MFU)
+# and a 20-step 512 px generation.
 # When the 256 px step crashes, short steps that each change one suspect follow (fp32, batch 1,
 # no cuDNN autotuning, no flat parameter buffers, no fused attention) and summary.txt says which
 # of them ran: the knobs TESSERA_CUDNN_BENCHMARK=0 and TESSERA_SDPA=0 are the engine's own. The
@@ -181,7 +182,7 @@ if [[ -x "$BUILD/bin/tst_cuda" ]]; then
   TESSERA_GOLDEN_DIR="$GOLDEN" bounded 200 "$BUILD/bin/tst_cuda" -o "$OUT/tst_cuda.txt,txt" >/dev/null 2>&1
   rc=$?
   say "tst_cuda exit $rc: $(grep -E '^Totals' "$OUT/tst_cuda.txt" 2>/dev/null)"
-  grep -E '^(FAIL|SKIP)|QINFO.*(relative|differ|fused|device)' "$OUT/tst_cuda.txt" 2>/dev/null | cut -c1-220 | tee -a "$SUMMARY"
+  grep -E '^(FAIL|SKIP)|QINFO.*(relative|differ|fused|device|host waits)' "$OUT/tst_cuda.txt" 2>/dev/null | cut -c1-220 | tee -a "$SUMMARY"
 fi
 
 # ---- 5. benchmarks --------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // The engine on a GPU: the golden diffusers/transformers comparisons of the tiny SD2 models run
 // on the device (tolerances set for the GPU's kernels, TF32 off), the fused attention against the
 // sliced one, low precision against fp32, the generation pipeline on the device, and training
-// steps on the device (fp32 against the CPU, bf16 and fp16 autocast with loss scaling).
+// steps on the device (fp32 against the CPU, bf16 and fp16 autocast with loss scaling), and that
+// a training step makes the host wait for the device once (LibTorch's sync debug mode).
 //
 // Skips itself where no GPU is visible (this machine, CI). TESSERA_TEST_DEVICE=cpu runs the same
 // checks on the CPU, which is how the suite itself is checked without a GPU.
@@ -25,12 +26,22 @@
 
 #include <torch/torch.h>
 
+// LibTorch's sync debug mode (c10/cuda) needs the CUDA runtime's header, which a CUDA LibTorch's
+// include path carries and a CPU one does not.
+#if __has_include(<cuda_runtime_api.h>) && __has_include(<c10/cuda/CUDAFunctions.h>)
+#include <c10/cuda/CUDAFunctions.h>
+#define TESSERA_HAVE_SYNC_DEBUG 1
+#endif
+
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 using tessera::training::RunConfig;
 using tessera::training::Trainer;
@@ -75,11 +86,13 @@ struct TrainingRun {
   QByteArray metrics;                                          // metrics.jsonl
 };
 
-TrainingRun train_tiny(const std::string& device, const std::string& precision, const QString& dir) {
+TrainingRun train_tiny(const std::string& device, const std::string& precision, const QString& dir,
+                       std::function<bool(const tessera::training::StepReport&)> on_step = nullptr) {
   const RunConfig c = tessera::training::parse_run_config(tiny_training_yaml(device, precision), "gpu-check.yaml");
   TrainerOptions o;
   o.run_dir = dir.toStdString();
   o.resume = "never";
+  o.on_step = std::move(on_step);
   Trainer t(c, o);
   t.run();
   TrainingRun r;
@@ -96,6 +109,37 @@ torch::Tensor all_weights(const TrainingRun& r) {
   for (const auto& kv : r.weights) parts.push_back(kv.second.reshape({-1}).to(torch::kFloat64));
   return torch::cat(parts);
 }
+
+#ifdef TESSERA_HAVE_SYNC_DEBUG
+#if TORCH_VERSION_MAJOR >= 2
+namespace warning_utils = c10::WarningUtils;
+#else
+namespace warning_utils = c10::Warning;
+#endif
+
+// Counts the warnings LibTorch's sync debug mode raises, one per operation that makes the host
+// wait for the device (a blocking copy to or from the host, a stream synchronisation, item()).
+// Other warnings go to the handler that was installed before.
+class SyncCounter : public c10::WarningHandler {
+ public:
+  std::atomic<int> count{0};
+  c10::WarningHandler* previous = warning_utils::get_warning_handler();
+#if TORCH_VERSION_MAJOR >= 2
+  void process(const c10::Warning& warning) override {
+    if (is_sync(warning.msg())) return (void)++count;
+    previous->process(warning);
+  }
+#else
+  void process(const c10::SourceLocation& where, const std::string& msg, const bool verbatim) override {
+    if (is_sync(msg)) return (void)++count;
+    previous->process(where, msg, verbatim);
+  }
+#endif
+
+ private:
+  static bool is_sync(const std::string& msg) { return msg.find("synchronizing CUDA operation") != std::string::npos; }
+};
+#endif
 
 }  // namespace
 
@@ -279,6 +323,43 @@ class TestCuda : public QObject {
     const double err = relative_error(all_weights(dev), all_weights(cpu));
     qInfo("fp32 training, 4 steps: weights differ from the CPU run's by %.3g (relative)", err);
     QVERIFY(err < 1e-4);
+  }
+
+  void trainingStepWaitsForTheDeviceOnce_data() {
+    QTest::addColumn<QString>("precision");
+    QTest::newRow("fp32") << QStringLiteral("fp32");
+    QTest::newRow("amp_bf16") << QStringLiteral("amp_bf16");
+    QTest::newRow("amp_fp16 (dynamic loss scaling)") << QStringLiteral("amp_fp16");
+  }
+  void trainingStepWaitsForTheDeviceOnce() {
+    // Inside a step the host only queues work (inputs copied from pinned memory, loss and
+    // gradient norm kept on the device, clipping by a device-side factor); the step's one wait is
+    // the read of its loss and gradient norm at the end. Counted from the second step on (the
+    // first one allocates and tunes), between the trainer's per-step callbacks.
+    QFETCH(QString, precision);
+    if (!device_.is_cuda()) QSKIP("host-device synchronisation is a CUDA matter");
+#ifndef TESSERA_HAVE_SYNC_DEBUG
+    QSKIP("this LibTorch's include path has no cuda_runtime_api.h: its sync debug mode cannot be reached");
+#else
+    SyncCounter counter;
+    warning_utils::WarningHandlerGuard guard(&counter);
+    auto& state = c10::cuda::warning_state();
+    state.set_sync_debug_mode(c10::cuda::SyncDebugMode::L_WARN);
+    struct Restore {
+      ~Restore() { c10::cuda::warning_state().set_sync_debug_mode(c10::cuda::SyncDebugMode::L_DISABLED); }
+    } restore;
+    std::vector<int> waits;
+    QTemporaryDir dir;
+    (void)train_tiny("cuda", precision.toStdString(), dir.path(), [&](const tessera::training::StepReport&) {
+      waits.push_back(counter.count.exchange(0));
+      return true;
+    });
+    QCOMPARE(int(waits.size()), 4);
+    QString seen;
+    for (int w : waits) seen += QString::number(w) + QLatin1Char(' ');
+    qInfo("%s: host waits per step: %s", qPrintable(precision), qPrintable(seen));
+    for (size_t i = 1; i < waits.size(); ++i) QCOMPARE(waits[i], 1);
+#endif
   }
 
   void lowPrecisionTrainingRuns_data() {

@@ -116,6 +116,32 @@ int count_events(const std::vector<nlohmann::json>& lines, const std::string& na
   return n;
 }
 
+// An in-memory source that records where each read begins and fails from position `fail_at` on.
+class RecordingSource : public DataSource {
+ public:
+  RecordingSource(TrainingBatch all, int64_t fail_at) : inner_(std::move(all), false, 0), fail_at_(fail_at) {}
+  int64_t samples_per_epoch() const override { return inner_.samples_per_epoch(); }
+  TrainingBatch read(int64_t begin, int64_t count) override {
+    reads.push_back(begin);
+    if (fail_at_ >= 0 && begin + count > fail_at_) throw tessera::Error("shard 3 is unreadable");
+    return inner_.read(begin, count);
+  }
+  std::string describe() const override { return "recording"; }
+  std::vector<int64_t> reads;
+
+ private:
+  InMemoryDataSource inner_;
+  int64_t fail_at_;
+};
+
+TrainingBatch random_latents(int64_t n) {
+  torch::manual_seed(1);
+  TrainingBatch all;
+  all.latents = torch::randn({n, 4, 8, 8});
+  all.encoder_hidden_states = torch::randn({n, 8, 32});
+  return all;
+}
+
 }  // namespace
 
 class TestTrainer : public QObject {
@@ -394,6 +420,45 @@ class TestTrainer : public QObject {
       QCOMPARE(last.state.skipped[0].first, int64_t(4));
       QCOMPARE(last.state.samples_seen, int64_t(16));  // 3 steps + the skipped batch
     }
+  }
+
+  void eachBatchIsReadOnceAndAFailedReadLosesNoStep() {
+    // The next step's first microbatch is read while the current step runs: every microbatch is
+    // still read once, nothing past the last step, and the reads follow the stream.
+    RunConfig c = tiny_config();
+    c.batch_size = 4;
+    c.trainer.max_duration = 3;
+    c.trainer.save_interval = 1;
+    c.trainer.device_train_microbatch_size = 2;  // two microbatches per step
+    {
+      RecordingSource data(random_latents(16), -1);
+      QTemporaryDir dir;
+      (void)run(c, dir.path(), -1, &data);
+      QCOMPARE(data.reads, (std::vector<int64_t>{0, 2, 4, 6, 8, 10}));
+    }
+    {
+      RecordingSource data(random_latents(16), -1);
+      QTemporaryDir dir;
+      (void)run(c, dir.path(), /*stop_after=*/2, &data);
+      QCOMPARE(data.reads, (std::vector<int64_t>{0, 2, 4, 6}));
+    }
+    // Step 3's data cannot be read. The read ahead fails during step 2, yet step 2 is finished,
+    // logged and checkpointed before the run stops with the source's error.
+    RecordingSource data(random_latents(16), 8);
+    QTemporaryDir dir;
+    QString error;
+    try {
+      (void)run(c, dir.path(), -1, &data);
+    } catch (const tessera::Error& e) {
+      error = e.what();
+    }
+    QVERIFY2(error.contains("shard 3 is unreadable"), qPrintable(error));
+    QVERIFY(QDir(dir.path() + "/checkpoints/step-00000002").exists());
+    QVERIFY(!QDir(dir.path() + "/checkpoints/step-00000003").exists());
+    int64_t last_step = 0;
+    for (const auto& l : read_metrics(dir.path()))
+      if (l.contains("loss")) last_step = l["step"].get<int64_t>();
+    QCOMPARE(last_step, int64_t(2));
   }
 
   void stageTwoStartsFromStageOne() {

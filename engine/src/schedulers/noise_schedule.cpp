@@ -78,6 +78,14 @@ NoiseSchedule::NoiseSchedule(const SchedulerConfig& config) {
   alphas_cumprod_ = torch::cumprod(alphas_, 0);
 }
 
+NoiseSchedule NoiseSchedule::to(const torch::Device& device) const {
+  NoiseSchedule s = *this;
+  s.betas_ = betas_.to(device);
+  s.alphas_ = alphas_.to(device);
+  s.alphas_cumprod_ = alphas_cumprod_.to(device);
+  return s;
+}
+
 torch::Tensor NoiseSchedule::snr() const { return alphas_cumprod_ / (1 - alphas_cumprod_); }
 
 double NoiseSchedule::alpha_cumprod(int64_t t) const {
@@ -85,6 +93,7 @@ double NoiseSchedule::alpha_cumprod(int64_t t) const {
     throw Error("timestep " + std::to_string(t) + " is outside the schedule [0, " +
                     std::to_string(num_train_timesteps()) + ")",
                 "pass a timestep from the scheduler's own timesteps()");
+  if (!alphas_cumprod_.device().is_cpu()) return alphas_cumprod_[t].item<double>();
   return static_cast<double>(alphas_cumprod_.data_ptr<float>()[t]);
 }
 

@@ -25,6 +25,9 @@ torch::Tensor rescale_zero_terminal_snr(const torch::Tensor& betas);
 class NoiseSchedule {
  public:
   explicit NoiseSchedule(const SchedulerConfig& config);
+  // The same schedule with its tables on `device`, so that add_noise and get_velocity on that
+  // device copy nothing from the host (training calls them every step).
+  NoiseSchedule to(const torch::Device& device) const;
 
   int64_t num_train_timesteps() const { return betas_.size(0); }
   const torch::Tensor& betas() const { return betas_; }                    // float32 [T]

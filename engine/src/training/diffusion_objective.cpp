@@ -2,6 +2,7 @@
 
 #include "tessera/error.h"
 #include "training/data_source.h"
+#include "training/microbatch.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -23,7 +24,7 @@ schedulers::SchedulerConfig scheduler_config_for(const ModelSection& m) {
 }
 
 DiffusionObjective::DiffusionObjective(const ModelSection& model)
-    : model_(model), schedule_(scheduler_config_for(model)), snr_(schedule_.snr()) {}
+    : model_(model), schedule_(scheduler_config_for(model)), device_schedule_(schedule_), snr_(schedule_.snr()) {}
 
 SampleDraws DiffusionObjective::draw(uint64_t seed, const std::vector<int64_t>& positions,
                                      torch::IntArrayRef latent_shape, double caption_drop_prob) const {
@@ -44,6 +45,7 @@ SampleDraws DiffusionObjective::draw(uint64_t seed, const std::vector<int64_t>& 
   d.timesteps = torch::cat(t);
   d.noise = torch::stack(noise);
   d.drop = torch::tensor(std::vector<int64_t>(drop.begin(), drop.end())).to(torch::kBool);
+  d.weights = loss_weights(d.timesteps);
   return d;
 }
 
@@ -64,20 +66,22 @@ torch::Tensor DiffusionObjective::loss_weights(const torch::Tensor& timesteps) c
 torch::Tensor DiffusionObjective::per_sample_loss(models::UNet2DConditionModel& unet, const torch::Tensor& x0,
                                                   const torch::Tensor& text, const SampleDraws& draws) const {
   const auto device = x0.device();
-  const torch::Tensor t = draws.timesteps.to(device);
-  const torch::Tensor noise = draws.noise.to(device, x0.scalar_type());
-  const torch::Tensor noisy = schedule_.add_noise(x0, noise, t);
+  const torch::Tensor t = upload(draws.timesteps, device);
+  const torch::Tensor noise = upload(draws.noise, device).to(x0.scalar_type());
+  const schedulers::NoiseSchedule& schedule = device_schedule_;
+  const torch::Tensor noisy = schedule.add_noise(x0, noise, t);
   torch::Tensor target;
   if (model_.prediction_type == "epsilon") {
     target = noise;
   } else if (model_.prediction_type == "v_prediction") {
-    target = schedule_.get_velocity(x0, noise, t);
+    target = schedule.get_velocity(x0, noise, t);
   } else {
     target = x0;
   }
   const torch::Tensor pred = unet->forward(noisy, t, text);
   const torch::Tensor mse = (pred.to(torch::kFloat32) - target.to(torch::kFloat32)).pow(2).mean({1, 2, 3});
-  return mse * loss_weights(draws.timesteps).to(device);
+  const torch::Tensor weights = draws.weights.defined() ? draws.weights : loss_weights(draws.timesteps);
+  return mse * upload(weights, device);
 }
 
 }  // namespace tessera::training

@@ -22,19 +22,25 @@ struct SampleDraws {
   torch::Tensor timesteps;  // [B] int64
   torch::Tensor noise;      // [B, C, h, w] float32 (offset noise included)
   torch::Tensor drop;       // [B] bool: replace the caption by the empty prompt
+  torch::Tensor weights;    // [B] float32: the loss weights of the timesteps (loss_weights)
 };
 
 class DiffusionObjective {
  public:
   explicit DiffusionObjective(const ModelSection& model);
 
-  // Draws for the samples at `positions`, latent shape [C, h, w], on the CPU.
+  // Keeps a copy of the noise schedule on `device`, where per_sample_loss runs, so that a step
+  // copies no table from the host.
+  void to(const torch::Device& device) { device_schedule_ = schedule_.to(device); }
+
+  // Draws for the samples at `positions`, latent shape [C, h, w], and their loss weights, on the
+  // CPU.
   SampleDraws draw(uint64_t seed, const std::vector<int64_t>& positions, torch::IntArrayRef latent_shape,
                    double caption_drop_prob) const;
 
   // Per-sample losses [B] (float32): weighted MSE between the UNet's prediction and the target.
   // x0: scaled latents [B, C, h, w]; text: [B, T, D] (dropout already applied); draws on any
-  // device (moved to x0's).
+  // device (moved to x0's; upload() them beforehand to keep the host from waiting).
   torch::Tensor per_sample_loss(models::UNet2DConditionModel& unet, const torch::Tensor& x0,
                                 const torch::Tensor& text, const SampleDraws& draws) const;
 
@@ -45,6 +51,7 @@ class DiffusionObjective {
  private:
   ModelSection model_;
   schedulers::NoiseSchedule schedule_;
+  schedulers::NoiseSchedule device_schedule_;  // schedule_, or its copy on the training device
   torch::Tensor snr_;  // float32 [T]
 };
 

@@ -358,14 +358,21 @@ void Distributed::finish_gradient_sync() {
   next_bucket_to_launch_ = 0;
 }
 
+torch::Tensor Distributed::allreduce_sum(const torch::Tensor& value) {
+  TORCH_CHECK(value.numel() == 1, "allreduce_sum: expected one element, got ", value.numel());
+  std::vector<torch::Tensor> t{value.detach().reshape({1}).to(device_, torch::kFloat64, /*non_blocking=*/false, /*copy=*/true)};
+  if (env_.world_size > 1) {
+    group_->with_backend([&](auto& pg) {
+      pg.allreduce(t)->wait();
+      return 0;
+    });
+  }
+  return t[0].reshape({});
+}
+
 double Distributed::allreduce_sum(double value) {
   if (env_.world_size == 1) return value;
-  std::vector<torch::Tensor> t{torch::full({1}, value, torch::TensorOptions().dtype(torch::kFloat64).device(device_))};
-  group_->with_backend([&](auto& pg) {
-    pg.allreduce(t)->wait();
-    return 0;
-  });
-  return t[0].item<double>();
+  return allreduce_sum(torch::full({}, value, torch::TensorOptions().dtype(torch::kFloat64))).item<double>();
 }
 
 double Distributed::allreduce_mean(double value) { return allreduce_sum(value) / env_.world_size; }

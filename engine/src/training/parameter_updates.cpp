@@ -182,21 +182,25 @@ void AdamW::step(const std::vector<torch::Tensor>& grads, double lr) {
   at::_foreach_addcdiv_(params, exp_avg_, denom, -lr / bias_correction1);
 }
 
-double global_grad_norm(const std::vector<torch::Tensor>& grads) {
+torch::Tensor global_grad_norm(const std::vector<torch::Tensor>& grads) {
   torch::NoGradGuard no_grad;
-  if (grads.size() == 1) return grads.front().norm(2).item<double>();
+  if (grads.size() == 1) return grads.front().norm(2);
   std::vector<torch::Tensor> norms;
   norms.reserve(grads.size());
   for (const auto& g : grads) norms.push_back(g.norm(2));
-  return torch::stack(norms).norm(2).item<double>();
+  return torch::stack(norms).norm(2);
 }
 
-double clip_grad_norm(const std::vector<torch::Tensor>& grads, double max_norm) {
-  const double norm = global_grad_norm(grads);
-  const double coef = max_norm / (norm + 1e-6);
-  if (coef < 1) {
-    torch::NoGradGuard no_grad;
-    at::_foreach_mul_(grads, coef);
+torch::Tensor clip_grad_norm(const std::vector<torch::Tensor>& grads, double max_norm) {
+  const torch::Tensor norm = global_grad_norm(grads);
+  torch::NoGradGuard no_grad;
+  // A factor of 1 leaves the gradients as they are, bit for bit.
+  const torch::Tensor factor = torch::clamp_max(max_norm / (norm.to(torch::kFloat64) + 1e-6), 1.0);
+  // On the CPU the host holds the factor anyway: a factor of 1 (or NaN) skips the pass.
+  if (factor.device().is_cpu() && !(factor.item<double>() < 1)) return norm;
+  for (const auto& g : grads) {
+    torch::Tensor view = g;
+    view.mul_(factor);
   }
   return norm;
 }

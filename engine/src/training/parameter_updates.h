@@ -99,11 +99,13 @@ struct AdamWScalars {
 void fused_adamw_cpu(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, int64_t n,
                      const AdamWScalars& s);
 
-// The L2 norm over all `grads` (as float64 on the host).
-double global_grad_norm(const std::vector<torch::Tensor>& grads);
-// Scales `grads` so their global norm is at most `max_norm` (torch.nn.utils.clip_grad_norm_:
-// factor max_norm / (norm + 1e-6) when below 1). Returns the norm before clipping.
-double clip_grad_norm(const std::vector<torch::Tensor>& grads, double max_norm);
+// The L2 norm over all `grads`: a float32 scalar tensor on their device, not read back to the
+// host (a training step reads it once, with the loss, at its end).
+torch::Tensor global_grad_norm(const std::vector<torch::Tensor>& grads);
+// Scales `grads` so that their global norm is at most `max_norm`, as
+// torch.nn.utils.clip_grad_norm_ does: by min(1, max_norm / (norm + 1e-6)), computed on the
+// device (in float64), so the host never waits for the norm. Returns the norm before clipping.
+torch::Tensor clip_grad_norm(const std::vector<torch::Tensor>& grads, double max_norm);
 
 // Exponential moving average of the weights, in fp32: ema = s * ema + (1 - s) * w, updated from
 // step `start` on; before its first update it holds nothing (initialized() is false).

@@ -19,6 +19,7 @@
 #include "training/diffusion_objective.h"
 #include "training/distributed.h"
 #include "training/metrics_log.h"
+#include "training/microbatch.h"
 #include "training/parameter_updates.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -36,6 +37,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace tessera::training {
@@ -124,9 +126,15 @@ struct Trainer::Impl {
   }
   void release_backward_grads();
   // The batch's clean latents (scaled), and its text states with the captions `drop` marks
-  // replaced by the empty prompt (a trained text encoder's states carry gradients).
+  // replaced by the empty prompt (a trained text encoder's states carry gradients). Both only
+  // queue work on the device: the host does not wait for it.
   torch::Tensor prepare_latents(const TrainingBatch& batch, const std::vector<int64_t>& positions);
   torch::Tensor prepare_text(const TrainingBatch& batch, const torch::Tensor& drop);
+  // Per-sample losses [B] of one microbatch, with the forward pass (under autocast when `amp`).
+  torch::Tensor microbatch_losses(const HostMicrobatch& m, bool amp, c10::ScalarType amp_dtype);
+  MicrobatchReading reading() const;
+  // The first stream position at or after `position` that is not in a skipped range.
+  int64_t first_unskipped(int64_t position) const;
   NamedTensors text_encoder_state() const;
   void write_samples();
   void write_reconstructions();
@@ -218,6 +226,7 @@ void Trainer::Impl::setup() {
     at::globalContext().setBenchmarkCuDNN(autotune == nullptr || std::string(autotune) != "0");
   }
   objective = std::make_unique<DiffusionObjective>(config.model);
+  objective->to(device);
   setup_optimizer();
 }
 
@@ -384,7 +393,7 @@ NamedTensors Trainer::Impl::text_encoder_state() const {
 }
 
 torch::Tensor Trainer::Impl::prepare_text(const TrainingBatch& batch, const torch::Tensor& drop) {
-  const bool any_drop = drop.any().item<bool>();
+  const bool any_drop = drop.any().item<bool>();  // `drop` is on the host: no device wait
   if (train_text && !batch.input_ids.defined()) {
     throw Error("model.train_text_encoder needs captions as token ids, but the dataset gives text hidden states",
                 "use a dataset with input_ids, or set model.train_text_encoder: false");
@@ -393,13 +402,13 @@ torch::Tensor Trainer::Impl::prepare_text(const TrainingBatch& batch, const torc
     torch::NoGradGuard no_grad;
     torch::Tensor text;
     if (batch.encoder_hidden_states.defined()) {
-      text = batch.encoder_hidden_states.to(device, torch::kFloat32);
+      text = upload(batch.encoder_hidden_states, device).to(torch::kFloat32);
     } else {
       if (!batch.input_ids.defined() || !frozen.text_encoder) {
         throw Error("the dataset gives captions as token ids, but no text encoder is loaded",
                     "set model.pretrained_components to a diffusers folder with text_encoder/ and tokenizer/");
       }
-      text = frozen.text_encoder->encode(batch.input_ids.to(device, torch::kInt64)).to(torch::kFloat32);
+      text = frozen.text_encoder->encode(upload(batch.input_ids, device).to(torch::kInt64)).to(torch::kFloat32);
     }
     if (!any_drop) return text;
     const torch::Tensor empty = empty_text.defined() ? empty_text : torch::zeros_like(text[0]);
@@ -407,35 +416,75 @@ torch::Tensor Trainer::Impl::prepare_text(const TrainingBatch& batch, const torc
       throw Error("the empty-prompt embedding has another shape than the dataset's text states",
                   "model.pretrained_components must hold the text encoder the latents were computed with");
     }
-    return torch::where(drop.to(device).view({-1, 1, 1}), empty.unsqueeze(0).to(text.dtype()), text);
+    return torch::where(upload(drop, device).view({-1, 1, 1}), empty.unsqueeze(0).to(text.dtype()), text);
   }
   // A trained text encoder: dropped captions become the empty prompt's ids, then everything is
   // encoded with gradients.
-  torch::Tensor ids = batch.input_ids.to(device, torch::kInt64);
+  torch::Tensor ids = upload(batch.input_ids, device).to(torch::kInt64);
   if (ids.size(1) != empty_ids.size(0)) {
     throw Error("the dataset's token ids are " + std::to_string(ids.size(1)) + " long, the tokenizer pads to " +
                     std::to_string(empty_ids.size(0)),
                 "tokenize the captions with the tokenizer of model.pretrained_components");
   }
-  if (any_drop) ids = torch::where(drop.to(device).view({-1, 1}), empty_ids.unsqueeze(0), ids);
+  if (any_drop) ids = torch::where(upload(drop, device).view({-1, 1}), empty_ids.unsqueeze(0), ids);
   return frozen.text_encoder->encode(ids);
 }
 
 torch::Tensor Trainer::Impl::prepare_latents(const TrainingBatch& batch, const std::vector<int64_t>& positions) {
   torch::NoGradGuard no_grad;
-  if (batch.precomputed()) return batch.latents.to(device, torch::kFloat32);
+  if (batch.precomputed()) return upload(batch.latents, device).to(torch::kFloat32);
   if (!frozen.vae) {
     throw Error("the dataset gives images, but no VAE is loaded",
                 "set model.pretrained_components and model.precomputed_latents: false");
   }
-  const models::DiagonalGaussian posterior = frozen.vae->encode(batch.pixels.to(device, frozen_dtype));
+  const models::DiagonalGaussian posterior = frozen.vae->encode(upload(batch.pixels, device).to(frozen_dtype));
   const torch::Tensor mean = posterior.mean().to(torch::kFloat32);
   std::vector<torch::Tensor> eps;
   for (int64_t p : positions) {
     auto gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(static_cast<uint64_t>(config.seed) ^ 0x7AE5u, static_cast<uint64_t>(p)));
     eps.push_back(torch::randn(mean.sizes().slice(1), gen));
   }
-  return (mean + posterior.std().to(torch::kFloat32) * torch::stack(eps).to(device)) * config.model.latent_scale;
+  return (mean + posterior.std().to(torch::kFloat32) * upload(torch::stack(eps), device)) * config.model.latent_scale;
+}
+
+torch::Tensor Trainer::Impl::microbatch_losses(const HostMicrobatch& m, bool amp, c10::ScalarType amp_dtype) {
+  if (trains_vae) {
+    if (!m.batch.pixels.defined()) {
+      throw Error("model.trains is vae, but the dataset gives latents, not images",
+                  "use dataset.kind: mds_images with image shards from `tessera shards write`");
+    }
+    const torch::Tensor x = upload(m.batch.pixels, device).to(torch::kFloat32);
+    AutocastScope autocast(amp, at::kCUDA, amp_dtype);
+    return autoencoder_per_sample_loss(vae, x, config.model.kl_weight);
+  }
+  const torch::Tensor x0 = prepare_latents(m.batch, m.positions);
+  // Images: the latent shape is known once the VAE has run (from the queued result's metadata).
+  const SampleDraws draws = m.draws.timesteps.defined()
+                                ? m.draws
+                                : objective->draw(static_cast<uint64_t>(config.seed), m.positions, x0.sizes().slice(1),
+                                                  config.dataset.caption_drop_prob);
+  const torch::Tensor text = prepare_text(m.batch, draws.drop);
+  AutocastScope autocast(amp, at::kCUDA, amp_dtype);
+  return objective->per_sample_loss(unet, x0, text, upload(draws, device));
+}
+
+MicrobatchReading Trainer::Impl::reading() const {
+  MicrobatchReading r;
+  r.data = data;
+  r.objective = trains_vae ? nullptr : objective.get();
+  r.seed = static_cast<uint64_t>(config.seed);
+  r.caption_drop_prob = config.dataset.caption_drop_prob;
+  r.device = device;
+  return r;
+}
+
+int64_t Trainer::Impl::first_unskipped(int64_t position) const {
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const auto& [b, e] : state.skipped)
+      if (position == b) position = e, moved = true;
+  }
+  return position;
 }
 
 // A VAE run's samples: the stream's first images over their reconstructions, one PNG per step.
@@ -518,15 +567,16 @@ void Trainer::Impl::run() {
   const bool amp = config.trainer.precision != "fp32" && device.is_cuda();
   const c10::ScalarType amp_dtype = config.trainer.precision == "amp_fp16" ? torch::kHalf : torch::kBFloat16;
   int64_t steps_this_process = 0;
+  const MicrobatchReading reader = reading();
+  // The next step's first microbatch, read on the host while the device runs this step's
+  // kernels. Used when the next step starts where it was expected to (not after a rollback).
+  std::optional<HostMicrobatch> prefetched;
+  const auto first_microbatch = [&](int64_t step_begin) { return step_begin + env.rank * acc * mb; };
   while (state.step < max_steps) {
     if (options.stop_after_steps >= 0 && steps_this_process >= options.stop_after_steps) break;
     const auto t0 = Clock::now();
     // Batches skipped after a NaN rollback are passed over.
-    for (bool moved = true; moved;) {
-      moved = false;
-      for (const auto& [b, e] : state.skipped)
-        if (state.samples_seen == b) state.samples_seen = e, moved = true;
-    }
+    state.samples_seen = first_unskipped(state.samples_seen);
     const int64_t begin = state.samples_seen;
     const double lr = learning_rate_at(config, state.step);
     if (in_backward) {
@@ -537,33 +587,19 @@ void Trainer::Impl::run() {
       torch::NoGradGuard no_grad;
       for (auto& g : opt_grads) g.zero_();
     }
-    double loss_sum = 0;
-    // Outside in_backward the summed loss stays on the device until the step's end, so that an
-    // accelerator runs forward and backward without the host waiting in between.
+    // From here to the read of the step's loss and gradient norm the host only queues work: on
+    // an accelerator the device runs the whole step without waiting for the host. (Exceptions:
+    // in_backward reads each microbatch's loss before its backward pass, which updates the weights;
+    // loss scaling reads the gradient norm before deciding whether to update.)
+    double loss_sum = 0;  // in_backward
     torch::Tensor loss_sum_device;
     for (int64_t k = 0; k < acc; ++k) {
       dist->set_gradient_sync_enabled(k == acc - 1);
-      const int64_t mb_begin = begin + (env.rank * acc + k) * mb;
-      std::vector<int64_t> positions(static_cast<size_t>(mb));
-      for (int64_t i = 0; i < mb; ++i) positions[static_cast<size_t>(i)] = mb_begin + i;
-      const TrainingBatch batch = data->read(mb_begin, mb);
-      torch::Tensor losses;
-      if (trains_vae) {
-        if (!batch.pixels.defined()) {
-          throw Error("model.trains is vae, but the dataset gives latents, not images",
-                      "use dataset.kind: mds_images with image shards from `tessera shards write`");
-        }
-        const torch::Tensor x = batch.pixels.to(device, torch::kFloat32);
-        AutocastScope autocast(amp, at::kCUDA, amp_dtype);
-        losses = autoencoder_per_sample_loss(vae, x, config.model.kl_weight);
-      } else {
-        const torch::Tensor x0 = prepare_latents(batch, positions);
-        const SampleDraws draws = objective->draw(static_cast<uint64_t>(config.seed), positions, x0.sizes().slice(1),
-                                                  config.dataset.caption_drop_prob);
-        const torch::Tensor text = prepare_text(batch, draws.drop);
-        AutocastScope autocast(amp, at::kCUDA, amp_dtype);
-        losses = objective->per_sample_loss(unet, x0, text, draws);
-      }
+      const int64_t mb_begin = first_microbatch(begin) + k * mb;
+      HostMicrobatch host = k == 0 && prefetched && prefetched->begin == mb_begin ? std::move(*prefetched)
+                                                                                 : read_microbatch(reader, mb_begin, mb);
+      prefetched.reset();
+      const torch::Tensor losses = microbatch_losses(host, amp, amp_dtype);
       if (in_backward) {
         const double micro_loss = losses.detach().sum().item<double>();
         loss_sum += micro_loss;
@@ -583,24 +619,51 @@ void Trainer::Impl::run() {
         backward_updates = false;
         release_backward_grads();
       } else {
-        const torch::Tensor micro_sum = losses.detach().sum().to(torch::kFloat64);  // as the host sum did
+        const torch::Tensor micro_sum = losses.detach().sum().to(torch::kFloat64);
         loss_sum_device = loss_sum_device.defined() ? loss_sum_device + micro_sum : micro_sum;
         const torch::Tensor objective_loss = losses.sum() / static_cast<double>(mb * acc);
         (scaler ? scaler->scaled(objective_loss) : objective_loss).backward();
       }
     }
-    if (loss_sum_device.defined()) loss_sum = loss_sum_device.item<double>();
     dist->finish_gradient_sync();
     if (flat) (void)flat->gather_grads();
-    const double loss = dist->allreduce_sum(loss_sum) / static_cast<double>(G);
     if (scaler) scaler->unscale(opt_grads);  // before clipping, which must see the true norm
-    double grad_norm = 0;
+    torch::Tensor grad_norm_device;
     if (in_backward) {
-      grad_norm = backward_grad_sq.defined() ? std::sqrt(backward_grad_sq.item<double>()) : std::nan("");
+      const auto f64 = torch::TensorOptions().dtype(torch::kFloat64).device(device);
+      grad_norm_device = backward_grad_sq.defined() ? backward_grad_sq.sqrt() : torch::full({}, std::nan(""), f64);
+      loss_sum_device = torch::full({}, loss_sum, f64);
     } else {
-      grad_norm = config.trainer.grad_clip_norm > 0 ? clip_grad_norm(opt_grads, config.trainer.grad_clip_norm)
-                                                    : global_grad_norm(opt_grads);
+      loss_sum_device = dist->allreduce_sum(loss_sum_device);
+      grad_norm_device = config.trainer.grad_clip_norm > 0 ? clip_grad_norm(opt_grads, config.trainer.grad_clip_norm)
+                                                           : global_grad_norm(opt_grads);
     }
+    // Without loss scaling the update is queued before the norm is known. A step whose loss or
+    // gradient turns out non-finite then ends in a rollback, which restores the weights, the
+    // moments and the EMA from the last checkpoint, or in an error that stops the run: the
+    // updated weights are never used.
+    const bool update_queued = !in_backward && !scaler;
+    if (update_queued) {
+      adamw->step(opt_grads, lr);
+      if (ema) ema->update(opt_params, state.step + 1);
+    }
+    // While the device works, the host reads the next step's first microbatch. A read that fails
+    // is left to the next step, so that this one is still logged and checkpointed first.
+    const bool another_step = state.step + 1 < max_steps &&
+                              (options.stop_after_steps < 0 || steps_this_process + 1 < options.stop_after_steps);
+    if (another_step) {
+      try {
+        prefetched = read_microbatch(reader, first_microbatch(first_unskipped(begin + G)), mb);
+      } catch (const std::exception&) {
+        prefetched.reset();
+      }
+    }
+    // The step's one wait for the device: its loss and gradient norm, read together.
+    const torch::Tensor scalars =
+        torch::stack({loss_sum_device.reshape({}).to(torch::kFloat64), grad_norm_device.reshape({}).to(torch::kFloat64)})
+            .to(torch::kCPU);
+    const double loss = scalars[0].item<double>() / static_cast<double>(G);
+    const double grad_norm = scalars[1].item<double>();
     // With loss scaling, gradients that overflowed under a finite loss mean the scale is too
     // high: the update is skipped and the scale lowered (the batch counts as trained on).
     bool overflow = false;
@@ -628,12 +691,12 @@ void Trainer::Impl::run() {
       beat();
       continue;
     }
-    if (!in_backward && !overflow) adamw->step(opt_grads, lr);
+    if (!in_backward && !update_queued && !overflow) adamw->step(opt_grads, lr);
     ++state.step;
     ++steps_this_process;
     state.samples_seen = begin + G;
     state.lr = lr;
-    if (ema) ema->update(opt_params, state.step);
+    if (ema && !update_queued) ema->update(opt_params, state.step);
     beat();
 
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
