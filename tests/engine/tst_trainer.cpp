@@ -395,9 +395,13 @@ class TestTrainer : public QObject {
     {
       InMemoryDataSource data(all, false, 0);
       QTemporaryDir dir;
+      TrainerOptions o;
+      o.run_dir = dir.path().toStdString();
+      o.data = &data;
+      Trainer t(c, o);
       QString error;
       try {
-        (void)run(c, dir.path(), -1, &data);
+        t.run();
       } catch (const tessera::Error& e) {
         error = e.what();
       }
@@ -405,6 +409,9 @@ class TestTrainer : public QObject {
       const auto lines = read_metrics(dir.path());
       QCOMPARE(count_events(lines, "nan"), 1);
       QCOMPARE(count_events(lines, "error"), 1);
+      // The failed step's update may be in memory: the weights are refused, the checkpoint holds them.
+      QVERIFY_THROWS_EXCEPTION(tessera::Error, (void)t.named_weights());
+      QVERIFY_THROWS_EXCEPTION(tessera::Error, (void)t.named_ema_weights());
     }
     {
       c.trainer.nan_policy = "rollback";

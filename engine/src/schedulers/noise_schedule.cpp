@@ -93,7 +93,10 @@ double NoiseSchedule::alpha_cumprod(int64_t t) const {
     throw Error("timestep " + std::to_string(t) + " is outside the schedule [0, " +
                     std::to_string(num_train_timesteps()) + ")",
                 "pass a timestep from the scheduler's own timesteps()");
-  if (!alphas_cumprod_.device().is_cpu()) return alphas_cumprod_[t].item<double>();
+  if (!alphas_cumprod_.device().is_cpu()) {
+    // A read per timestep would make the host wait for the device each time.
+    throw Error("alpha_cumprod() reads the schedule's table on the host", "use the CPU schedule, not NoiseSchedule::to()");
+  }
   return static_cast<double>(alphas_cumprod_.data_ptr<float>()[t]);
 }
 

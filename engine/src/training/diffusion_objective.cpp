@@ -2,7 +2,7 @@
 
 #include "tessera/error.h"
 #include "training/data_source.h"
-#include "training/microbatch.h"
+#include "training/host_to_device.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -65,6 +65,7 @@ torch::Tensor DiffusionObjective::loss_weights(const torch::Tensor& timesteps) c
 
 torch::Tensor DiffusionObjective::per_sample_loss(models::UNet2DConditionModel& unet, const torch::Tensor& x0,
                                                   const torch::Tensor& text, const SampleDraws& draws) const {
+  TORCH_CHECK(draws.weights.defined(), "per_sample_loss: draws without loss weights (use DiffusionObjective::draw)");
   const auto device = x0.device();
   const torch::Tensor t = upload(draws.timesteps, device);
   const torch::Tensor noise = upload(draws.noise, device).to(x0.scalar_type());
@@ -80,8 +81,7 @@ torch::Tensor DiffusionObjective::per_sample_loss(models::UNet2DConditionModel& 
   }
   const torch::Tensor pred = unet->forward(noisy, t, text);
   const torch::Tensor mse = (pred.to(torch::kFloat32) - target.to(torch::kFloat32)).pow(2).mean({1, 2, 3});
-  const torch::Tensor weights = draws.weights.defined() ? draws.weights : loss_weights(draws.timesteps);
-  return mse * upload(weights, device);
+  return mse * upload(draws.weights, device);
 }
 
 }  // namespace tessera::training

@@ -40,7 +40,7 @@ class DiffusionObjective {
 
   // Per-sample losses [B] (float32): weighted MSE between the UNet's prediction and the target.
   // x0: scaled latents [B, C, h, w]; text: [B, T, D] (dropout already applied); draws on any
-  // device (moved to x0's; upload() them beforehand to keep the host from waiting).
+  // device (moved to x0's; upload() them beforehand to keep the host from waiting), from draw().
   torch::Tensor per_sample_loss(models::UNet2DConditionModel& unet, const torch::Tensor& x0,
                                 const torch::Tensor& text, const SampleDraws& draws) const;
 

@@ -74,8 +74,9 @@ class Distributed {
 
   double allreduce_mean(double value);
   double allreduce_sum(double value);
-  // The sum over ranks of a one-element tensor on this rank's device, as a float64 tensor there;
-  // nothing is read back to the host (with NCCL the device's stream waits, not the host).
+  // The sum over ranks of a one-element tensor on this rank's device, as a float64 tensor there,
+  // not read back to the host. With NCCL the device's stream waits for the reduction, not the
+  // host; with Gloo (CPU ranks, or GPU ranks where NCCL is not built in) the host does.
   torch::Tensor allreduce_sum(const torch::Tensor& value);
   void barrier();
 

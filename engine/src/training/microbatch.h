@@ -1,16 +1,11 @@
 #pragma once
-// A microbatch on its way from the data source to the device, and the host-to-device copies that
-// keep a training step free of host synchronisation. Internal header (torch).
-//
-// LibTorch's ordinary copy from pageable host memory to a GPU waits for the device's stream to
-// drain before it returns. Inside a training step that is a stall per input tensor: the device
-// runs out of queued kernels while the host waits, and the next kernels are launched only after.
-// Copied from pinned (page-locked) memory with non_blocking, the copy is queued on the stream like
-// a kernel and the host goes on; LibTorch's pinned allocator keeps the host buffer alive until the
-// copy has run. On the CPU both helpers are plain moves.
+// A microbatch on its way from the data source to the device: the samples of a range of stream
+// positions and the objective's draws for them, read on the host into memory the device can copy
+// from without making the host wait (host_to_device.h). Internal header (torch).
 
 #include "training/data_source.h"
 #include "training/diffusion_objective.h"
+#include "training/host_to_device.h"
 
 #include <torch/torch.h>
 
@@ -19,15 +14,8 @@
 
 namespace tessera::training {
 
-// `t` in pinned memory when `device` is a GPU and `t` is on the host (else `t` itself).
-torch::Tensor pinned_for(const torch::Tensor& t, const torch::Device& device);
-
-// `t` on `device`, in its own dtype; from the host to a GPU through pinned memory, queued without
-// waiting. Convert dtypes after the upload, on the device (a converting copy from the host would
-// convert on the host into pageable memory first).
-torch::Tensor upload(const torch::Tensor& t, const torch::Device& device);
-
-// The draws moved to `device` (the caption-dropout mask included).
+// The draws moved to `device`, except the caption-dropout mask, which stays on the host: the text
+// is prepared from it there (Trainer::prepare_text), and the loss does not use it.
 SampleDraws upload(const SampleDraws& draws, const torch::Device& device);
 
 // The samples at stream positions [begin, begin + count) of one rank's microbatch, and the

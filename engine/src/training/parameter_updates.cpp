@@ -198,10 +198,11 @@ torch::Tensor clip_grad_norm(const std::vector<torch::Tensor>& grads, double max
   const torch::Tensor factor = torch::clamp_max(max_norm / (norm.to(torch::kFloat64) + 1e-6), 1.0);
   // On the CPU the host holds the factor anyway: a factor of 1 (or NaN) skips the pass.
   if (factor.device().is_cpu() && !(factor.item<double>() < 1)) return norm;
-  for (const auto& g : grads) {
-    torch::Tensor view = g;
-    view.mul_(factor);
-  }
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+  at::_foreach_mul_(grads, factor);
+#else
+  for (const auto& g : grads) g.mul_(factor);  // no tensor-factor _foreach_mul_ before 2.1
+#endif
   return norm;
 }
 

@@ -10,6 +10,7 @@ target_sources(tessera_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/data_source.cpp
   ${CMAKE_CURRENT_LIST_DIR}/diffusion_objective.cpp
   ${CMAKE_CURRENT_LIST_DIR}/microbatch.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/host_to_device.cpp
   ${CMAKE_CURRENT_LIST_DIR}/checkpoint.cpp
   ${CMAKE_CURRENT_LIST_DIR}/trained_weights.cpp
   ${CMAKE_CURRENT_LIST_DIR}/trainer.cpp

@@ -19,6 +19,7 @@
 #include "training/diffusion_objective.h"
 #include "training/distributed.h"
 #include "training/metrics_log.h"
+#include "training/host_to_device.h"
 #include "training/microbatch.h"
 #include "training/parameter_updates.h"
 
@@ -99,6 +100,7 @@ struct Trainer::Impl {
   TrainState state;
   int64_t last_saved_step = -1;
   int64_t rollbacks = 0;
+  bool failed = false;  // run() threw: the weights may hold the failed step's update
 
   // Watchdog.
   std::atomic<int64_t> heartbeat_ns{0};
@@ -588,9 +590,9 @@ void Trainer::Impl::run() {
       for (auto& g : opt_grads) g.zero_();
     }
     // From here to the read of the step's loss and gradient norm the host only queues work: on
-    // an accelerator the device runs the whole step without waiting for the host. (Exceptions:
-    // in_backward reads each microbatch's loss before its backward pass, which updates the weights;
-    // loss scaling reads the gradient norm before deciding whether to update.)
+    // an accelerator the device runs the whole step without waiting for the host. (Exception:
+    // in_backward reads each microbatch's loss before its backward pass, which updates the
+    // weights. With loss scaling the update is queued after the read, which decides on it.)
     double loss_sum = 0;  // in_backward
     torch::Tensor loss_sum_device;
     for (int64_t k = 0; k < acc; ++k) {
@@ -732,6 +734,7 @@ void Trainer::run() {
   try {
     impl_->run();
   } catch (const std::exception& e) {
+    impl_->failed = true;
     impl_->stop_watchdog();
     if (impl_->metrics) impl_->metrics->event("error", {{"step", impl_->state.step}, {"message", e.what()}});
     throw;
@@ -741,13 +744,24 @@ void Trainer::run() {
 models::UNet2DConditionModel& Trainer::unet() { return impl_->unet; }
 int64_t Trainer::step() const { return impl_->state.step; }
 
+namespace {
+void refuse_after_failure(bool failed) {
+  if (failed) {
+    throw Error("training stopped with an error; the weights in memory may hold the failed step's update",
+                "use the last checkpoint in the run folder");
+  }
+}
+}  // namespace
+
 std::vector<std::pair<std::string, torch::Tensor>> Trainer::named_weights() const {
+  refuse_after_failure(impl_->failed);
   std::vector<std::pair<std::string, torch::Tensor>> out;
   for (auto& kv : impl_->model().named_parameters(true)) out.emplace_back(kv.key(), kv.value().detach());
   return out;
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> Trainer::named_ema_weights() const {
+  refuse_after_failure(impl_->failed);
   if (!impl_->ema || !impl_->ema->initialized()) return {};
   return name_like(impl_->names, split_like(impl_->ema->shadow(), impl_->params));
 }

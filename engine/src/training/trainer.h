@@ -54,7 +54,10 @@ class Trainer {
   // Runs to max_duration (or until stopped). Throws tessera::Error on failure.
   void run();
 
-  // After run(): the model and the state reached.
+  // After run(): the model and the state reached. After run() failed, the model may hold the
+  // update of the step that failed (a non-finite step's update is queued before its loss is
+  // read): the weight accessors below then throw, and the last checkpoint holds the last good
+  // weights.
   models::UNet2DConditionModel& unet();
   int64_t step() const;
   // The parameters under their diffusers names (fp32), and the EMA's (empty before it starts).
