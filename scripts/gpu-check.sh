@@ -21,7 +21,8 @@
 # Environment:
 #   TESSERA_DEPS_DEBS     folder of Debian .deb files (apt-get download) of the engine's libraries
 #                         and Qt Core/Test, for machines that lack their -dev packages; they are
-#                         unpacked under /tmp/tessera-deps, nothing is installed
+#                         unpacked under /tmp/tessera-deps, nothing is installed.
+#                         scripts/gpu-carry.sh makes it (and a copy of the golden data) here
 #   TESSERA_GOLDEN_DIR    golden reference tensors (default ../shared/golden)
 #   TESSERA_GPU_BUDGET    seconds the whole script may take (default 480); each step gets what is left
 #   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
