@@ -277,6 +277,8 @@ if [[ -x "$TESSERA" ]]; then
   train_bench_with_workaround 90 512 "${TESSERA_BATCH_512:-16}"
   if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
     bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
+    # The op-sequence AdamW instead of LibTorch's fused kernel (training/parameter_updates.cpp).
+    (export TESSERA_FUSED_ADAMW=0 && LABEL_SUFFIX="-no-fused-adamw" && train_bench_with_workaround 45 256 "${TESSERA_BATCH_256:-64}")
     train_bench_with_workaround 30 256 "${TESSERA_BATCH_256:-64}" --nchw
     # cuDNN's attention kernels, left out by default (models/attention.cpp), for comparison.
     (export TESSERA_SDPA_CUDNN=1 && LABEL_SUFFIX="-cudnn-sdpa" && train_bench_with_workaround 5 256 "${TESSERA_BATCH_256:-64}")

@@ -82,11 +82,12 @@ class TestParameterUpdates : public QObject {
     qInfo("fused AdamW vs torch::optim::AdamW: max |diff| = %g", diff);
     QVERIFY2(diff <= 1e-6, qPrintable(QString::number(diff)));
     QCOMPARE(opt.step_count(), int64_t(6));
+    QCOMPARE(opt.last_update(), "fused CPU loop");
   }
 
   void foreachAdamWMatchesTorchOptim() {
-    // fp64 takes the at::_foreach_* path (the one CUDA uses): the same op sequence as
-    // torch::optim::AdamW, so equal up to fp64 rounding.
+    // fp64 takes the at::_foreach_* path (the one of other devices, and of GPUs before
+    // LibTorch 2.2): the same op sequence as torch::optim::AdamW, so equal up to fp64 rounding.
     auto init = make_params(60, 16, 5);
     for (auto& t : init) t = t.to(torch::kFloat64);
     const auto grads = make_grads(init, 4);
@@ -98,6 +99,7 @@ class TestParameterUpdates : public QObject {
     const double diff = max_abs_diff(p, reference);
     qInfo("foreach AdamW (fp64) vs torch::optim::AdamW: max |diff| = %g", diff);
     QVERIFY2(diff <= 1e-14, qPrintable(QString::number(diff)));
+    QCOMPARE(opt.last_update(), "foreach ops");
   }
 
   void updateInPartsEqualsOneStep() {

@@ -6,8 +6,11 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <torch/version.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 namespace tessera::training {
 
@@ -151,19 +154,65 @@ void AdamW::update_part(size_t tensor, int64_t offset, const torch::Tensor& grad
   p.addcdiv_(m, denom, -lr / s.bias_correction1);
 }
 
+bool AdamW::fused_gpu_update(const std::vector<torch::Tensor>& grads, double lr) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2)
+  static const bool enabled = [] {
+    const char* v = std::getenv("TESSERA_FUSED_ADAMW");
+    return v == nullptr || std::string(v) != "0";
+  }();
+  if (!enabled || params_.empty()) return false;
+  // The kernel's conditions: every tensor on one GPU, one floating dtype, the same layout as its
+  // parameter, dense, and (its element counter is an int) under 2^31 elements.
+  const auto same = [&](const torch::Tensor& p, const torch::Tensor& t) {
+    return t.is_cuda() && t.device() == params_.front().device() && t.scalar_type() == p.scalar_type() &&
+           t.layout() == torch::kStrided && t.is_non_overlapping_and_dense() && t.sizes() == p.sizes() &&
+           t.strides() == p.strides();
+  };
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const torch::Tensor& p = params_[i];
+    if (!p.is_floating_point() || p.numel() >= (int64_t(1) << 31) || !same(p, p) || !same(p, grads[i]) ||
+        !same(p, exp_avg_[i]) || !same(p, exp_avg_sq_[i])) {
+      return false;
+    }
+  }
+  if (device_step_views_.size() != params_.size()) {
+    device_steps_ = torch::zeros({static_cast<int64_t>(params_.size())},
+                                 torch::TensorOptions().dtype(torch::kFloat32).device(params_.front().device()));
+    device_step_views_.clear();
+    for (int64_t i = 0; i < device_steps_.size(0); ++i) device_step_views_.push_back(device_steps_[i]);
+  }
+  ++step_;
+  device_steps_.fill_(static_cast<double>(step_));  // a kernel, not a copy: no host wait
+  at::_fused_adamw_(params_, grads, exp_avg_, exp_avg_sq_, /*max_exp_avg_sqs=*/{}, device_step_views_, lr,
+                    options_.beta1, options_.beta2, options_.weight_decay, options_.eps, /*amsgrad=*/false,
+                    /*maximize=*/false);
+  return true;
+#else
+  (void)grads;
+  (void)lr;
+  return false;
+#endif
+}
+
 void AdamW::step(const std::vector<torch::Tensor>& grads, double lr) {
   TORCH_CHECK(grads.size() == params_.size(), "AdamW::step: ", grads.size(), " gradients for ", params_.size(),
               " parameters");
   torch::NoGradGuard no_grad;
+  if (fused_gpu_update(grads, lr)) {
+    last_update_ = "fused GPU kernel";
+    return;
+  }
   bool all_fusable = true;
   for (size_t i = 0; i < params_.size() && all_fusable; ++i) {
     all_fusable = fusable(params_[i], grads[i], exp_avg_[i], exp_avg_sq_[i]);
   }
   if (all_fusable) {
+    last_update_ = "fused CPU loop";
     begin_step();
     for (size_t i = 0; i < params_.size(); ++i) update_part(i, 0, grads[i], lr);
     return;
   }
+  last_update_ = "foreach ops";
   ++step_;
   const double b1 = options_.beta1;
   const double b2 = options_.beta2;
