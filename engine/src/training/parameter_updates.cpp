@@ -161,16 +161,19 @@ bool AdamW::fused_gpu_update(const std::vector<torch::Tensor>& grads, double lr)
     return v == nullptr || std::string(v) != "0";
   }();
   if (!enabled || params_.empty()) return false;
-  // The kernel's conditions: every tensor on one GPU, one floating dtype, the same layout as its
-  // parameter, dense, and (its element counter is an int) under 2^31 elements.
+  // The kernel's conditions (it throws rather than falls back): every tensor on one GPU, in one
+  // of its dtypes (all the same), the same layout as its parameter, dense, and under 2^31
+  // elements (32-bit offsets in LibTorch up to at least 2.6).
+  const torch::ScalarType dtype = params_.front().scalar_type();
+  if (dtype != torch::kFloat32 && dtype != torch::kFloat64 && dtype != torch::kHalf && dtype != torch::kBFloat16) return false;
   const auto same = [&](const torch::Tensor& p, const torch::Tensor& t) {
-    return t.is_cuda() && t.device() == params_.front().device() && t.scalar_type() == p.scalar_type() &&
+    return t.is_cuda() && t.device() == params_.front().device() && t.scalar_type() == dtype &&
            t.layout() == torch::kStrided && t.is_non_overlapping_and_dense() && t.sizes() == p.sizes() &&
            t.strides() == p.strides();
   };
   for (size_t i = 0; i < params_.size(); ++i) {
     const torch::Tensor& p = params_[i];
-    if (!p.is_floating_point() || p.numel() >= (int64_t(1) << 31) || !same(p, p) || !same(p, grads[i]) ||
+    if (p.numel() >= (int64_t(1) << 31) || !same(p, p) || !same(p, grads[i]) ||
         !same(p, exp_avg_[i]) || !same(p, exp_avg_sq_[i])) {
       return false;
     }
