@@ -8,6 +8,7 @@
 // checks on the CPU, which is how the suite itself is checked without a GPU.
 // scripts/gpu-check.sh builds and runs it on a GPU machine.
 
+#include "core/torch_version.h"
 #include "tensor_compare.h"
 #include "test_support.h"
 #include "golden_generation.h"
@@ -114,7 +115,7 @@ torch::Tensor all_weights(const TrainingRun& r) {
 }
 
 #ifdef TESSERA_HAVE_SYNC_DEBUG
-#if TORCH_VERSION_MAJOR >= 2
+#if TESSERA_TORCH_AT_LEAST(2, 0)
 namespace warning_utils = c10::WarningUtils;
 #else
 namespace warning_utils = c10::Warning;
@@ -127,7 +128,7 @@ class SyncCounter : public c10::WarningHandler {
  public:
   std::atomic<int> count{0};
   c10::WarningHandler* previous = warning_utils::get_warning_handler();
-#if TORCH_VERSION_MAJOR >= 2
+#if TESSERA_TORCH_AT_LEAST(2, 0)
   void process(const c10::Warning& warning) override {
     if (is_sync(warning.msg())) return (void)++count;
     previous->process(warning);
@@ -345,7 +346,7 @@ class TestCuda : public QObject {
     }
     qInfo("AdamW on %s (%s) vs the CPU's: relative difference %.3g", device_.str().c_str(), b.last_update(), err);
     QVERIFY(err < 1e-5);
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2)
+#if TESSERA_TORCH_AT_LEAST(2, 2)
     if (device_.is_cuda() && qEnvironmentVariable("TESSERA_FUSED_ADAMW") != QStringLiteral("0")) {
       QCOMPARE(b.last_update(), "fused GPU kernel");
     }

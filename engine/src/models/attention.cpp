@@ -1,8 +1,7 @@
 #include "models/attention.h"
 
+#include "core/torch_version.h"
 #include "models/low_precision_norm.h"
-
-#include <torch/version.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +14,7 @@ namespace tessera::models {
 
 namespace nn = torch::nn;
 
-#if TORCH_VERSION_MAJOR >= 2
+#if TESSERA_TORCH_AT_LEAST(2, 0)
 bool fused_attention_available() {
   static const bool enabled = [] {
     const char* v = std::getenv("TESSERA_SDPA");
@@ -32,7 +31,7 @@ namespace {
 // for the segmentation fault of the SD2 training step on an H200 (docs/PERFORMANCE.md; not yet
 // confirmed). Flash and memory-efficient attention ran the golden tests there.
 void choose_fused_attention_kernels() {
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+#if TESSERA_TORCH_AT_LEAST(2, 3)
   static std::once_flag once;
   std::call_once(once, [] {
     const char* allow = std::getenv("TESSERA_SDPA_CUDNN");
@@ -110,7 +109,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& hidden_states, const t
   const bool fused = fused_attention_available() && !q.device().is_cpu() && slice_size_ == 0 && query_chunk_ == 0 &&
                      !(options_.upcast_attention && q.scalar_type() == torch::kHalf);
   if (fused) {
-#if TORCH_VERSION_MAJOR >= 2
+#if TESSERA_TORCH_AT_LEAST(2, 0)
     const int64_t batch = q.size(0), rows = q.size(1);
     const auto q4 = q.reshape({batch, rows, heads, dim_head}).transpose(1, 2);
     const auto k4 = to_k_(context).reshape({batch, -1, heads, dim_head}).transpose(1, 2);

@@ -1,13 +1,14 @@
 #include "models/low_precision_norm.h"
 
+#include "core/torch_version.h"
+
 #include <ATen/autocast_mode.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
-#include <torch/version.h>
 
 namespace tessera::models {
 namespace {
 
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+#if TESSERA_TORCH_AT_LEAST(2, 4)
 bool autocast_on(const torch::Tensor& x) { return at::autocast::is_autocast_enabled(x.device().type()); }
 c10::ScalarType autocast_dtype(const torch::Tensor& x) { return at::autocast::get_autocast_dtype(x.device().type()); }
 #else

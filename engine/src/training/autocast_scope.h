@@ -5,8 +5,9 @@
 // LayerNorm in fp32; the models' norms (models/low_precision_norm.h) follow autocast into the low
 // precision instead, as the reference run did. Internal header (torch).
 
+#include "core/torch_version.h"
+
 #include <ATen/autocast_mode.h>
-#include <torch/version.h>
 
 namespace tessera::training {
 
@@ -15,7 +16,7 @@ class AutocastScope {
   // `enabled` false: does nothing. `device`: at::kCUDA or at::kCPU.
   AutocastScope(bool enabled, c10::DeviceType device, c10::ScalarType dtype) : enabled_(enabled), device_(device) {
     if (!enabled_) return;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+#if TESSERA_TORCH_AT_LEAST(2, 4)
     previous_enabled_ = at::autocast::is_autocast_enabled(device_);
     previous_dtype_ = at::autocast::get_autocast_dtype(device_);
     at::autocast::set_autocast_dtype(device_, dtype);
@@ -39,7 +40,7 @@ class AutocastScope {
     if (!enabled_) return;
     // Leaving the outermost autocast region drops the casts cached for it.
     if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+#if TESSERA_TORCH_AT_LEAST(2, 4)
     at::autocast::set_autocast_enabled(device_, previous_enabled_);
     at::autocast::set_autocast_dtype(device_, previous_dtype_);
 #else

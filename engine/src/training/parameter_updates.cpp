@@ -1,12 +1,12 @@
 #include "training/parameter_updates.h"
 
+#include "core/torch_version.h"
 #include "training/adamw_kernel.h"
 
 #include "tessera/error.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <torch/version.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -155,7 +155,7 @@ void AdamW::update_part(size_t tensor, int64_t offset, const torch::Tensor& grad
 }
 
 bool AdamW::fused_gpu_update(const std::vector<torch::Tensor>& grads, double lr) {
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2)
+#if TESSERA_TORCH_AT_LEAST(2, 2)
   static const bool enabled = [] {
     const char* v = std::getenv("TESSERA_FUSED_ADAMW");
     return v == nullptr || std::string(v) != "0";
@@ -250,7 +250,7 @@ torch::Tensor clip_grad_norm(const std::vector<torch::Tensor>& grads, double max
   const torch::Tensor factor = torch::clamp_max(max_norm / (norm.to(torch::kFloat64) + 1e-6), 1.0);
   // On the CPU the host holds the factor anyway: a factor of 1 (or NaN) skips the pass.
   if (factor.device().is_cpu() && !(factor.item<double>() < 1)) return norm;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+#if TESSERA_TORCH_AT_LEAST(2, 1)
   at::_foreach_mul_(grads, factor);
 #else
   for (const auto& g : grads) g.mul_(factor);  // no tensor-factor _foreach_mul_ before 2.1
