@@ -28,7 +28,8 @@
 #   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
 #   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
-#   TESSERA_GPU_QUICK     set: only the two training benchmarks
+#   TESSERA_GPU_QUICK     set: only the two training benchmarks, no crash diagnosis (a short lease;
+#                         with TESSERA_GPU_TARGETS=tessera, about 4 minutes)
 #   TESSERA_GPU_BUILD_ONLY  set: stop after the build (for a follow-up script of one's own)
 set -uo pipefail
 
@@ -172,6 +173,19 @@ if ! nvidia-smi -L >/dev/null 2>&1; then
 fi
 export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$TORCH_LIB"
 
+# Which library serves the CLI's C++ standard-library symbols: PyTorch's wheels export copies of
+# parts of libstdc++ (pytorch/pytorch#133437; core/remove_tree.h). The dynamic linker's own
+# account, every symbol bound at start (LD_BIND_NOW), counted by the library that serves it.
+if [[ -x "$BUILD/bin/tessera" ]]; then
+  say "the CLI's first libraries: $(readelf -d "$BUILD/bin/tessera" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | head -6 | tr '\n' ' ')"
+  LD_BIND_NOW=1 LD_DEBUG=bindings LD_DEBUG_OUTPUT="$OUT/.bindings" "$BUILD/bin/tessera" --version >/dev/null 2>&1
+  say "its std:: symbols are served by: $(cat "$OUT"/.bindings.* 2>/dev/null | grep -E "binding file [^ ]*/bin/tessera \[0\] to .*symbol \`_ZN?K?St" |
+    sed -E 's/.* to ([^ ]*) .*/\1/' | sort | uniq -c | sort -rn | awk '{printf "%s %s; ", $1, $2}')"
+  cat "$OUT"/.bindings.* 2>/dev/null | grep -E "binding file [^ ]*/bin/tessera \[0\] to [^ ]*libtorch[^ ]* .*symbol \`_ZN?K?St" |
+    sed -E "s/.*symbol \`([^']*)'.*/  from LibTorch: \1/" | head -5 | tee -a "$SUMMARY"
+  rm -f "$OUT"/.bindings.*
+fi
+
 # ---- 4. GPU monitor and tests ---------------------------------------------------------------
 nvidia-smi --query-gpu=timestamp,memory.used,utilization.gpu,clocks.sm,power.draw --format=csv,nounits -lms 200 \
   >"$OUT/gpu-monitor.csv" 2>/dev/null &
@@ -263,9 +277,15 @@ backtrace_gdb() {
 }
 if [[ -x "$TESSERA" ]]; then
   # The tiny model first: seconds, and it tells the benchmark's path apart from the model's size.
-  bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2
   crashed=""
   WORKAROUND=""
+  if [[ -n "${TESSERA_GPU_QUICK:-}" ]]; then
+    # The two measurements alone, for a short lease: reserves that fit a budget of ~4 minutes.
+    train_bench 50 256 "${TESSERA_BATCH_256:-64}" ||
+      sed -n '/^tessera: fatal signal/,$p' "$OUT/bench.log" | head -12 | cut -c1-240 | tee -a "$SUMMARY"
+    train_bench 0 512 "${TESSERA_BATCH_512:-16}"
+  else
+  bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2
   # A crash of this step (not an out-of-memory error, a skip for lack of time, or an earlier
   # step's crash in the log) is looked into at once.
   log_lines=$(wc -l <"$OUT/bench.log" 2>/dev/null || echo 0)
@@ -275,6 +295,7 @@ if [[ -x "$TESSERA" ]]; then
     [[ -n "$WORKAROUND" ]] && train_bench_with_workaround 120 256 "${TESSERA_BATCH_256:-64}"
   fi
   train_bench_with_workaround 90 512 "${TESSERA_BATCH_512:-16}"
+  fi
   if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
     bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
     # The op-sequence AdamW instead of LibTorch's fused kernel (training/parameter_updates.cpp).

@@ -345,7 +345,13 @@ class TestCuda : public QObject {
       err = std::max(err, relative_error(b.exp_avg_sq()[i], a.exp_avg_sq()[i]));
     }
     qInfo("AdamW on %s (%s) vs the CPU's: relative difference %.3g", device_.str().c_str(), b.last_update(), err);
-    QVERIFY(err < 1e-5);
+    // LibTorch's fused kernel computes 1 - beta2 in float from the float beta2, the CPU loop
+    // rounds the double 1 - beta2 to float: 1 - 0.999f is 1.29e-5 (relative) below 0.001f, and
+    // the second moment carries that difference (measured on an H200: 1.29e-5). Beyond it, only
+    // rounding is allowed.
+    const double beta2_rounding =
+        std::abs((1.0 - static_cast<double>(static_cast<float>(o.beta2))) / static_cast<double>(static_cast<float>(1.0 - o.beta2)) - 1.0);
+    QVERIFY2(err < 1.2 * beta2_rounding + 1e-6, qPrintable(QStringLiteral("relative difference %1").arg(err)));
 #if TESSERA_TORCH_AT_LEAST(2, 2)
     if (device_.is_cuda() && qEnvironmentVariable("TESSERA_FUSED_ADAMW") != QStringLiteral("0")) {
       QCOMPARE(b.last_update(), "fused GPU kernel");

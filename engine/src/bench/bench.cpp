@@ -3,6 +3,7 @@
 #include "tessera/bench.h"
 
 #include "bench/bench_models.h"
+#include "core/remove_tree.h"
 #include "io/state_dict.h"
 #include "models/memory_format.h"
 #include "pipeline/stable_diffusion_pipeline.h"
@@ -142,7 +143,7 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
     fs::path dir;
     ~Cleanup() {
       std::error_code ec;
-      fs::remove_all(dir, ec);
+      tessera::remove_tree(dir, ec);
     }
   } cleanup{run_dir};
   training::TrainerOptions t;

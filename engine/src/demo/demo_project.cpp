@@ -18,6 +18,7 @@
 
 #include "tessera/demo.h"
 
+#include "core/remove_tree.h"
 #include "demo/shapes_dataset.h"
 #include "image/png_io.h"
 #include "io/diffusers_folder.h"
@@ -222,7 +223,7 @@ class DemoRun {
     std::vector<size_t> order;
     std::vector<demo::RenderedImage> images;
     const fs::path images_dir = dir_ / "dataset" / "images";
-    fs::remove_all(dir_ / "dataset");
+    tessera::remove_tree(dir_ / "dataset");
     fs::create_directories(images_dir);
     for (int i = 0; i < z.train_images; ++i) {
       if (order.empty()) {  // every training combination once per round, in a fresh order
@@ -261,7 +262,7 @@ class DemoRun {
     bo.model_max_length = kMaxTokens;
     const ClipBpeVocabulary bpe = train_clip_bpe(captions_, bo);
     tokenizer_dir_ = dir_ / ".tokenizer";
-    fs::remove_all(tokenizer_dir_);
+    tessera::remove_tree(tokenizer_dir_);
     write_clip_tokenizer_folder(tokenizer_dir_.string(), bpe);
     tokenizer_ = std::make_unique<CLIPTokenizer>(CLIPTokenizer::from_folder(tokenizer_dir_.string()));
     size_t longest = 0;
@@ -363,7 +364,7 @@ class DemoRun {
     io::DiffusersSaveOptions so;
     so.overwrite = true;
     io::save_diffusers_folder(components.string(), parts, so);
-    fs::remove_all(tokenizer_dir_);
+    tessera::remove_tree(tokenizer_dir_);
 
     // The training set: scaled latents and the captions' token ids.
     std::vector<int64_t> ids;
@@ -375,7 +376,7 @@ class DemoRun {
     io::save_safetensors(config.dataset.path, {{"latents", latents_.contiguous()}, {"input_ids", input_ids}}, {{"format", "pt"}});
 
     const fs::path run_dir = dir_ / "run";
-    fs::remove_all(run_dir);
+    tessera::remove_tree(run_dir);
     training::TrainerOptions to;
     to.run_dir = run_dir.string();
     to.resume = "never";
@@ -426,7 +427,7 @@ class DemoRun {
     g.batch = o_.sizes.seeds_per_prompt;
     g.seed = o_.sizes.sample_seed;
     g.out_dir = (dir_ / "samples").string();
-    fs::remove_all(g.out_dir);
+    tessera::remove_tree(g.out_dir);
     const Status s = generator->generate(g, [&](const GenerateProgress&) { return !(o_.cancelled && o_.cancelled()); }, &images_);
     check_cancel(o_);
     if (!s.ok()) throw Error("generating: " + s.to_string());

@@ -1,6 +1,7 @@
 #include "io/diffusers_folder.h"
 
 #include "core/atomic_file.h"
+#include "core/remove_tree.h"
 #include "io/pickle_guard.h"
 #include "io/state_dict.h"
 #include "tessera/error.h"
@@ -103,7 +104,7 @@ class StagedFolder {
   }
   ~StagedFolder() {
     std::error_code ec;
-    if (!committed_) fs::remove_all(temp_, ec);
+    if (!committed_) tessera::remove_tree(temp_, ec);
   }
   StagedFolder(const StagedFolder&) = delete;
   StagedFolder& operator=(const StagedFolder&) = delete;
@@ -148,7 +149,7 @@ class StagedFolder {
     }
     committed_ = true;
     fsync_path(target_.parent_path(), true);
-    if (!old.empty()) fs::remove_all(old, ec);
+    if (!old.empty()) tessera::remove_tree(old, ec);
   }
 
  private:

@@ -1,6 +1,7 @@
 #include "training/checkpoint.h"
 
 #include "core/atomic_file.h"
+#include "core/remove_tree.h"
 #include "io/safetensors.h"
 #include "tessera/error.h"
 
@@ -139,7 +140,7 @@ std::string write_checkpoint(const std::string& run_dir, const CheckpointContent
   const fs::path final_dir = root / name;
   const fs::path tmp = root / ("." + name + ".tmp-" + std::to_string(::getpid()));
   std::error_code ec;
-  fs::remove_all(tmp, ec);
+  tessera::remove_tree(tmp, ec);
   fs::create_directories(tmp);
 
   // The trained model: a UNet, or a VAE (model.trains: vae).
@@ -173,7 +174,7 @@ std::string write_checkpoint(const std::string& run_dir, const CheckpointContent
   if (fs::exists(final_dir)) {
     fs::remove(final_dir / kCompleteMarker, ec);
     fsync_path(final_dir);
-    fs::remove_all(final_dir, ec);
+    tessera::remove_tree(final_dir, ec);
   }
   fs::rename(tmp, final_dir);
   fsync_path(root);
@@ -186,7 +187,7 @@ std::string write_checkpoint(const std::string& run_dir, const CheckpointContent
   for (size_t i = 0; i + static_cast<size_t>(std::max<int64_t>(keep, 1)) < all.size(); ++i) {
     fs::remove(fs::path(all[i]) / kCompleteMarker, ec);
     fsync_path(all[i]);
-    fs::remove_all(all[i], ec);
+    tessera::remove_tree(all[i], ec);
   }
   return final_dir.string();
 }
@@ -217,7 +218,7 @@ void remove_partial_checkpoints(const std::string& run_dir) {
     const std::string n = e.path().filename().string();
     if (n.rfind(".step-", 0) == 0 && n.find(".tmp-") != std::string::npos) doomed.push_back(e.path());
   }
-  for (const auto& p : doomed) fs::remove_all(p, ec);
+  for (const auto& p : doomed) tessera::remove_tree(p, ec);
 }
 
 bool is_checkpoint_dir(const std::string& dir) {
