@@ -4,7 +4,8 @@
 # runs tst_cuda (the golden diffusers/transformers comparisons on the device, fused attention,
 # low precision, generation and training on the device, one host wait per training step), then
 # the GPU benchmarks: the full-size SD2-base UNet training step at 256 and 512 px (images/s, MFU)
-# and a 20-step 512 px generation.
+# and a 20-step 512 px generation, then (where Nsight Systems is installed) the top kernels of a
+# few 256 px steps, and comparison runs (op-sequence AdamW, NCHW, cuDNN attention).
 # When the 256 px step crashes, short steps that each change one suspect follow (fp32, batch 1,
 # no cuDNN autotuning, no flat parameter buffers, no fused attention) and summary.txt says which
 # of them ran: the knobs TESSERA_CUDNN_BENCHMARK=0 and TESSERA_SDPA=0 are the engine's own. The
@@ -275,8 +276,33 @@ backtrace_gdb() {
     >>"$OUT/bench.log" 2>&1
   grep -E "^#[0-9]+ |signal|SIG" "$OUT/bench.log" | head -40 | cut -c1-200 | tee -a "$SUMMARY"
 }
+# Where the GPU's time goes: Nsight Systems' kernel summary of a few 256 px steps (when nsys is
+# installed), its top kernels into summary.txt. cuDNN's autotuning is off here, so that its trial
+# kernels do not fill the summary; the kernels it picks may differ a little from the measured run.
+kernel_profile() {  # RESERVE
+  local reserve=$1 nsys
+  nsys=$(command -v nsys || ls /usr/local/cuda/bin/nsys /opt/nvidia/nsight-systems/*/bin/nsys 2>/dev/null | head -1)
+  [[ -n "$nsys" && -x "$nsys" ]] || { say "no nsys here: no kernel profile"; return 0; }
+  say "kernel profile (nsys), 256 px batch ${TESSERA_BATCH_256:-64}, 4 steps without cuDNN autotuning:"
+  TESSERA_CUDNN_BENCHMARK=0 bounded "$reserve" "$nsys" profile -o "$OUT/.profile" --force-overwrite true -t cuda --sample=none \
+    --cpuctxsw=none "$TESSERA" bench train-step --child --device cuda --precision amp_bf16 --resolution 256 \
+    --batch "${TESSERA_BATCH_256:-64}" --repeat 3 --warmup 1 >>"$OUT/bench.log" 2>&1
+  if [[ -f "$OUT/.profile.nsys-rep" ]]; then
+    bounded $((reserve - 15)) "$nsys" stats --report cuda_gpu_kern_sum --format csv "$OUT/.profile.nsys-rep" 2>/dev/null |
+      python3 -c '
+import csv, sys
+rows = [r for r in csv.reader(l for l in sys.stdin if l.count(",") > 4)]
+head, rows = rows[0], rows[1:]
+t, n, name = head.index("Total Time (ns)"), head.index("Instances"), head.index("Name")
+total = sum(float(r[t]) for r in rows)
+print(f"  kernels: {total / 1e9:.3f} s of GPU time in {sum(int(r[n]) for r in rows)} launches")
+for r in rows[:25]:
+    print(f"  {100 * float(r[t]) / total:5.1f}% {int(r[n]):6d}x  {r[name][:150]}")
+' | tee -a "$SUMMARY"
+  fi
+  rm -f "$OUT"/.profile.*
+}
 if [[ -x "$TESSERA" ]]; then
-  # The tiny model first: seconds, and it tells the benchmark's path apart from the model's size.
   crashed=""
   WORKAROUND=""
   if [[ -n "${TESSERA_GPU_QUICK:-}" ]]; then
@@ -285,6 +311,7 @@ if [[ -x "$TESSERA" ]]; then
       sed -n '/^tessera: fatal signal/,$p' "$OUT/bench.log" | head -12 | cut -c1-240 | tee -a "$SUMMARY"
     train_bench 0 512 "${TESSERA_BATCH_512:-16}"
   else
+  # The tiny model first: seconds, and it tells the benchmark's path apart from the model's size.
   bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2
   # A crash of this step (not an out-of-memory error, a skip for lack of time, or an earlier
   # step's crash in the log) is looked into at once.
@@ -298,6 +325,7 @@ if [[ -x "$TESSERA" ]]; then
   fi
   if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
     bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
+    [[ -z "$crashed" ]] && kernel_profile 100
     # The op-sequence AdamW instead of LibTorch's fused kernel (training/parameter_updates.cpp).
     (export TESSERA_FUSED_ADAMW=0 && LABEL_SUFFIX="-no-fused-adamw" && train_bench_with_workaround 45 256 "${TESSERA_BATCH_256:-64}")
     train_bench_with_workaround 30 256 "${TESSERA_BATCH_256:-64}" --nchw

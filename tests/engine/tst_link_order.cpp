@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 extern "C" int tessera_link_order_marker();
@@ -26,15 +25,20 @@ class TestLinkOrder : public QObject {
   void removeAllIsTheStandardLibrarys() {
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
-    const std::filesystem::path dir = std::filesystem::path(tmp.path().toStdString()) / "tree";
-    std::filesystem::create_directories(dir / "sub");
-    std::ofstream(dir / "sub" / "file.bin") << "x";
+    // remove_all is the only std::filesystem operation used here: where the static libstdc++
+    // serves the program, any other operation of its fs_ops object would pull in that object,
+    // remove_all included, and hide the impostor (LibTorch exports all of them).
+    const QString dir = tmp.filePath(QStringLiteral("tree"));
+    QVERIFY(QDir().mkpath(dir + QStringLiteral("/sub")));
+    QFile file(dir + QStringLiteral("/sub/file.bin"));
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write("x", 1) == 1);
+    file.close();
     std::error_code ec;
-    const std::uintmax_t removed = std::filesystem::remove_all(dir, ec);
+    const std::uintmax_t removed = std::filesystem::remove_all(dir.toStdString(), ec);
     QVERIFY2(!ec, ec.message().c_str());
     QVERIFY2(removed != 424242, "std::filesystem::remove_all resolved to the impostor library's copy");
     QCOMPARE(removed, std::uintmax_t(3));
-    QVERIFY(!std::filesystem::exists(dir));
+    QVERIFY(!QFileInfo::exists(dir));
   }
 };
 
