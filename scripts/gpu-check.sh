@@ -30,8 +30,9 @@
 #   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
 #   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
-#   TESSERA_GPU_QUICK     set: only the two training benchmarks, no crash diagnosis (a short lease;
-#                         with TESSERA_GPU_TARGETS=tessera, about 4 minutes)
+#   TESSERA_GPU_QUICK     set: only the two training benchmarks, no crash diagnosis (a short lease:
+#                         with TESSERA_GPU_TARGETS=tessera and TESSERA_GPU_BUDGET=285, 143 s on
+#                         the H200 in session 19)
 #   TESSERA_GPU_BUILD_ONLY  set: stop after the build (for a follow-up script of one's own)
 set -uo pipefail
 
@@ -52,12 +53,14 @@ SUMMARY=$OUT/summary.txt
 
 say() { printf '[%4ds] %s\n' "$SECONDS" "$*" | tee -a "$SUMMARY"; }
 left() { echo $((BUDGET - SECONDS)); }
-# Runs a step bounded by what is left of the budget, minus `reserve` seconds kept for later steps.
+# Runs a step bounded by what is left of the budget, minus `reserve` seconds kept for later steps
+# (the steps come in the order of their worth, their reserves falling), skipped when that leaves
+# under MIN_STEP_S seconds (default 10).
 bounded() {
   local reserve=$1
   shift
   local t=$(($(left) - reserve))
-  if ((t < 10)); then
+  if ((t < ${MIN_STEP_S:-10})); then
     say "skipped (no time left): $*"
     return 124
   fi
@@ -132,7 +135,7 @@ export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
 configure() {
   local tests=$1
   shift
-  bounded "${TESSERA_GPU_CONFIGURE_RESERVE:-200}" cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  bounded "${TESSERA_GPU_CONFIGURE_RESERVE:-$( [[ -n "${TESSERA_GPU_QUICK:-}" ]] && echo 150 || echo 200)}" cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DTESSERA_BUILD_GUI=OFF -DTESSERA_BUILD_REMOTE=OFF -DTESSERA_BUILD_TESTS="$tests" -DTESSERA_USE_CCACHE=OFF \
     -DCMAKE_PREFIX_PATH="$TORCH_CMAKE$EXTRA_PREFIX" -DTESSERA_GOLDEN_DIR="$GOLDEN" \
     -DCMAKE_CXX_FLAGS="$CXXFLAGS_EXTRA" "$@" >>"$OUT/build.log" 2>&1
@@ -146,9 +149,10 @@ if ! configure ON; then
   TARGETS=$(tr ' ' '\n' <<<"$TARGETS" | grep -v '^tst_' | tr '\n' ' ')
 fi
 grep -E "Tessera [0-9.]+:|Found CUDA|Torch" "$OUT/build.log" | grep -v "^--.*Looking" | head -4 >>"$SUMMARY"
+grep -A3 "TESSERA_STDCXX_FIRST:" "$OUT/build.log" | head -4 >>"$SUMMARY"
 
 # ---- 3. build -------------------------------------------------------------------------------
-build() { bounded "${TESSERA_GPU_BUILD_RESERVE:-150}" ninja -C "$BUILD" -j"$JOBS" -k 0 $TARGETS >>"$OUT/build.log" 2>&1; }
+build() { bounded "${TESSERA_GPU_BUILD_RESERVE:-$( [[ -n "${TESSERA_GPU_QUICK:-}" ]] && echo 60 || echo 150)}" ninja -C "$BUILD" -j"$JOBS" -k 0 $TARGETS >>"$OUT/build.log" 2>&1; }
 if [[ -n "$TARGETS" ]]; then
   build_start=$SECONDS
   if ! build; then
@@ -180,12 +184,16 @@ export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$TORCH_LIB"
 # account, every symbol bound at start (LD_BIND_NOW), counted by the library that serves it.
 if [[ -x "$BUILD/bin/tessera" ]]; then
   say "the CLI's first libraries: $(readelf -d "$BUILD/bin/tessera" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | head -6 | tr '\n' ' ')"
-  LD_BIND_NOW=1 LD_DEBUG=bindings LD_DEBUG_OUTPUT="$OUT/.bindings" "$BUILD/bin/tessera" --version >/dev/null 2>&1
-  say "its std:: symbols are served by: $(cat "$OUT"/.bindings.* 2>/dev/null | grep -E "binding file [^ ]*/bin/tessera \[0\] to .*symbol \`_ZN?K?St" |
-    sed -E 's/.* to ([^ ]*) .*/\1/' | sort | uniq -c | sort -rn | awk '{printf "%s %s; ", $1, $2}')"
-  cat "$OUT"/.bindings.* 2>/dev/null | grep -E "binding file [^ ]*/bin/tessera \[0\] to [^ ]*libtorch[^ ]* .*symbol \`_ZN?K?St" |
-    sed -E "s/.*symbol \`([^']*)'.*/  from LibTorch: \1/" | head -5 | tee -a "$SUMMARY"
-  rm -f "$OUT"/.bindings.*
+  # Only the CLI's own bindings are kept (the whole account is tens of MB).
+  bind_dir=$(mktemp -d)
+  LD_BIND_NOW=1 LD_DEBUG=bindings LD_DEBUG_OUTPUT="$bind_dir/b" timeout 60 "$BUILD/bin/tessera" --version >/dev/null 2>&1
+  std_symbol="symbol \`_Z(NK?|T[VIS]N?)?S[tios]"
+  cat "$bind_dir"/b.* 2>/dev/null | grep -E "binding file [^ ]*/bin/tessera \[0\] to .*$std_symbol" >"$bind_dir/std"
+  rm -f "$bind_dir"/b.*
+  say "its std:: symbols are served by: $(sed -E 's/.* to ([^ ]*) .*/\1/' "$bind_dir/std" | sort | uniq -c | sort -rn |
+    awk '{printf "%s %s; ", $1, $2}')"
+  grep -E " to [^ ]*libtorch[^ ]* " "$bind_dir/std" | sed -E "s/.*symbol \`([^']*)'.*/  from LibTorch: \1/" | head -5 | tee -a "$SUMMARY"
+  rm -rf "$bind_dir"
 fi
 
 # ---- 4. GPU monitor and tests ---------------------------------------------------------------
@@ -209,7 +217,8 @@ bench() {  # bench RESERVE LABEL ARGS...: one `tessera bench ... --json` line in
   shift 2
   say "bench $label: tessera bench $*"
   local line rc
-  bounded "$reserve" "$TESSERA" bench "$@" --json 2>>"$OUT/bench.log" >"$OUT/.bench-out"
+  # A model benchmark spends its first ~25 s in setup and cuDNN's autotuning: less is no result.
+  MIN_STEP_S=30 bounded "$reserve" "$TESSERA" bench "$@" --json 2>>"$OUT/bench.log" >"$OUT/.bench-out"
   rc=$?
   line=$(tail -1 "$OUT/.bench-out")
   rm -f "$OUT/.bench-out"
@@ -226,9 +235,11 @@ bench() {  # bench RESERVE LABEL ARGS...: one `tessera bench ... --json` line in
 train_bench() {  # RESERVE RES BATCH [extra]
   local reserve=$1 res=$2 batch=$3
   shift 3
+  local log_start
+  log_start=$(($(wc -l <"$OUT/bench.log" 2>/dev/null || echo 0) + 1))
   bench "$reserve" "train-${res}px-b${batch}$*${LABEL_SUFFIX:-}" train-step --device cuda --precision amp_bf16 --resolution "$res" \
     --batch "$batch" --repeat 10 --warmup 3 "$@" && return 0
-  grep -qi "out of memory" "$OUT/bench.log" && ((batch > 1)) &&
+  tail -n +"$log_start" "$OUT/bench.log" | grep -qi "out of memory" && ((batch > 1)) &&
     bench "$reserve" "train-${res}px-b$((batch / 2))$*${LABEL_SUFFIX:-}" train-step --device cuda --precision amp_bf16 --resolution "$res" \
       --batch $((batch / 2)) --repeat 10 --warmup 3 "$@"
 }
@@ -285,21 +296,23 @@ kernel_profile() {  # RESERVE
   nsys=$(command -v nsys || ls /usr/local/cuda/bin/nsys /opt/nvidia/nsight-systems/*/bin/nsys 2>/dev/null | head -1)
   [[ -n "$nsys" && -x "$nsys" ]] || { say "no nsys here: no kernel profile"; return 0; }
   say "kernel profile (nsys), 256 px batch ${TESSERA_BATCH_256:-64}, 4 steps without cuDNN autotuning:"
-  TESSERA_CUDNN_BENCHMARK=0 bounded "$reserve" "$nsys" profile -o "$OUT/.profile" --force-overwrite true -t cuda --sample=none \
+  TESSERA_CUDNN_BENCHMARK=0 bounded $((reserve + 40)) "$nsys" profile -o "$OUT/.profile" --force-overwrite true -t cuda --sample=none \
     --cpuctxsw=none "$TESSERA" bench train-step --child --device cuda --precision amp_bf16 --resolution 256 \
     --batch "${TESSERA_BATCH_256:-64}" --repeat 3 --warmup 1 >>"$OUT/bench.log" 2>&1
   if [[ -f "$OUT/.profile.nsys-rep" ]]; then
-    bounded $((reserve - 15)) "$nsys" stats --report cuda_gpu_kern_sum --format csv "$OUT/.profile.nsys-rep" 2>/dev/null |
+    bounded "$reserve" "$nsys" stats --report cuda_gpu_kern_sum --format csv "$OUT/.profile.nsys-rep" 2>/dev/null |
       python3 -c '
 import csv, sys
 rows = [r for r in csv.reader(l for l in sys.stdin if l.count(",") > 4)]
+if len(rows) < 2:
+    sys.exit("  nsys stats gave no kernel summary")
 head, rows = rows[0], rows[1:]
 t, n, name = head.index("Total Time (ns)"), head.index("Instances"), head.index("Name")
 total = sum(float(r[t]) for r in rows)
 print(f"  kernels: {total / 1e9:.3f} s of GPU time in {sum(int(r[n]) for r in rows)} launches")
 for r in rows[:25]:
     print(f"  {100 * float(r[t]) / total:5.1f}% {int(r[n]):6d}x  {r[name][:150]}")
-' | tee -a "$SUMMARY"
+ ' 2>&1 | tee -a "$SUMMARY"
   fi
   rm -f "$OUT"/.profile.*
 }
@@ -322,18 +335,18 @@ if [[ -x "$TESSERA" ]]; then
       diagnose_crash
       [[ -n "$WORKAROUND" ]] && train_bench_with_workaround 120 256 "${TESSERA_BATCH_256:-64}"
     fi
-    train_bench_with_workaround 90 512 "${TESSERA_BATCH_512:-16}"
+    train_bench_with_workaround 100 512 "${TESSERA_BATCH_512:-16}"
   fi
   if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
-    bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
-    [[ -z "$crashed" ]] && kernel_profile 130
+    bench 90 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
+    [[ -z "$crashed" ]] && kernel_profile 50
     # Twice the batch: on the H200 (session 19) batch 128 gave 18 % more images/s at 256 px than 64,
     # a per-step cost that does not grow with the batch.
-    train_bench_with_workaround 75 256 $((2 * ${TESSERA_BATCH_256:-64}))
-    train_bench_with_workaround 60 512 $((2 * ${TESSERA_BATCH_512:-16}))
+    train_bench_with_workaround 45 256 $((2 * ${TESSERA_BATCH_256:-64}))
+    train_bench_with_workaround 35 512 $((2 * ${TESSERA_BATCH_512:-16}))
     # The op-sequence AdamW instead of LibTorch's fused kernel (training/parameter_updates.cpp).
-    (export TESSERA_FUSED_ADAMW=0 && LABEL_SUFFIX="-no-fused-adamw" && train_bench_with_workaround 45 256 "${TESSERA_BATCH_256:-64}")
-    train_bench_with_workaround 30 256 "${TESSERA_BATCH_256:-64}" --nchw
+    (export TESSERA_FUSED_ADAMW=0 && LABEL_SUFFIX="-no-fused-adamw" && train_bench_with_workaround 25 256 "${TESSERA_BATCH_256:-64}")
+    train_bench_with_workaround 15 256 "${TESSERA_BATCH_256:-64}" --nchw
     # cuDNN's attention kernels, left out by default (models/attention.cpp), for comparison.
     (export TESSERA_SDPA_CUDNN=1 && LABEL_SUFFIX="-cudnn-sdpa" && train_bench_with_workaround 5 256 "${TESSERA_BATCH_256:-64}")
   fi

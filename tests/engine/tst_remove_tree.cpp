@@ -7,6 +7,9 @@
 
 #include <QtTest/QtTest>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -16,6 +19,15 @@ namespace fs = std::filesystem;
 namespace {
 
 void write(const fs::path& p, const char* text) { std::ofstream(p) << text; }
+
+int open_descriptors() { return static_cast<int>(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).size()); }
+
+int highest_descriptor() {
+  int highest = 0;
+  for (const QString& name : QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::AllEntries | QDir::NoDotAndDotDot))
+    highest = std::max(highest, name.toInt());
+  return highest;
+}
 
 // A tree of 9 entries below `root` (root itself not counted): nested folders, files, an empty
 // folder, and three symbolic links: to a folder outside the tree, to a file outside, and to
@@ -73,6 +85,46 @@ class TestRemoveTree : public QObject {
     QVERIFY(!ec);
     QVERIFY(!fs::exists(fs::symlink_status(base() / "link")));
     QVERIFY(fs::exists(outside / "keep.txt"));
+  }
+
+  void aTrailingSlashRemovesTheLinkNotItsTarget() {
+    const fs::path outside = base() / "outside";
+    fs::create_directory_symlink(outside, base() / "slashed");
+    QCOMPARE(tessera::remove_tree((base() / "slashed").string() + "//"), std::uintmax_t(1));
+    QVERIFY(!fs::exists(fs::symlink_status(base() / "slashed")));
+    QVERIFY(fs::exists(outside / "keep.txt"));
+    fs::create_directories(base() / "real" / "x");
+    QCOMPARE(tessera::remove_tree((base() / "real").string() + "/"), std::uintmax_t(2));
+    QVERIFY(!fs::exists(base() / "real"));
+  }
+
+  void anErrorInsideTheTreeIsReportedAndLeaksNoDescriptor() {
+    // Even as root a folder deep in the tree can fail to open: when the process may open no more
+    // files. The limit is set just above the highest descriptor in use; a chain of folders deeper
+    // than the free descriptors below it, with a file at the bottom, cannot be opened all the way.
+    const int before = open_descriptors();
+    struct rlimit saved {};
+    QCOMPARE(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    struct rlimit tight = saved;
+    tight.rlim_cur = static_cast<rlim_t>(highest_descriptor() + 4);
+    const int depth = static_cast<int>(tight.rlim_cur) - before + 5;
+    if (depth > 1500) QSKIP("too many descriptors free below the highest one in use");
+    fs::path deep = base() / "deep";
+    for (int i = 0; i < depth; ++i) deep /= "d";
+    fs::create_directories(deep);
+    write(deep / "bottom.txt", "x");
+    QCOMPARE(setrlimit(RLIMIT_NOFILE, &tight), 0);
+    std::error_code ec;
+    const auto removed = tessera::remove_tree(base() / "deep", ec);
+    QCOMPARE(setrlimit(RLIMIT_NOFILE, &saved), 0);
+    QVERIFY2(ec == std::make_error_code(std::errc::too_many_files_open),
+             qPrintable(QStringLiteral("%1 removed, error: %2").arg(removed).arg(QString::fromStdString(ec.message()))));
+    QCOMPARE(removed, std::uintmax_t(0));  // it stopped on the way down, before removing anything
+    QVERIFY(fs::exists(deep / "bottom.txt"));
+    QCOMPARE(open_descriptors(), before);
+    // With room again, the rest goes: the chain, the file and "deep" itself.
+    QCOMPARE(tessera::remove_tree(base() / "deep", ec), std::uintmax_t(depth + 2));
+    QVERIFY(!ec);
   }
 
   void aMissingPathIsNoError() {

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace tessera {
 namespace {
@@ -47,6 +48,7 @@ bool clear_directory(int fd, std::uintmax_t& removed, std::error_code& ec) {
     if (S_ISDIR(st.st_mode)) {
       const int sub = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (sub < 0) {
+        if (errno == ENOENT) continue;  // gone meanwhile
         ec = last_error();
         ok = false;
         break;
@@ -73,7 +75,10 @@ bool clear_directory(int fd, std::uintmax_t& removed, std::error_code& ec) {
 
 std::uintmax_t remove_tree(const std::filesystem::path& path, std::error_code& ec) noexcept {
   ec.clear();
-  const char* p = path.c_str();
+  // "dir/" names the folder a link called "dir" points to; the link itself is meant.
+  std::string name = path.native();
+  while (name.size() > 1 && name.back() == '/') name.pop_back();
+  const char* p = name.c_str();
   struct stat st {};
   if (lstat(p, &st) != 0) {
     if (errno != ENOENT) ec = last_error();

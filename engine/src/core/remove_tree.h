@@ -5,10 +5,14 @@
 // Why not std::filesystem::remove_all: PyTorch's 2.x wheels export copies of parts of libstdc++
 // (pytorch/pytorch#133437), and on the CUDA machine of issue 9 the engine's calls bound to the
 // wheel's copy of remove_all, which jumps to a null address; every `tessera bench train-step`
-// died in its clean-up there, although libstdc++ is named first on the link line
-// (TESSERA_STDCXX_FIRST). A symbol the engine does not use cannot be served by anyone else.
+// died in its clean-up there: that machine's compiler linked the static libstdc++, which cannot
+// come before LibTorch (TESSERA_STDCXX_FIRST now names the shared one). A function the engine
+// does not call cannot be served by anyone else.
 //
-// Symbolic links are removed, never followed; what they point to is left alone.
+// Symbolic links are removed, never followed; what they point to is left alone (also for a path
+// that ends in a slash, which std::filesystem::remove_all would follow). Other std::filesystem
+// functions the engine uses may still be LibTorch's copies where the link line cannot put the
+// shared libstdc++ first; only remove_all is known to crash.
 
 #include <cstdint>
 #include <filesystem>
