@@ -1,5 +1,6 @@
 #include "tessera/runtime.h"
 
+#include "core/env.h"
 #include "tessera/version.h"
 
 #include <torch/torch.h>
@@ -79,8 +80,7 @@ int available_cpus() {
 
 bool keep_freed_memory_for_reuse() {
 #if defined(__GLIBC__)
-  const char* skip = std::getenv("TESSERA_MALLOC_DEFAULTS");
-  if (skip != nullptr && std::string(skip) == "1") return false;
+  if (env_is("TESSERA_MALLOC_DEFAULTS", "1")) return false;
   // M_MMAP_MAX 0: every block comes from the heap; M_TRIM_THRESHOLD -1: never shrink it.
   return mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, -1) == 1;
 #else

@@ -1,5 +1,6 @@
 #include "models/attention.h"
 
+#include "core/env.h"
 #include "core/torch_version.h"
 #include "models/low_precision_norm.h"
 
@@ -16,10 +17,7 @@ namespace nn = torch::nn;
 
 #if TESSERA_TORCH_AT_LEAST(2, 0)
 bool fused_attention_available() {
-  static const bool enabled = [] {
-    const char* v = std::getenv("TESSERA_SDPA");
-    return v == nullptr || std::string(v) != "0";
-  }();
+  static const bool enabled = !env_is("TESSERA_SDPA", "0");
   return enabled;
 }
 
@@ -34,8 +32,7 @@ void choose_fused_attention_kernels() {
 #if TESSERA_TORCH_AT_LEAST(2, 3)
   static std::once_flag once;
   std::call_once(once, [] {
-    const char* allow = std::getenv("TESSERA_SDPA_CUDNN");
-    if (allow == nullptr || std::string(allow) != "1") at::globalContext().setSDPUseCuDNN(false);
+    if (!env_is("TESSERA_SDPA_CUDNN", "1")) at::globalContext().setSDPUseCuDNN(false);
   });
 #endif
 }

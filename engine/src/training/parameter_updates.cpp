@@ -1,5 +1,6 @@
 #include "training/parameter_updates.h"
 
+#include "core/env.h"
 #include "core/torch_version.h"
 #include "training/adamw_kernel.h"
 
@@ -9,7 +10,6 @@
 #include <ATen/Parallel.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <string>
 
 namespace tessera::training {
@@ -156,10 +156,7 @@ void AdamW::update_part(size_t tensor, int64_t offset, const torch::Tensor& grad
 
 bool AdamW::fused_gpu_update(const std::vector<torch::Tensor>& grads, double lr) {
 #if TESSERA_TORCH_AT_LEAST(2, 2)
-  static const bool enabled = [] {
-    const char* v = std::getenv("TESSERA_FUSED_ADAMW");
-    return v == nullptr || std::string(v) != "0";
-  }();
+  static const bool enabled = !env_is("TESSERA_FUSED_ADAMW", "0");
   if (!enabled || params_.empty()) return false;
   // The kernel's conditions (it throws rather than falls back): every tensor on one GPU, in one
   // of its dtypes (all the same), the same layout as its parameter, dense, and under 2^31

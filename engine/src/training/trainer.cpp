@@ -5,6 +5,7 @@
 #include "training/loss_scaler.h"
 
 #include "core/atomic_file.h"
+#include "core/env.h"
 #include "image/png_io.h"
 #include "io/diffusers_folder.h"
 #include "io/safetensors.h"
@@ -224,8 +225,7 @@ void Trainer::Impl::setup() {
     unet->set_channels_last_activations(config.trainer.channels_last);
     // Shapes repeat every step: let cuDNN pick. TESSERA_CUDNN_BENCHMARK=0 keeps its heuristics
     // (a diagnosis knob: scripts/gpu-check.sh tries it when the step fails).
-    const char* autotune = std::getenv("TESSERA_CUDNN_BENCHMARK");
-    at::globalContext().setBenchmarkCuDNN(autotune == nullptr || std::string(autotune) != "0");
+    at::globalContext().setBenchmarkCuDNN(!env_is("TESSERA_CUDNN_BENCHMARK", "0"));
   }
   objective = std::make_unique<DiffusionObjective>(config.model);
   objective->to(device);
