@@ -4,9 +4,9 @@
 # runs tst_cuda (the golden diffusers/transformers comparisons on the device, fused attention,
 # low precision, generation and training on the device, one host wait per training step), then
 # the GPU benchmarks: the full-size SD2-base UNet training step at 256 and 512 px (images/s, MFU)
-# and a 20-step 512 px generation, then (where Nsight Systems is installed) the top kernels of a
-# few 256 px steps, twice the batch sizes, and comparison runs (op-sequence AdamW, NCHW, cuDNN
-# attention).
+# and a 20-step 512 px generation, then a profile of two 256 px steps (`tessera bench --profile`:
+# host and device time per phase of the step, device idle time, device work by kind, the top
+# kernels), twice the batch sizes, and comparison runs (op-sequence AdamW, NCHW, cuDNN attention).
 # When the 256 px step crashes, short steps that each change one suspect follow (fp32, batch 1,
 # no cuDNN autotuning, no flat parameter buffers, no fused attention) and summary.txt says which
 # of them ran: the knobs TESSERA_CUDNN_BENCHMARK=0 and TESSERA_SDPA=0 are the engine's own. The
@@ -17,8 +17,9 @@
 #
 # Everything it finds goes to OUT_DIR: summary.txt (the table at the end), machine.txt,
 # build.log.gz, tst_cuda.txt, bench.jsonl (one `tessera bench --json` object per line),
-# bench.log, gpu-monitor.csv (nvidia-smi every 200 ms). At most 8 files, so a lent machine can
-# send them all back.
+# bench.log, gpu-monitor.csv (nvidia-smi every 200 ms), profile-256px.trace.json.gz (the
+# profile's Chrome trace, for ui.perfetto.dev). At most 8 files, so a lent machine can send them
+# all back.
 #
 # Environment:
 #   TESSERA_DEPS_DEBS     folder of Debian .deb files (apt-get download) of the engine's libraries
@@ -30,9 +31,10 @@
 #   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
 #   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
-#   TESSERA_GPU_QUICK     set: only the two training benchmarks, no crash diagnosis (a short lease:
-#                         with TESSERA_GPU_TARGETS=tessera and TESSERA_GPU_BUDGET=285, 143 s on
-#                         the H200 in session 19)
+#   TESSERA_GPU_QUICK     set: only the two training benchmarks and the profile, no crash
+#                         diagnosis (a short lease: with TESSERA_GPU_TARGETS=tessera and
+#                         TESSERA_GPU_BUDGET=285; the build and the two benchmarks took 143 s on
+#                         the H200 in session 19, the profile adds about 40 s)
 #   TESSERA_GPU_BUILD_ONLY  set: stop after the build (for a follow-up script of one's own)
 set -uo pipefail
 
@@ -211,6 +213,7 @@ if [[ -x "$BUILD/bin/tst_cuda" ]]; then
 fi
 
 # ---- 5. benchmarks --------------------------------------------------------------------------
+touch "$OUT/bench.log"
 TESSERA=$BUILD/bin/tessera
 bench() {  # bench RESERVE LABEL ARGS...: one `tessera bench ... --json` line into bench.jsonl
   local reserve=$1 label=$2
@@ -288,10 +291,32 @@ backtrace_gdb() {
     >>"$OUT/bench.log" 2>&1
   grep -E "^#[0-9]+ |signal|SIG" "$OUT/bench.log" | head -40 | cut -c1-200 | tee -a "$SUMMARY"
 }
-# Where the GPU's time goes: Nsight Systems' kernel summary of a few 256 px steps (when nsys is
-# installed), its top kernels into summary.txt. cuDNN's autotuning is off here, so that its trial
-# kernels do not fill the summary; the kernels it picks may differ a little from the measured run.
-kernel_profile() {  # RESERVE
+# Where the step's time goes: `tessera bench --profile` (PyTorch's profiler, in the process: no
+# Nsight needed) over two 256 px steps after two warm-up steps (cuDNN's autotuning included, so
+# the measured kernels are the ones the benchmark uses). Its table — host and device time per
+# phase of the step, device idle time, device work by kind, the top kernels — goes into
+# summary.txt, the Chrome trace into profile-256px.trace.json.gz. The profiler slows the host, so
+# its step time is not a measurement: the device's busy time per step is.
+step_profile() {  # RESERVE
+  local reserve=$1 file="$OUT/.profile-256px.txt"
+  say "profile (tessera bench --profile), 256 px batch ${TESSERA_BATCH_256:-64}, 2 steps after 2 warm-up steps:"
+  MIN_STEP_S=40 bounded "$reserve" "$TESSERA" bench train-step --child --device cuda --precision amp_bf16 --resolution 256 \
+    --batch "${TESSERA_BATCH_256:-64}" --repeat 2 --warmup 2 --profile "$file" >>"$OUT/bench.log" 2>&1
+  if [[ -s "$file" ]]; then
+    sed 's/^/  /' "$file" | cut -c1-220 | tee -a "$SUMMARY"
+    if [[ -s "$file.trace.json" ]]; then
+      gzip -c "$file.trace.json" >"$OUT/profile-256px.trace.json.gz"
+      (($(stat -c %s "$OUT/profile-256px.trace.json.gz") < 15000000)) || { rm -f "$OUT/profile-256px.trace.json.gz"; say "  (trace over 15 MB compressed: not kept)"; }
+    fi
+    grep -q "no device kernels were recorded" "$file" && kernel_profile_nsys "$reserve"
+  else
+    say "  no profile: $(tail -2 "$OUT/bench.log" | tr '\n' ' ' | cut -c1-300)"
+  fi
+  rm -f "$file" "$file.trace.json"
+}
+# Nsight Systems' kernel summary of a few 256 px steps, where this LibTorch's profiler records no
+# device kernels (built without Kineto) and nsys is installed.
+kernel_profile_nsys() {  # RESERVE
   local reserve=$1 nsys
   nsys=$(command -v nsys || ls /usr/local/cuda/bin/nsys /opt/nvidia/nsight-systems/*/bin/nsys 2>/dev/null | head -1)
   [[ -n "$nsys" && -x "$nsys" ]] || { say "no nsys here: no kernel profile"; return 0; }
@@ -320,10 +345,11 @@ if [[ -x "$TESSERA" ]]; then
   crashed=""
   WORKAROUND=""
   if [[ -n "${TESSERA_GPU_QUICK:-}" ]]; then
-    # The two measurements alone, for a short lease: reserves that fit a budget of ~4 minutes.
+    # The two measurements and the profile, for a short lease: reserves that fit ~4 minutes.
     train_bench 50 256 "${TESSERA_BATCH_256:-64}" ||
       sed -n '/^tessera: fatal signal/,$p' "$OUT/bench.log" | head -12 | cut -c1-240 | tee -a "$SUMMARY"
-    train_bench 0 512 "${TESSERA_BATCH_512:-16}"
+    train_bench 40 512 "${TESSERA_BATCH_512:-16}"
+    step_profile 0
   else
     # The tiny model first: seconds, and it tells the benchmark's path apart from the model's size.
     bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2
@@ -338,8 +364,9 @@ if [[ -x "$TESSERA" ]]; then
     train_bench_with_workaround 100 512 "${TESSERA_BATCH_512:-16}"
   fi
   if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
-    bench 90 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
-    [[ -z "$crashed" ]] && kernel_profile 50
+    # The profile before the generation: sessions 14-19 measured the generation already.
+    [[ -z "$crashed" ]] && step_profile 90
+    bench 55 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
     # Twice the batch: on the H200 (session 19) batch 128 gave 18 % more images/s at 256 px than 64,
     # a per-step cost that does not grow with the batch.
     # (An out-of-memory error there is the answer: no retry at the batch already measured.)

@@ -101,7 +101,7 @@ std::vector<std::string> common_child_args(const ParsedArgs& args, int threads) 
   std::vector<std::string> a{"--threads", std::to_string(threads)};
   if (args.has("tiny")) a.push_back("--tiny");
   if (args.has("gradient-checkpointing")) a.push_back("--gradient-checkpointing");
-  for (const char* flag : {"optimizer", "device", "precision", "batch", "resolution"}) {
+  for (const char* flag : {"optimizer", "device", "precision", "batch", "resolution", "profile"}) {
     if (args.has(flag)) {
       a.push_back(std::string("--") + flag);
       a.push_back(args.get(flag));
@@ -168,6 +168,7 @@ int run_child(const std::string& what, const ParsedArgs& args, int repeat, int w
   o.batch = args.get_int("batch", 0, 1, 1 << 20);
   o.resolution = args.get_int("resolution", 0, 8, 8192);
   o.channels_last = !args.has("nchw");
+  o.profile = args.get("profile");
   bench::BenchResult r;
   Status s;
   if (args.has("child-prepare")) {
@@ -316,7 +317,7 @@ Command make_bench_command() {
       "tessera bench <unet-step|train-step|generate|vae-decode|unet-load|all>... [--repeat N] [--warmup N]\n"
       "              [--json] [--tiny] [--cache-dir DIR] [--optimizer flat|foreach|in_backward]\n"
       "              [--gradient-checkpointing] [--device cpu|cuda] [--precision P] [--batch N]\n"
-      "              [--resolution N] [--nchw]\n"
+      "              [--resolution N] [--nchw] [--profile FILE]\n"
       "tessera bench decode-resize --images DIR [--side N]...   (images/s; per core with --threads 1)\n"
       "tessera bench latent-read --latent-dir DIR [--samples N] [--resolution N] [--batch N] [--no-shuffle]\n"
       "                          [--reader source|streaming]";
@@ -334,6 +335,10 @@ Command make_bench_command() {
       {"precision", "P",
        "train-step: fp32 (default), amp_bf16 or amp_fp16 (CUDA); generate: the models' dtype, fp32 (default), fp16 or bf16"},
       {"nchw", "", "train-step on CUDA: keep the activations NCHW (trainer.channels_last: false)"},
+      {"profile", "FILE",
+       "one benchmark: record the measured runs with PyTorch's profiler and write where the time went to FILE "
+       "(per step phase, and on CUDA the device's kernels by kind and the busiest ones) and a Chrome trace to "
+       "FILE.trace.json; the profiler slows the runs"},
       {"images", "DIR", "decode-resize: folder of image files (JPEG, PNG, WebP), read into memory first"},
       {"side", "N", "decode-resize: output side in pixels (repeatable; default 256 and 512)", true},
       {"latent-dir", "DIR", "latent-read: latent shard folder; synthetic SD2-sized shards are written there when it has none"},
@@ -362,6 +367,7 @@ Command make_bench_command() {
       if (!std::all_of(words.begin(), words.end(), is_data_benchmark)) {
         throw UsageError("run decode-resize / latent-read separately from the model benchmarks");
       }
+      if (args.has("profile")) throw UsageError("--profile is for the model benchmarks, not decode-resize or latent-read");
       return run_data_benchmarks(args, words, repeat, warmup);
     }
     for (const auto& p : args.positionals()) {
@@ -374,6 +380,12 @@ Command make_bench_command() {
       }
     }
     const bool train_only = args.has("batch") || args.has("resolution") || args.has("nchw");
+    if (args.has("profile")) {
+      if (args.get("profile").empty()) throw UsageError("--profile needs a file name");
+      if (what.size() != 1 || what.front() == "unet-load") {
+        throw UsageError("--profile records one benchmark: unet-step, train-step, generate or vae-decode");
+      }
+    }
     for (const auto& w : what) {
       if (device != "cpu" && w != "train-step" && w != "generate") {
         throw UsageError("--device cuda is for train-step and generate; " + w + " runs on the CPU");

@@ -1,6 +1,6 @@
 // `tessera bench` run as a process on the tiny model: every benchmark, one measured run, JSON and
 // the table; each benchmark in its own process with its own peak RSS; unet-load writes its file
-// once and reuses it; bad input gets one line and exit 2.
+// once and reuses it; --profile writes where a step's time went; bad input gets one line and exit 2.
 
 #include "test_support.h"
 
@@ -106,6 +106,46 @@ class TestCliBench : public QObject {
     QVERIFY(bad.err.contains("--optimizer"));
   }
 
+  void profileSaysWhereTheStepTimeGoes() {
+    // The profile holds the measured steps only (2 after 1 warm-up): two forward scopes in the
+    // trace. On the CPU the table has the step's phases and the host operators by self time.
+    QTemporaryDir dir;
+    const QString file = dir.path() + "/profile.txt";
+    const ProcessResult r = bench({"train-step", "--tiny", "--repeat", "2", "--warmup", "1", "--json", "--profile", file});
+    QVERIFY2(!r.crashed && r.exitCode == 0, r.err.constData());
+    const QString note =
+        QJsonDocument::fromJson(r.out).object().value("results").toArray().at(0).toObject().value("note").toString();
+    QVERIFY2(note.contains("profiled (the profiler slows the runs): " + file), qPrintable(note));
+    QFile text(file);
+    QVERIFY(text.open(QIODevice::ReadOnly));
+    const QString table = QString::fromUtf8(text.readAll());
+    QVERIFY2(table.startsWith("tessera bench train-step --profile: one tiny SD2 model UNet training step"), qPrintable(table));
+    QVERIFY2(table.contains("per step, over 2 steps; host "), qPrintable(table));
+    QVERIFY2(table.contains("top host operators by self time"), qPrintable(table));
+    QVERIFY2(table.contains("aten::"), qPrintable(table));
+    // Each phase of the step with the host's milliseconds in it.
+    QMap<QString, double> host_ms;
+    for (const QString& line : table.split('\n')) {
+      const QStringList f = line.simplified().split(' ');
+      if (f.size() == 2 && !f[0].isEmpty() && f[0][0].isLetter()) host_ms[f[0]] = f[1].toDouble();
+    }
+    for (const char* p : {"zero_grad", "forward", "backward", "gradients", "optimizer", "prefetch", "wait"}) {
+      QVERIFY2(host_ms.contains(p), p);
+    }
+    QVERIFY(host_ms["forward"] > 0 && host_ms["backward"] > 0 && host_ms["optimizer"] > 0);
+    QFile traceFile(file + ".trace.json");
+    QVERIFY(traceFile.open(QIODevice::ReadOnly));
+    const QJsonArray events = QJsonDocument::fromJson(traceFile.readAll()).object().value("traceEvents").toArray();
+    int forwards = 0;
+    for (const auto& e : events) forwards += e.toObject().value("name").toString() == "tessera.forward";
+    QCOMPARE(forwards, 2);
+
+    // Without a warm-up step the first step would hold the setup: refused.
+    const ProcessResult cold = bench({"train-step", "--tiny", "--repeat", "1", "--warmup", "0", "--profile", file});
+    QCOMPARE(cold.exitCode, 1);
+    QVERIFY2(cold.err.contains("--warmup 1"), cold.err.constData());
+  }
+
   void unetLoadReusesItsFile() {
     QTemporaryDir cache;
     const QStringList args{"unet-load", "--tiny", "--repeat", "1", "--warmup", "0", "--cache-dir", cache.path()};
@@ -134,6 +174,9 @@ class TestCliBench : public QObject {
     QTest::newRow("no benchmark") << QStringList{};
     QTest::newRow("zero repeats") << QStringList{"unet-step", "--repeat", "0"};
     QTest::newRow("unknown flag") << QStringList{"unet-step", "--fast"};
+    QTest::newRow("profile of two benchmarks") << QStringList{"unet-step", "vae-decode", "--profile", "p.txt"};
+    QTest::newRow("profile of unet-load") << QStringList{"unet-load", "--profile", "p.txt"};
+    QTest::newRow("profile of a data benchmark") << QStringList{"latent-read", "--profile", "p.txt"};
   }
   void badInputIsOneLine() {
     QFETCH(QStringList, args);

@@ -31,6 +31,10 @@ struct BenchOptions {
   int64_t batch = 0;       // train-step: images per step (0: 1, or 8 for the tiny model)
   int64_t resolution = 0;  // train-step: image side in pixels (0: 256, or the tiny model's)
   bool channels_last = true;  // train-step on CUDA: trainer.channels_last
+  // Non-empty: the measured runs are recorded with PyTorch's profiler and a summary of where the
+  // time went is written here (the trace next to it, + ".trace.json"). Profiled runs are slower:
+  // their timings are marked as such.
+  std::string profile;
 };
 
 struct BenchResult {

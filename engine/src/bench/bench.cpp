@@ -3,6 +3,7 @@
 #include "tessera/bench.h"
 
 #include "bench/bench_models.h"
+#include "bench/step_profile.h"
 #include "core/remove_tree.h"
 #include "io/state_dict.h"
 #include "models/memory_format.h"
@@ -10,8 +11,6 @@
 #include "tessera/runtime.h"
 #include "training/run_config.h"
 #include "training/trainer.h"
-
-#include <torch/csrc/autograd/profiler_legacy.h>
 
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -24,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <cstdio>
 #include <sstream>
@@ -60,16 +60,23 @@ uint64_t status_kib(const char* key) {
   return 0;
 }
 
+// Ends the recording of `o.profile` over `steps` measured runs: the summary and trace files.
+void finish_profile(const BenchOptions& o, int steps, StepProfile* profile, const BenchResult& r) {
+  const std::string title = "tessera bench " + r.name + " --profile: " + r.description + "; device " + o.device +
+                            (o.precision.empty() ? "" : ", " + o.precision) +
+                            (o.batch > 0 ? ", batch " + std::to_string(o.batch) : "") +
+                            (o.resolution > 0 ? ", " + std::to_string(o.resolution) + " px" : "");
+  (void)profile->finish(o.profile, steps, title);
+  std::cerr << "tessera: profile of " << steps << " " << r.name << " run" << (steps == 1 ? "" : "s") << " written to "
+            << o.profile << " (trace: " << o.profile << ".trace.json)\n";
+}
+
 // Warm-up plus measured runs of `fn`; fills seconds / median.
 template <typename Fn>
 void time_runs(const BenchOptions& o, BenchResult* r, Fn&& fn) {
   for (int i = 0; i < o.warmup; ++i) fn();
-  // TESSERA_BENCH_PROFILE=FILE: a Chrome trace of the measured runs (chrome://tracing), for
-  // finding where the time goes. It slows the runs a little; do not report those timings.
-  std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
-  if (const char* path = std::getenv("TESSERA_BENCH_PROFILE"); path != nullptr && *path != '\0') {
-    profile = std::make_unique<torch::autograd::profiler::RecordProfile>(std::string(path));
-  }
+  std::unique_ptr<StepProfile> profile;
+  if (!o.profile.empty()) profile = std::make_unique<StepProfile>(o.device == "cuda");
   for (int i = 0; i < o.repeat; ++i) {
     const auto start = Clock::now();
     const double cpu_start = process_cpu_seconds();
@@ -77,6 +84,7 @@ void time_runs(const BenchOptions& o, BenchResult* r, Fn&& fn) {
     r->seconds.push_back(seconds_since(start));
     r->cpu_seconds.push_back(process_cpu_seconds() - cpu_start);
   }
+  if (profile) finish_profile(o, o.repeat, profile.get(), *r);
   r->median_seconds = median(r->seconds);
 }
 
@@ -163,6 +171,10 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   Clock::time_point mark = Clock::now();
   training::Trainer* running = nullptr;
   torch::Tensor probe;
+  if (!o.profile.empty() && o.warmup < 1) {
+    throw Error("train-step --profile needs a warm-up step (--warmup 1 or more)", "the first step holds the setup");
+  }
+  std::unique_ptr<StepProfile> profile;
   t.on_step = [&](const training::StepReport& report) {
     double step_seconds = report.seconds;
     if (cuda) {
@@ -190,6 +202,13 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
     cpu_mark = cpu_now;
     finite = finite && std::isfinite(report.loss) && std::isfinite(report.grad_norm);
     ++steps;
+    // The profile holds the measured steps: from the end of the last warm-up step (on CUDA, its
+    // device wait) to the end of the last one.
+    if (!o.profile.empty() && steps == o.warmup) profile = std::make_unique<StepProfile>(cuda);
+    if (profile && steps == o.warmup + o.repeat) {
+      finish_profile(o, o.repeat, profile.get(), *r);
+      profile.reset();
+    }
     return true;
   };
   if (o.warmup == 0) cpu_mark = process_cpu_seconds();
@@ -300,6 +319,7 @@ Status run_benchmark(const std::string& name, const BenchOptions& options, Bench
     } else {
       throw Error("unknown benchmark '" + name + "'", "choose one of unet-step, train-step, generate, vae-decode, unet-load");
     }
+    if (!options.profile.empty()) r.note += ", profiled (the profiler slows the runs): " + options.profile;
     r.peak_rss_bytes = peak_rss_bytes();
     *out = std::move(r);
   });

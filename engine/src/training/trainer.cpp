@@ -23,6 +23,7 @@
 #include "training/host_to_device.h"
 #include "training/microbatch.h"
 #include "training/parameter_updates.h"
+#include "training/step_phase.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/autocast_mode.h>
@@ -581,13 +582,17 @@ void Trainer::Impl::run() {
     state.samples_seen = first_unskipped(state.samples_seen);
     const int64_t begin = state.samples_seen;
     const double lr = learning_rate_at(config, state.step);
+    // StepPhase marks the step's phases for `tessera bench --profile`.
     if (in_backward) {
       backward_grad_sq = torch::Tensor();
-    } else if (flat) {
-      flat->zero_grad();
     } else {
-      torch::NoGradGuard no_grad;
-      for (auto& g : opt_grads) g.zero_();
+      const StepPhase phase("tessera.zero_grad");
+      if (flat) {
+        flat->zero_grad();
+      } else {
+        torch::NoGradGuard no_grad;
+        for (auto& g : opt_grads) g.zero_();
+      }
     }
     // From here to the read of the step's loss and gradient norm the host only queues work: on
     // an accelerator the device runs the whole step without waiting for the host. (Exception:
@@ -598,10 +603,12 @@ void Trainer::Impl::run() {
     for (int64_t k = 0; k < acc; ++k) {
       dist->set_gradient_sync_enabled(k == acc - 1);
       const int64_t mb_begin = first_microbatch(begin) + k * mb;
-      HostMicrobatch host = k == 0 && prefetched && prefetched->begin == mb_begin ? std::move(*prefetched)
-                                                                                 : read_microbatch(reader, mb_begin, mb);
+      HostMicrobatch host = k == 0 && prefetched && prefetched->begin == mb_begin
+                                ? std::move(*prefetched)
+                                : (StepPhase("tessera.data"), read_microbatch(reader, mb_begin, mb));
       prefetched.reset();
-      const torch::Tensor losses = microbatch_losses(host, amp, amp_dtype);
+      const torch::Tensor losses = (StepPhase("tessera.forward"), microbatch_losses(host, amp, amp_dtype));
+      const StepPhase backward_phase("tessera.backward");
       if (in_backward) {
         const double micro_loss = losses.detach().sum().item<double>();
         loss_sum += micro_loss;
@@ -627,6 +634,7 @@ void Trainer::Impl::run() {
         (scaler ? scaler->scaled(objective_loss) : objective_loss).backward();
       }
     }
+    auto gradients_phase = std::make_optional<StepPhase>("tessera.gradients");
     dist->finish_gradient_sync();
     if (flat) (void)flat->gather_grads();
     if (scaler) scaler->unscale(opt_grads);  // before clipping, which must see the true norm
@@ -644,8 +652,10 @@ void Trainer::Impl::run() {
     // gradient turns out non-finite then ends in a rollback, which restores the weights, the
     // moments and the EMA from the last checkpoint, or in an error that stops the run: the
     // updated weights are never used.
+    gradients_phase.reset();
     const bool update_queued = !in_backward && !scaler;
     if (update_queued) {
+      const StepPhase phase("tessera.optimizer");
       adamw->step(opt_grads, lr);
       if (ema) ema->update(opt_params, state.step + 1);
     }
@@ -654,6 +664,7 @@ void Trainer::Impl::run() {
     const bool another_step = state.step + 1 < max_steps &&
                               (options.stop_after_steps < 0 || steps_this_process + 1 < options.stop_after_steps);
     if (another_step) {
+      const StepPhase phase("tessera.prefetch");
       try {
         prefetched = read_microbatch(reader, first_microbatch(first_unskipped(begin + G)), mb);
       } catch (const std::exception&) {
@@ -662,8 +673,9 @@ void Trainer::Impl::run() {
     }
     // The step's one wait for the device: its loss and gradient norm, read together.
     const torch::Tensor scalars =
-        torch::stack({loss_sum_device.reshape({}).to(torch::kFloat64), grad_norm_device.reshape({}).to(torch::kFloat64)})
-            .to(torch::kCPU);
+        (StepPhase("tessera.wait"),
+         torch::stack({loss_sum_device.reshape({}).to(torch::kFloat64), grad_norm_device.reshape({}).to(torch::kFloat64)})
+             .to(torch::kCPU));
     const double loss = scalars[0].item<double>() / static_cast<double>(G);
     const double grad_norm = scalars[1].item<double>();
     // With loss scaling, gradients that overflowed under a finite loss mean the scale is too
@@ -693,12 +705,12 @@ void Trainer::Impl::run() {
       beat();
       continue;
     }
-    if (!in_backward && !update_queued && !overflow) adamw->step(opt_grads, lr);
+    if (!in_backward && !update_queued && !overflow) (StepPhase("tessera.optimizer"), adamw->step(opt_grads, lr));
     ++state.step;
     ++steps_this_process;
     state.samples_seen = begin + G;
     state.lr = lr;
-    if (ema && !update_queued) ema->update(opt_params, state.step);
+    if (ema && !update_queued) (StepPhase("tessera.optimizer"), ema->update(opt_params, state.step));
     beat();
 
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
