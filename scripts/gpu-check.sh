@@ -395,7 +395,9 @@ peak = next((v for k, v in peaks.items() if k in gpu), None)
 # a training step is about 3 forwards.
 forward_gflop = {256: 181.0, 512: 804.0}
 print(f"GPU: {gpu}; dense bf16 peak {peak} TFLOP/s" if peak else f"GPU: {gpu}; peak unknown, no MFU")
-print(f"{'benchmark':28} {'median s':>9} {'images/s':>9} {'MFU':>6}  note")
+# wait ms: how long the host waited per step for the device at the step's end; near 0, the
+# host's queueing of the kernels set the pace, not the device.
+print(f"{'benchmark':28} {'median s':>9} {'images/s':>9} {'MFU':>6} {'wait ms':>8}  note")
 for line in open(sys.argv[1]):
     b = json.loads(line)
     for r in b["run"]["results"]:
@@ -407,7 +409,8 @@ for line in open(sys.argv[1]):
         elif b["label"].startswith("generate"):
             ips = 1.0 / r["median_seconds"]
         died = f"[exit {b['exit']}] " if b.get("exit", 0) else ""
-        print(f"{b['label']:28} {r['median_seconds']:9.4f} {ips:9.2f} {mfu:>6}  {died}{r['note'][:150]}")
+        wait = f"{1000 * r['wait_seconds']:.1f}" if "wait_seconds" in r else ""
+        print(f"{b['label']:28} {r['median_seconds']:9.4f} {ips:9.2f} {mfu:>6} {wait:>8}  {died}{r['note'][:150]}")
 EOF
 fi
 if [[ -s "$OUT/gpu-monitor.csv" ]]; then

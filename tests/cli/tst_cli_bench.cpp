@@ -53,6 +53,11 @@ class TestCliBench : public QObject {
     }
     QCOMPARE(names, (QStringList{"unet-step", "train-step", "generate", "vae-decode", "unet-load"}));
     QVERIFY(results[1].toObject().value("note").toString().startsWith("loss finite, optimizer flat"));
+    // The host's wait for the device at the end of a step: part of the step (~0 on the CPU).
+    const QJsonObject train = results[1].toObject();
+    QVERIFY(train.contains("wait_seconds"));
+    QVERIFY(train.value("wait_seconds").toDouble() >= 0);
+    QVERIFY(train.value("wait_seconds").toDouble() < train.value("median_seconds").toDouble());
     QVERIFY(results[4].toObject().value("note").toString().contains("x the weight bytes"));
     // The random UNet was written once into the cache folder, with its config.
     QVERIFY(QFileInfo::exists(cache.path() + "/tiny-unet/diffusion_pytorch_model.safetensors"));

@@ -203,6 +203,10 @@ class TestBench : public QObject {
     QCOMPARE(back.seconds, r.seconds);
     QCOMPARE(back.peak_rss_bytes, r.peak_rss_bytes);
     QCOMPARE(back.note, r.note);
+    r.name = "train-step";  // its host wait per step travels from the benchmark's process too
+    r.wait_seconds = 0.25;
+    QVERIFY(tessera::bench::result_from_json(tessera::bench::to_json(r), &back).ok());
+    QCOMPARE(back.wait_seconds, 0.25);
     QVERIFY(!tessera::bench::result_from_json("{\"name\": 3}", &back).ok());
     QVERIFY(!tessera::bench::result_from_json("not json", &back).ok());
   }

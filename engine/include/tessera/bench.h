@@ -50,6 +50,9 @@ struct BenchResult {
   uint64_t weight_bytes = 0;       // bytes of model weights in memory (unet-load: loaded)
   std::string note;                // e.g. "output finite"
   double images_per_second = 0.0;  // train-step: batch / median step time
+  // train-step: median seconds per step the host waited for the device at the step's end (on a
+  // GPU, the rest of the step is the host queueing its work; near 0: the host sets the pace).
+  double wait_seconds = 0.0;
 };
 
 // What `tessera bench` prints next to the results.

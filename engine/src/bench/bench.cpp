@@ -163,7 +163,7 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   bool finite = true;
   // System time and page faults per measured step: on VMs, faulting in freshly allocated
   // activation memory can cost as much as the arithmetic.
-  std::vector<double> sys_seconds, faults;
+  std::vector<double> sys_seconds, faults, waits, busy;
   struct rusage ru_mark {};
   // On CUDA the work is queued: a step is timed from one wait for the device to the next, so
   // that each one holds all of its kernels, the optimizer's too. The wait is a read of one weight,
@@ -197,6 +197,8 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
     if (steps == 0) r->setup_seconds = seconds_since(setup) - report.seconds;
     if (steps >= o.warmup) {
       r->seconds.push_back(step_seconds);
+      waits.push_back(report.wait_seconds);
+      busy.push_back(std::max(step_seconds - report.wait_seconds, 0.0));
       r->cpu_seconds.push_back(cpu_now - cpu_mark);
     }
     cpu_mark = cpu_now;
@@ -218,6 +220,10 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   r->weight_bytes = module_bytes(*trainer.unet());
   r->median_seconds = median(r->seconds);
   r->images_per_second = static_cast<double>(c.batch_size) / std::max(r->median_seconds, 1e-12);
+  r->wait_seconds = median(waits);
+  char wait[160];
+  std::snprintf(wait, sizeof wait, ", the host waits %.1f ms per step for the device and queues for %.1f ms",
+                1000.0 * r->wait_seconds, 1000.0 * median(busy));
   char detail[160];
   std::snprintf(detail, sizeof detail, ", %.1f s system time and %.0fk page faults per step", median(sys_seconds),
                 median(faults) / 1000.0);
@@ -226,7 +232,7 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
                 static_cast<long long>(c.image_size), o.device.c_str(), c.trainer.precision.c_str(), r->images_per_second);
   r->note = std::string(finite ? "loss finite" : "loss or gradient not finite") + ", optimizer " + o.optimizer +
             (o.gradient_checkpointing ? ", gradient checkpointing" : "") + (cuda && o.channels_last ? ", channels-last" : "") +
-            shape + (cuda ? std::string() : std::string(detail));
+            shape + (cuda ? std::string(wait) : std::string(detail));
 }
 
 void bench_vae_decode(const BenchOptions& o, BenchResult* r) {
@@ -420,6 +426,7 @@ std::string to_json(const BenchResult& r) {
   j["weight_bytes"] = r.weight_bytes;
   j["note"] = r.note;
   if (r.images_per_second > 0) j["images_per_second"] = r.images_per_second;
+  if (r.name == "train-step") j["wait_seconds"] = r.wait_seconds;
   return j.dump();
 }
 
@@ -450,6 +457,7 @@ Status result_from_json(const std::string& text, BenchResult* out) {
       r.setup_seconds = j.value("setup_seconds", 0.0);
       r.peak_rss_bytes = j.value("peak_rss_bytes", uint64_t{0});
       r.images_per_second = j.value("images_per_second", 0.0);
+      r.wait_seconds = j.value("wait_seconds", 0.0);
       r.weight_bytes = j.value("weight_bytes", uint64_t{0});
       r.note = j.value("note", "");
       *out = std::move(r);

@@ -672,12 +672,14 @@ void Trainer::Impl::run() {
       }
     }
     // The step's one wait for the device: its loss and gradient norm, read together.
+    const auto wait_start = Clock::now();
     const torch::Tensor scalars =
         (StepPhase("tessera.wait"),
          torch::stack({loss_sum_device.reshape({}).to(torch::kFloat64), grad_norm_device.reshape({}).to(torch::kFloat64)})
              .to(torch::kCPU));
     const double loss = scalars[0].item<double>() / static_cast<double>(G);
     const double grad_norm = scalars[1].item<double>();
+    const double wait_seconds = std::chrono::duration<double>(Clock::now() - wait_start).count();
     // With loss scaling, gradients that overflowed under a finite loss mean the scale is too
     // high: the update is skipped and the scale lowered (the batch counts as trained on).
     bool overflow = false;
@@ -714,7 +716,8 @@ void Trainer::Impl::run() {
     beat();
 
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    StepReport report{state.step, max_steps, loss, lr, grad_norm, static_cast<double>(G) / std::max(seconds, 1e-9), seconds};
+    StepReport report{state.step, max_steps, loss, lr, grad_norm, static_cast<double>(G) / std::max(seconds, 1e-9), seconds,
+                      wait_seconds};
     if (state.step % config.trainer.log_interval == 0 || state.step == max_steps) {
       json line{{"step", state.step}, {"loss", loss}, {"lr", lr}, {"grad_norm", grad_norm},
                      {"images_per_s", report.images_per_s}, {"step_time_s", seconds}, {"samples_seen", state.samples_seen},
