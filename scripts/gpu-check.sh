@@ -2,7 +2,8 @@
 # The engine on a CUDA GPU, in one go (issue 9): builds the engine, the `tessera` CLI and the GPU
 # test suite against the CUDA LibTorch of this machine's python3 torch (no Qt GUI, no remote),
 # runs tst_cuda (the golden diffusers/transformers comparisons on the device, fused attention,
-# low precision, generation and training on the device, one host wait per training step), then
+# low precision, generation and training on the device, one host wait per training step, the
+# NCCL process group as a group of one), then
 # the GPU benchmarks: the full-size SD2-base UNet training step at 256 and 512 px (images/s, MFU)
 # and a 20-step 512 px generation, then a profile of two 256 px steps (`tessera bench --profile`:
 # host and device time per phase of the step, device idle time, device work by kind, the top

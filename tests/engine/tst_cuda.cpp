@@ -371,6 +371,39 @@ class TestCuda : public QObject {
     QVERIFY(err < 1e-4);
   }
 
+  void processGroupOfOneRank() {
+    // TESSERA_PROCESS_GROUP_FOR_ONE_RANK=1: the trainer joins a real process group as its only
+    // rank — NCCL on the GPU (Gloo in CPU mode) — so a one-GPU machine runs the data-parallel
+    // path: rendezvous, the weights' broadcast, gradient buckets reduced during backward, the
+    // loss's allreduce. A group of one changes nothing: the weights equal those of a run without.
+    QTemporaryDir plain_dir, group_dir;
+    const std::string device = device_.is_cuda() ? "cuda" : "cpu";
+    const TrainingRun plain = train_tiny(device, "fp32", plain_dir.path());
+    qputenv("TESSERA_PROCESS_GROUP_FOR_ONE_RANK", "1");
+    qputenv("MASTER_ADDR", "127.0.0.1");
+    qputenv("MASTER_PORT", QByteArray::number(tessera::test::freeTcpPort()));
+    struct Restore {
+      ~Restore() {
+        qunsetenv("TESSERA_PROCESS_GROUP_FOR_ONE_RANK");
+        qunsetenv("MASTER_ADDR");
+        qunsetenv("MASTER_PORT");
+      }
+    } restore;
+    TrainingRun grouped;
+    try {
+      grouped = train_tiny(device, "fp32", group_dir.path());
+    } catch (const std::exception& e) {
+      QFAIL(qPrintable(QString("training in a group of one failed: ") + e.what()));
+    }
+    const QByteArray backend = device_.is_cuda() ? "\"process_group\":\"nccl\"" : "\"process_group\":\"gloo\"";
+    QVERIFY2(grouped.metrics.contains(backend), grouped.metrics.left(600).constData());
+    QVERIFY2(plain.metrics.contains("\"process_group\":\"none\""), plain.metrics.left(600).constData());
+    const double err = relative_error(all_weights(grouped), all_weights(plain));
+    qInfo("4 fp32 steps in a process group of one (%s): weights differ from the run without by %.3g (relative)",
+          device_.is_cuda() ? "NCCL" : "Gloo", err);
+    QVERIFY(err < 1e-5);
+  }
+
   void trainingStepWaitsForTheDeviceOnce_data() {
     QTest::addColumn<QString>("precision");
     QTest::addColumn<QString>("variant");

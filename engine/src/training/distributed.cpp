@@ -154,7 +154,7 @@ Distributed::Distributed(const DistributedEnv& env, torch::Device device,
   if (env_.world_size < 1 || env_.rank < 0 || env_.rank >= env_.world_size)
     throw Error("rank " + std::to_string(env_.rank) + " is outside a world of " +
                 std::to_string(env_.world_size));
-  if (env_.world_size == 1) return;
+  if (env_.world_size == 1 && !env_.group_for_one_rank) return;
 
   group_ = std::make_unique<Group>();
   c10d::TCPStoreOptions options;
@@ -209,7 +209,7 @@ Distributed::~Distributed() {
 }
 
 void Distributed::broadcast_parameters(const std::vector<torch::Tensor>& tensors) {
-  if (env_.world_size == 1 || tensors.empty()) return;
+  if (!group_ || tensors.empty()) return;
   torch::NoGradGuard no_grad;
   // One broadcast per dtype: flatten, send, copy back.
   std::vector<bool> done(tensors.size(), false);
@@ -242,7 +242,7 @@ void Distributed::broadcast_parameters(const std::vector<torch::Tensor>& tensors
 void Distributed::register_gradient_buckets(const std::vector<torch::Tensor>& params, size_t bucket_bytes) {
   if (!params_.empty()) throw Error("register_gradient_buckets may be called only once");
   params_ = params;
-  if (env_.world_size == 1) return;
+  if (!group_) return;
   bucket_of_param_.assign(params_.size(), 0);
   offset_in_bucket_.assign(params_.size(), 0);
   param_ready_.assign(params_.size(), false);
@@ -282,7 +282,7 @@ void Distributed::register_gradient_buckets(const std::vector<torch::Tensor>& pa
 void Distributed::set_gradient_sync_enabled(bool on) { sync_enabled_ = on; }
 
 void Distributed::on_gradient(size_t k, const torch::Tensor& incoming) {
-  if (!sync_enabled_ || env_.world_size == 1) return;
+  if (!sync_enabled_ || !group_) return;
   // The hook runs before the gradient is added to .grad: the rank's total for this step is what
   // earlier micro-steps left in .grad plus this one.
   Bucket& b = *buckets_[bucket_of_param_[k]];
@@ -317,7 +317,7 @@ void Distributed::launch(Bucket& b) {
 }
 
 void Distributed::finish_gradient_sync() {
-  if (env_.world_size == 1 || params_.empty()) return;
+  if (!group_ || params_.empty()) return;
   if (!sync_enabled_) throw Error("finish_gradient_sync() called while gradient sync is disabled");
   torch::NoGradGuard no_grad;
   // Parameters that got no gradient in this backward contribute what they hold (or zeros).
@@ -361,7 +361,7 @@ void Distributed::finish_gradient_sync() {
 torch::Tensor Distributed::allreduce_sum(const torch::Tensor& value) {
   TORCH_CHECK(value.numel() == 1, "allreduce_sum: expected one element, got ", value.numel());
   std::vector<torch::Tensor> t{value.detach().reshape({1}).to(device_, torch::kFloat64, /*non_blocking=*/false, /*copy=*/true)};
-  if (env_.world_size > 1) {
+  if (group_) {
     group_->with_backend([&](auto& pg) {
       pg.allreduce(t)->wait();
       return 0;
@@ -371,14 +371,14 @@ torch::Tensor Distributed::allreduce_sum(const torch::Tensor& value) {
 }
 
 double Distributed::allreduce_sum(double value) {
-  if (env_.world_size == 1) return value;
+  if (!group_) return value;
   return allreduce_sum(torch::full({}, value, torch::TensorOptions().dtype(torch::kFloat64))).item<double>();
 }
 
 double Distributed::allreduce_mean(double value) { return allreduce_sum(value) / env_.world_size; }
 
 void Distributed::barrier() {
-  if (env_.world_size == 1) return;
+  if (!group_) return;
   group_->with_backend([&](auto& pg) {
     pg.barrier()->wait();
     return 0;

@@ -3,7 +3,8 @@
 // environment), the process group (NCCL on CUDA builds that have it, Gloo on CPU), and gradient
 // averaging in buckets that are reduced while the backward pass is still running.
 //
-// With world_size 1 every collective is a no-op, so single-process training runs the same code.
+// With world_size 1 every collective is a no-op, so single-process training runs the same code
+// (unless DistributedEnv::group_for_one_rank asks for a real group of one).
 
 #include <torch/torch.h>
 
@@ -27,6 +28,9 @@ struct DistributedEnv {
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
   std::string source = "single";  // "torchrun", "slurm" or "single"
+  // TESSERA_PROCESS_GROUP_FOR_ONE_RANK=1: join a process group even as the only rank, so that a
+  // machine with one GPU runs the NCCL collectives (rendezvous at MASTER_ADDR:MASTER_PORT).
+  bool group_for_one_rank = false;
 
   static DistributedEnv from_environment();
   // The same, from a lookup function (tests pass a map).
@@ -130,6 +134,7 @@ DistributedEnv DistributedEnv::from_lookup(Lookup&& get) {
   const std::string addr = get("MASTER_ADDR"), port = get("MASTER_PORT");
   if (!addr.empty()) env.master_addr = addr;
   if (!port.empty()) env.master_port = parse_env_int("MASTER_PORT", port, 1, 65535);
+  env.group_for_one_rank = get("TESSERA_PROCESS_GROUP_FOR_ONE_RANK") == "1";
   return env;
 }
 

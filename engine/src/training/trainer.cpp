@@ -562,7 +562,8 @@ void Trainer::Impl::run() {
     metrics->event("start", {{"name", config.name}, {"world_size", env.world_size}, {"device", device.str()},
                              {"parameters", parameter_count}, {"global_batch", G},
                              {"microbatch", mb}, {"accumulation", acc}, {"max_steps", max_steps},
-                             {"data", data->describe()}, {"distributed", env.source}});
+                             {"data", data->describe()}, {"distributed", env.source},
+                             {"process_group", dist->backend_name()}});
     if (!config.model.init_from.empty()) metrics->event("stage", {{"init_from", config.model.init_from}, {"name", config.name}});
   }
   start_watchdog();
