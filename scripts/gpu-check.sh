@@ -299,7 +299,10 @@ backtrace_gdb() {
 # summary.txt, the Chrome trace into profile-256px.trace.json.gz. The profiler slows the host, so
 # its step time is not a measurement: the device's busy time per step is.
 step_profile() {  # RESERVE
-  local reserve=$1 file="$OUT/.profile-256px.txt"
+  # The table and the raw trace are written outside OUT (which may hold 8 files), then copied.
+  local reserve=$1 tmp
+  tmp=$(mktemp -d)
+  local file="$tmp/profile-256px.txt"
   say "profile (tessera bench --profile), 256 px batch ${TESSERA_BATCH_256:-64}, 2 steps after 2 warm-up steps:"
   MIN_STEP_S=40 bounded "$reserve" "$TESSERA" bench train-step --child --device cuda --precision amp_bf16 --resolution 256 \
     --batch "${TESSERA_BATCH_256:-64}" --repeat 2 --warmup 2 --profile "$file" >>"$OUT/bench.log" 2>&1
@@ -313,7 +316,7 @@ step_profile() {  # RESERVE
   else
     say "  no profile: $(tail -2 "$OUT/bench.log" | tr '\n' ' ' | cut -c1-300)"
   fi
-  rm -f "$file" "$file.trace.json"
+  rm -rf "$tmp"
 }
 # Nsight Systems' kernel summary of a few 256 px steps, where this LibTorch's profiler records no
 # device kernels (built without Kineto) and nsys is installed.
@@ -347,10 +350,13 @@ if [[ -x "$TESSERA" ]]; then
   WORKAROUND=""
   if [[ -n "${TESSERA_GPU_QUICK:-}" ]]; then
     # The two measurements and the profile, for a short lease: reserves that fit ~4 minutes.
-    train_bench 50 256 "${TESSERA_BATCH_256:-64}" ||
+    log_lines=$(wc -l <"$OUT/bench.log")
+    if ! train_bench 50 256 "${TESSERA_BATCH_256:-64}" && tail -n +$((log_lines + 1)) "$OUT/bench.log" | grep -q "fatal signal"; then
+      crashed=1
       sed -n '/^tessera: fatal signal/,$p' "$OUT/bench.log" | head -12 | cut -c1-240 | tee -a "$SUMMARY"
+    fi
     train_bench 40 512 "${TESSERA_BATCH_512:-16}"
-    step_profile 0
+    [[ -z "$crashed" ]] && step_profile 0
   else
     # The tiny model first: seconds, and it tells the benchmark's path apart from the model's size.
     bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2

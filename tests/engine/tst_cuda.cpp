@@ -379,29 +379,33 @@ class TestCuda : public QObject {
     QTemporaryDir plain_dir, group_dir;
     const std::string device = device_.is_cuda() ? "cuda" : "cpu";
     const TrainingRun plain = train_tiny(device, "fp32", plain_dir.path());
-    qputenv("TESSERA_PROCESS_GROUP_FOR_ONE_RANK", "1");
-    qputenv("MASTER_ADDR", "127.0.0.1");
-    qputenv("MASTER_PORT", QByteArray::number(tessera::test::freeTcpPort()));
-    struct Restore {
-      ~Restore() {
-        qunsetenv("TESSERA_PROCESS_GROUP_FOR_ONE_RANK");
-        qunsetenv("MASTER_ADDR");
-        qunsetenv("MASTER_PORT");
+    struct SetEnv {  // sets a variable for this test, then puts back what was there
+      const char* name;
+      bool had;
+      QByteArray old;
+      SetEnv(const char* n, const QByteArray& value) : name(n), had(qEnvironmentVariableIsSet(n)), old(qgetenv(n)) {
+        qputenv(name, value);
       }
-    } restore;
+      ~SetEnv() { had ? (void)qputenv(name, old) : (void)qunsetenv(name); }
+    };
+    const SetEnv group("TESSERA_PROCESS_GROUP_FOR_ONE_RANK", "1"), addr("MASTER_ADDR", "127.0.0.1"),
+        port("MASTER_PORT", QByteArray::number(tessera::test::freeTcpPort()));
     TrainingRun grouped;
     try {
       grouped = train_tiny(device, "fp32", group_dir.path());
     } catch (const std::exception& e) {
       QFAIL(qPrintable(QString("training in a group of one failed: ") + e.what()));
     }
-    const QByteArray backend = device_.is_cuda() ? "\"process_group\":\"nccl\"" : "\"process_group\":\"gloo\"";
+    // NCCL on the GPU where this LibTorch has it (gpu-check.sh falls back to a build without it
+    // when nccl.h is missing; the group is then Gloo's, where that is built in).
+    const bool nccl = device_.is_cuda() && tessera::runtime_info().nccl_available;
+    const QByteArray backend = QByteArray("\"process_group\":\"") + (nccl ? "nccl" : "gloo") + "\"";
     QVERIFY2(grouped.metrics.contains(backend), grouped.metrics.left(600).constData());
     QVERIFY2(plain.metrics.contains("\"process_group\":\"none\""), plain.metrics.left(600).constData());
     const double err = relative_error(all_weights(grouped), all_weights(plain));
     qInfo("4 fp32 steps in a process group of one (%s): weights differ from the run without by %.3g (relative)",
-          device_.is_cuda() ? "NCCL" : "Gloo", err);
-    QVERIFY(err < 1e-5);
+          nccl ? "NCCL" : "Gloo", err);
+    QVERIFY(err < 1e-4);  // two device runs: cuDNN's algorithms need not be deterministic
   }
 
   void trainingStepWaitsForTheDeviceOnce_data() {

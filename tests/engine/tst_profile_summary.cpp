@@ -135,6 +135,13 @@ class TestProfileSummary : public QObject {
     QCOMPARE(kernel_category("void cudnn::ops::nchwToNhwcKernel<__nv_bfloat16>"), std::string("copy / cast"));
     QCOMPARE(kernel_category("void at::native::vectorized_elementwise_kernel<4, at::native::CUDAFunctor_add<float>>"),
              std::string("elementwise"));
+    QCOMPARE(kernel_category("void at::native::multi_tensor_apply_kernel<at::native::LpNormFunctor<float>>"),
+             std::string("reduction"));
+    QCOMPARE(kernel_category("void at::native::multi_tensor_apply_kernel<at::native::BinaryOpScalarFunctor<float>>"),
+             std::string("elementwise"));
+    QCOMPARE(kernel_category("void at::native::distribution_elementwise_grid_stride_kernel<normal_and_transform>"),
+             std::string("elementwise"));
+    QCOMPARE(kernel_category("ncclDevKernel_Broadcast_RING_LL(ncclDevKernelArgsStorage<4096ul>)"), std::string("communication"));
     QCOMPARE(kernel_category("something_else"), std::string("other"));
   }
 
@@ -177,6 +184,25 @@ class TestProfileSummary : public QObject {
     QCOMPARE(gemm["ts"].get<double>(), 50.0);
     QCOMPARE(gemm["dur"].get<double>(), 100.0);
     QCOMPARE(gemm["pid"].get<std::string>(), std::string("device"));
+  }
+
+  void hostTimeOutsideThePhasesAndBrokenEvents() {
+    // Host time between the phases shows as "(other)"; an event the profiler closed badly
+    // (negative duration) counts as empty instead of making times negative.
+    const std::vector<ProfileEvent> events{
+        make_event(Kind::Scope, "tessera.forward", 0, 100),
+        make_event(Kind::HostOp, "aten::linear", 10, 50),
+        make_event(Kind::HostOp, "aten::broken", 20, -1000000),
+        make_event(Kind::Scope, "tessera.optimizer", 150, 30),
+        make_event(Kind::HostOp, "metrics", 190, 10),
+        make_event(Kind::Kernel, "k", 30, -5, 7, 0, 0),
+    };
+    const auto s = tessera::bench::summarize_profile(events, 1);
+    QCOMPARE(s.host_ms, 0.200);
+    QCOMPARE(phase(s, "(other)")->host_ms, 0.070);  // 200 - 100 - 30
+    QCOMPARE(phase(s, "(other)")->device_ms, 0.0);
+    QCOMPARE(s.device_busy_ms, 0.0);
+    QCOMPARE(s.categories.front().ms, 0.0);
   }
 
   void topKeepsTheBusiest() {

@@ -369,6 +369,18 @@ class TestTrainer : public QObject {
       error = e.what();
     }
     QVERIFY2(error.contains("accumulation"), qPrintable(error));
+    // A process group, even of one rank (TESSERA_PROCESS_GROUP_FOR_ONE_RANK), would average whole
+    // gradients that in_backward never holds: refused too.
+    c.trainer.device_train_microbatch_size = c.batch_size;
+    qputenv("TESSERA_PROCESS_GROUP_FOR_ONE_RANK", "1");
+    error.clear();
+    try {
+      Trainer(c, o).run();
+    } catch (const tessera::Error& e) {
+      error = e.what();
+    }
+    qunsetenv("TESSERA_PROCESS_GROUP_FOR_ONE_RANK");
+    QVERIFY2(error.contains("in_backward needs one rank"), qPrintable(error));
   }
 
   void nanStopsOrRollsBack_data() {

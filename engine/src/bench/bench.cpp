@@ -157,7 +157,9 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   training::TrainerOptions t;
   t.run_dir = run_dir.string();
   t.resume = "never";
-  t.stop_after_steps = o.warmup + o.repeat;
+  // One step more than measured, never run (on_step stops after the last measured one): so the
+  // last measured step reads the next batch ahead, as every step of a real run does.
+  t.stop_after_steps = o.warmup + o.repeat + 1;
   int steps = 0;
   double cpu_mark = 0;
   bool finite = true;
@@ -177,10 +179,14 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   std::unique_ptr<StepProfile> profile;
   t.on_step = [&](const training::StepReport& report) {
     double step_seconds = report.seconds;
+    double wait_seconds = report.wait_seconds;
     if (cuda) {
       if (!probe.defined()) probe = running->unet()->parameters().front();
+      const auto before = Clock::now();
       (void)probe.reshape({-1})[0].item<float>();
       const auto now = Clock::now();
+      // Work queued after the trainer's own wait (the update, with loss scaling) is waited for here.
+      wait_seconds += std::chrono::duration<double>(now - before).count();
       // The first interval would hold the setup too: that step keeps the trainer's own time.
       if (steps > 0) step_seconds = std::chrono::duration<double>(now - mark).count();
       mark = now;
@@ -197,8 +203,8 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
     if (steps == 0) r->setup_seconds = seconds_since(setup) - report.seconds;
     if (steps >= o.warmup) {
       r->seconds.push_back(step_seconds);
-      waits.push_back(report.wait_seconds);
-      busy.push_back(std::max(step_seconds - report.wait_seconds, 0.0));
+      waits.push_back(wait_seconds);
+      busy.push_back(std::max(step_seconds - wait_seconds, 0.0));
       r->cpu_seconds.push_back(cpu_now - cpu_mark);
     }
     cpu_mark = cpu_now;
@@ -206,10 +212,17 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
     ++steps;
     // The profile holds the measured steps: from the end of the last warm-up step (on CUDA, its
     // device wait) to the end of the last one.
-    if (!o.profile.empty() && steps == o.warmup) profile = std::make_unique<StepProfile>(cuda);
-    if (profile && steps == o.warmup + o.repeat) {
-      finish_profile(o, o.repeat, profile.get(), *r);
+    if (!o.profile.empty() && steps == o.warmup) {
+      profile = std::make_unique<StepProfile>(cuda);
+      // The profiler's start-up is no part of the next step.
+      mark = Clock::now();
+      cpu_mark = process_cpu_seconds();
+      getrusage(RUSAGE_SELF, &ru_mark);
+    }
+    if (steps == o.warmup + o.repeat) {
+      if (profile) finish_profile(o, o.repeat, profile.get(), *r);
       profile.reset();
+      return false;
     }
     return true;
   };

@@ -27,7 +27,9 @@ bool on_device(ProfileEvent::Kind k) {
   return k == ProfileEvent::Kind::Kernel || k == ProfileEvent::Kind::Memcpy || k == ProfileEvent::Kind::Memset;
 }
 
-int64_t end_of(const ProfileEvent& e) { return e.start_ns + std::max<int64_t>(e.duration_ns, 0); }
+// An event the profiler closed badly (still open when it stopped) can carry a negative duration.
+int64_t duration_of(const ProfileEvent& e) { return std::max<int64_t>(e.duration_ns, 0); }
+int64_t end_of(const ProfileEvent& e) { return e.start_ns + duration_of(e); }
 
 // The trainer's phase scopes, sorted by start, and a lookup of the one holding a host time.
 class Phases {
@@ -71,7 +73,7 @@ std::map<std::string, ProfileRow> host_self_times(const std::vector<ProfileEvent
     // By start; at the same start the longer one holds the other, and a scope holds an operator.
     std::sort(list.begin(), list.end(), [](const ProfileEvent* a, const ProfileEvent* b) {
       if (a->start_ns != b->start_ns) return a->start_ns < b->start_ns;
-      if (a->duration_ns != b->duration_ns) return a->duration_ns > b->duration_ns;
+      if (duration_of(*a) != duration_of(*b)) return duration_of(*a) > duration_of(*b);
       return a->kind == ProfileEvent::Kind::Scope && b->kind != ProfileEvent::Kind::Scope;
     });
     struct Open {
@@ -83,7 +85,7 @@ std::map<std::string, ProfileRow> host_self_times(const std::vector<ProfileEvent
       if (o.e->kind != ProfileEvent::Kind::HostOp) return;
       ProfileRow& r = rows[o.e->name];
       r.name = o.e->name;
-      r.ms += static_cast<double>(std::max<int64_t>(o.e->duration_ns - o.children_ns, 0)) * 1e-6;
+      r.ms += static_cast<double>(std::max<int64_t>(duration_of(*o.e) - o.children_ns, 0)) * 1e-6;
       r.calls += 1;
     };
     for (const ProfileEvent* e : list) {
@@ -91,7 +93,7 @@ std::map<std::string, ProfileRow> host_self_times(const std::vector<ProfileEvent
         close(stack.back());
         stack.pop_back();
       }
-      if (!stack.empty()) stack.back().children_ns += std::min(e->duration_ns, end_of(*stack.back().e) - e->start_ns);
+      if (!stack.empty()) stack.back().children_ns += std::min(duration_of(*e), end_of(*stack.back().e) - e->start_ns);
       stack.push_back({e, 0});
     }
     while (!stack.empty()) {
@@ -126,14 +128,19 @@ std::string kernel_category(const std::string& kernel_name) {
   // In order: attention and optimizer kernels are known by name whatever else they mention; layout
   // changes before the convolutions (cuDNN's own nchwToNhwc kernels), reductions before norms
   // (a gradient norm is a reduction).
+  if (contains_any(n, {"nccl"})) return "communication";
   if (contains_any(n, {"flash", "fmha", "attention", "attn", "sdpa", "efficient_", "mha_"})) return "attention";
   if (contains_any(n, {"adam"})) return "optimizer";
-  if (contains_any(n, {"nchwtonhwc", "nhwctonchw", "copy", "transpose", "permute", "convert", "cast"})) return "copy / cast";
+  if (contains_any(n, {"nchwtonhwc", "nhwctonchw", "copy", "transpose", "permute", "convert"})) return "copy / cast";
   if (contains_any(n, {"fprop", "dgrad", "wgrad", "convolution", "conv2d", "convolve", "winograd", "implicit_gemm", "cudnn"})) {
     return "convolution";
   }
   if (contains_any(n, {"gemm", "nvjet", "cutlass", "xmma", "cublas", "gemv", "splitk"})) return "matmul";
-  if (contains_any(n, {"reduce", "reduction", "multi_tensor_apply", "foreach"})) return "reduction";
+  // Random numbers (normal_, uniform_) before the norms; the per-tensor-list kernels are
+  // reductions when they compute norms, element-wise otherwise (EMA, scaling).
+  if (contains_any(n, {"normal", "uniform", "philox", "random"})) return "elementwise";
+  if (contains_any(n, {"reduce", "reduction"})) return "reduction";
+  if (contains_any(n, {"multi_tensor_apply", "foreach"})) return contains_any(n, {"norm"}) ? "reduction" : "elementwise";
   if (contains_any(n, {"norm", "moments", "fusedparams", "gammabeta", "internalgradients", "welford"})) return "normalization";
   if (contains_any(n, {"elementwise", "vectorized", "silu", "gelu", "sigmoid", "fill", "mul", "add", "softmax"})) return "elementwise";
   return "other";
@@ -153,7 +160,7 @@ ProfileSummary summarize_profile(const std::vector<ProfileEvent>& events, int st
     if (!by_phase.count(name)) order.push_back(name);
     ProfilePhase& p = by_phase[name];
     p.name = name;
-    p.host_ms += static_cast<double>(scope->duration_ns) * per_step;
+    p.host_ms += static_cast<double>(duration_of(*scope)) * per_step;
   }
   int64_t host_first = INT64_MAX, host_last = INT64_MIN;
   std::unordered_map<uint64_t, int64_t> launch_at, op_at;
@@ -169,6 +176,14 @@ ProfileSummary summarize_profile(const std::vector<ProfileEvent>& events, int st
     if (e.kind == ProfileEvent::Kind::HostOp && e.correlation != 0) op_at.emplace(e.correlation, e.start_ns);
   }
   if (host_last > host_first) s.host_ms = static_cast<double>(host_last - host_first) * per_step;
+  // The host's time outside every phase (the step's bookkeeping: logging, callbacks).
+  if (!order.empty()) {
+    double in_phases = 0;
+    for (const auto& [name, p] : by_phase) in_phases += p.host_ms;
+    order.push_back(kOutside);
+    by_phase[kOutside].name = kOutside;
+    by_phase[kOutside].host_ms = std::max(s.host_ms - in_phases, 0.0);
+  }
 
   if (!device.empty()) {
     s.device = true;
@@ -197,13 +212,13 @@ ProfileSummary summarize_profile(const std::vector<ProfileEvent>& events, int st
       busy += std::max<int64_t>(end - std::max(e->start_ns, covered_to), 0);
       covered_to = std::max(covered_to, end);
       last_end = std::max(last_end, end);
-      p.device_ms += static_cast<double>(e->duration_ns) * per_step;
+      p.device_ms += static_cast<double>(duration_of(*e)) * per_step;
       p.kernels += 1.0 / s.steps;
       const std::string category = e->kind == ProfileEvent::Kind::Memcpy   ? "memcpy"
                                    : e->kind == ProfileEvent::Kind::Memset ? "memset"
                                                                            : kernel_category(e->name);
       for (auto* row : {&categories[category], &kernels[e->name]}) {
-        row->ms += static_cast<double>(e->duration_ns) * per_step;
+        row->ms += static_cast<double>(duration_of(*e)) * per_step;
         row->calls += 1.0 / s.steps;
       }
       categories[category].name = category;
@@ -240,8 +255,9 @@ std::string format_profile(const ProfileSummary& s, const std::string& title) {
            fixed(s.device_events, 0) + " device events";
     if (s.unattributed > 0) out += " (" + fixed(s.unattributed, 0) + " not linked to a launch)";
   }
-  out += "\n\nphase";
-  out += s.device ? "           host ms   device ms   idle before ms   kernels\n" : "           host ms\n";
+  out += "\n\n" + column("phase", 14, false) + column("host ms", 10);
+  if (s.device) out += column("device ms", 12) + column("idle before ms", 17) + column("kernels", 10);
+  out += "\n";
   for (const auto& p : s.phases) {
     out += column(p.name, 14, false) + column(fixed(p.host_ms, 2), 10);
     if (s.device) {
@@ -255,14 +271,15 @@ std::string format_profile(const ProfileSummary& s, const std::string& title) {
     return t;
   }();
   if (!s.categories.empty()) {
-    out += "\ndevice work by kind (from kernel names)   ms      %   kernels\n";
+    out += "\n" + column("device work by kind (from kernel names)", 38, false) + column("ms", 7) + column("%", 7) +
+           column("kernels", 10) + "\n";
     for (const auto& r : s.categories) {
       out += column(r.name, 38, false) + column(fixed(r.ms, 2), 7) + column(fixed(total > 0 ? 100.0 * r.ms / total : 0.0, 1), 7) +
              column(fixed(r.calls, 0), 10) + "\n";
     }
   }
-  out += s.device ? "\ntop device kernels                       ms   calls   avg us  name\n"
-                  : "\ntop host operators by self time          ms   calls   avg us  name\n";
+  out += "\n" + column(s.device ? "top device kernels" : "top host operators by self time", 33, false) + column("ms", 8) +
+         column("calls", 8) + column("avg us", 9) + "  name\n";
   for (const auto& r : s.top) {
     const double avg_us = r.calls > 0 ? 1000.0 * r.ms / r.calls : 0.0;
     out += column(fixed(r.ms, 3), 41) + column(fixed(r.calls, r.calls < 10 ? 1 : 0), 8) + column(fixed(avg_us, 1), 9) + "  " +

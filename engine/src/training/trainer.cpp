@@ -162,9 +162,11 @@ void Trainer::Impl::setup() {
   }
   const int64_t accumulation = config.accumulation_steps(env.world_size);
   in_backward = config.optimizer.implementation == "in_backward";
-  if (in_backward && (env.world_size != 1 || accumulation != 1)) {
+  if (in_backward && (env.world_size != 1 || env.group_for_one_rank || accumulation != 1)) {
     throw Error("optimizer.implementation in_backward needs one rank and no gradient accumulation (here " +
-                    std::to_string(env.world_size) + " rank(s), " + std::to_string(accumulation) + " accumulation step(s))",
+                    std::to_string(env.world_size) + " rank(s)" +
+                    (env.group_for_one_rank ? " in a process group (TESSERA_PROCESS_GROUP_FOR_ONE_RANK=1)" : "") + ", " +
+                    std::to_string(accumulation) + " accumulation step(s))",
                 "set trainer.device_train_microbatch_size to batch_size on a single rank, or use implementation: flat");
   }
   dist = std::make_unique<Distributed>(env, device,
@@ -600,6 +602,7 @@ void Trainer::Impl::run() {
     // in_backward reads each microbatch's loss before its backward pass, which updates the
     // weights. With loss scaling the update is queued after the read, which decides on it.)
     double loss_sum = 0;  // in_backward
+    double wait_seconds = 0;  // the host waiting for the device: StepReport::wait_seconds
     torch::Tensor loss_sum_device;
     for (int64_t k = 0; k < acc; ++k) {
       dist->set_gradient_sync_enabled(k == acc - 1);
@@ -609,9 +612,10 @@ void Trainer::Impl::run() {
                                 : (StepPhase("tessera.data"), read_microbatch(reader, mb_begin, mb));
       prefetched.reset();
       const torch::Tensor losses = (StepPhase("tessera.forward"), microbatch_losses(host, amp, amp_dtype));
-      const StepPhase backward_phase("tessera.backward");
       if (in_backward) {
-        const double micro_loss = losses.detach().sum().item<double>();
+        const auto read_start = Clock::now();
+        const double micro_loss = (StepPhase("tessera.wait"), losses.detach().sum().item<double>());
+        wait_seconds += std::chrono::duration<double>(Clock::now() - read_start).count();
         loss_sum += micro_loss;
         // The update happens inside backward: a step whose loss is already non-finite must not
         // touch the weights.
@@ -620,6 +624,7 @@ void Trainer::Impl::run() {
         backward_lr = lr;
         backward_updates = true;
         try {
+          const StepPhase phase("tessera.backward");
           (losses.sum() / static_cast<double>(mb * acc)).backward();
         } catch (...) {
           backward_updates = false;
@@ -632,6 +637,7 @@ void Trainer::Impl::run() {
         const torch::Tensor micro_sum = losses.detach().sum().to(torch::kFloat64);
         loss_sum_device = loss_sum_device.defined() ? loss_sum_device + micro_sum : micro_sum;
         const torch::Tensor objective_loss = losses.sum() / static_cast<double>(mb * acc);
+        const StepPhase phase("tessera.backward");
         (scaler ? scaler->scaled(objective_loss) : objective_loss).backward();
       }
     }
@@ -680,7 +686,7 @@ void Trainer::Impl::run() {
              .to(torch::kCPU));
     const double loss = scalars[0].item<double>() / static_cast<double>(G);
     const double grad_norm = scalars[1].item<double>();
-    const double wait_seconds = std::chrono::duration<double>(Clock::now() - wait_start).count();
+    wait_seconds += std::chrono::duration<double>(Clock::now() - wait_start).count();
     // With loss scaling, gradients that overflowed under a finite loss mean the scale is too
     // high: the update is skipped and the scale lowered (the batch counts as trained on).
     bool overflow = false;

@@ -29,9 +29,11 @@ struct StepReport {
   double grad_norm = 0;
   double images_per_s = 0;
   double seconds = 0;  // wall time of the step (data, forward, backward, update, EMA)
-  // Of `seconds`: the host waiting for the device at the step's end (the read of its loss and
-  // gradient norm). On a GPU, near 0 means the host's queueing of the work, not the device, set
-  // the pace; on the CPU the work is done as it is queued, so it is ~0.
+  // Of `seconds`: the host waiting for the device (the read of the step's loss and gradient norm
+  // at its end; with in_backward also each microbatch's loss read). On a GPU, near 0 means the
+  // host's queueing of the work, not the device, set the pace; on the CPU the work is done as it
+  // is queued, so it is ~0. With loss scaling (amp_fp16) the update is queued after the read:
+  // the device works on it while the host goes on.
   double wait_seconds = 0;
 };
 
