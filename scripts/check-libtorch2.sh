@@ -11,6 +11,10 @@
 # BUILD_DIR: a configured build (its compile_commands.json). PATH_FILTER: only sources whose path
 # contains one of these strings (default: every engine and test source). Work folder:
 # $TESSERA_LIBTORCH2_DIR (default /tmp/tessera-libtorch2). Exit status 1 when a file fails.
+# TESSERA_CHECK_CUDA=1 also puts CUDA's headers on the include path (Debian 13's nvidia-cuda-dev,
+# non-free, a 0.9 GB download unpacked to its 16 MB of headers), so that the code a GPU build
+# compiles behind __has_include(<cuda_runtime_api.h>) (CUDA graphs, the sync debug mode) is
+# checked too.
 set -euo pipefail
 
 if [[ $# -lt 1 || ! -f "$1/compile_commands.json" ]]; then
@@ -31,11 +35,33 @@ if [[ ! -f "$WORK/root/usr/include/torch/csrc/api/include/torch/torch.h" ]]; the
   (cd "$WORK/debs" && apt-get "${apt_opts[@]}" download libtorch-dev)
   dpkg-deb -x "$WORK"/debs/libtorch-dev_*.deb "$WORK/root"
 fi
+CUDA_INC=""
+if [[ "${TESSERA_CHECK_CUDA:-}" == 1 ]]; then
+  if [[ ! -f "$WORK/cuda/usr/include/cuda_runtime_api.h" ]]; then
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main contrib non-free" \
+      >"$WORK/sources-cuda.list"
+    mkdir -p "$WORK/lists-cuda"
+    cuda_opts=(-oDir::Etc::SourceList="$WORK/sources-cuda.list" -oDir::Etc::SourceParts=/dev/null
+               -oDir::State::Lists="$WORK/lists-cuda" -oAPT::Architecture=amd64 -qq)
+    apt-get "${cuda_opts[@]}" update
+    (cd "$WORK/debs" && apt-get "${cuda_opts[@]}" download nvidia-cuda-dev)
+    mkdir -p "$WORK/cuda"
+    dpkg-deb --fsys-tarfile "$WORK"/debs/nvidia-cuda-dev_*.deb | tar -x -C "$WORK/cuda" --wildcards './usr/include/*'
+    rm -f "$WORK"/debs/nvidia-cuda-dev_*.deb
+  fi
+  # The CPU package lacks the header a CUDA build of c10 generates; its one macro, as a CUDA
+  # wheel has it.
+  mkdir -p "$WORK/cuda/shim/c10/cuda/impl"
+  echo "#pragma once
+#define C10_CUDA_BUILD_SHARED_LIBS" >"$WORK/cuda/shim/c10/cuda/impl/cuda_cmake_macros.h"
+  CUDA_INC=$WORK/cuda/usr/include:$WORK/cuda/shim
+  echo "CUDA headers: $WORK/cuda/usr/include"
+fi
 INC=$WORK/root/usr/include
 echo "LibTorch headers: $(awk '/define TORCH_VERSION_(MAJOR|MINOR|PATCH)/ {v = v (v ? "." : "") $3} END {print v}' \
   "$INC/torch/csrc/api/include/torch/version.h")"
 
-python3 - "$BUILD" "$INC" "$WORK" "$@" <<'EOF'
+CUDA_INC="$CUDA_INC" python3 - "$BUILD" "$INC" "$WORK" "$@" <<'EOF'
 import concurrent.futures, json, os, shlex, subprocess, sys
 
 build, inc, work, filters = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
@@ -67,7 +93,8 @@ def flags(c):
             continue
         else:
             out.append(a)
-    return [args[0], "-isystem", inc + "/torch/csrc/api/include", "-isystem", inc] + out
+    cuda = [a for d in os.environ.get("CUDA_INC", "").split(":") if d for a in ("-isystem", d)]
+    return [args[0], "-isystem", inc + "/torch/csrc/api/include", "-isystem", inc] + out + cuda
 
 # One precompiled <torch/torch.h> with the engine's defines (a header built with other macros
 # would be ignored and every file would parse torch again).

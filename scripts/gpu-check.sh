@@ -7,7 +7,8 @@
 # the GPU benchmarks: the full-size SD2-base UNet training step at 256 and 512 px (images/s, MFU)
 # and a 20-step 512 px generation, then a profile of two 256 px steps (`tessera bench --profile`:
 # host and device time per phase of the step, device idle time, device work by kind, the top
-# kernels), twice the batch sizes, and comparison runs (op-sequence AdamW, NCHW, cuDNN attention).
+# kernels), the step replayed from a CUDA graph against it launched op by op, twice the batch
+# sizes, and comparison runs (op-sequence AdamW, NCHW, cuDNN attention).
 # When the 256 px step crashes, short steps that each change one suspect follow (fp32, batch 1,
 # no cuDNN autotuning, no flat parameter buffers, no fused attention) and summary.txt says which
 # of them ran: the knobs TESSERA_CUDNN_BENCHMARK=0 and TESSERA_SDPA=0 are the engine's own. The
@@ -32,10 +33,10 @@
 #   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
 #   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
-#   TESSERA_GPU_QUICK     set: only the two training benchmarks and the profile, no crash
-#                         diagnosis (a short lease: with TESSERA_GPU_TARGETS=tessera and
-#                         TESSERA_GPU_BUDGET=285; the build and the two benchmarks took 143 s on
-#                         the H200 in session 19, the profile adds about 40 s)
+#   TESSERA_GPU_QUICK     set: only the two training benchmarks, the profile and the CUDA-graph
+#                         step, no crash diagnosis (a short lease: with TESSERA_GPU_TARGETS=tessera
+#                         and TESSERA_GPU_BUDGET=285; the build and the two benchmarks took 143 s
+#                         on the H200 in session 19, the other two add about 40 s each)
 #   TESSERA_GPU_BUILD_ONLY  set: stop after the build (for a follow-up script of one's own)
 set -uo pipefail
 
@@ -210,7 +211,7 @@ if [[ -x "$BUILD/bin/tst_cuda" ]]; then
   TESSERA_GOLDEN_DIR="$GOLDEN" bounded 200 "$BUILD/bin/tst_cuda" -o "$OUT/tst_cuda.txt,txt" >/dev/null 2>&1
   rc=$?
   say "tst_cuda exit $rc: $(grep -E '^Totals' "$OUT/tst_cuda.txt" 2>/dev/null)"
-  grep -E '^(FAIL|SKIP)|QINFO.*(relative|differ|fused|device|host waits)' "$OUT/tst_cuda.txt" 2>/dev/null | cut -c1-220 | tee -a "$SUMMARY"
+  grep -E '^(FAIL|SKIP)|QINFO.*(relative|differ|fused|device|host waits|CUDA graph)' "$OUT/tst_cuda.txt" 2>/dev/null | cut -c1-220 | tee -a "$SUMMARY"
 fi
 
 # ---- 5. benchmarks --------------------------------------------------------------------------
@@ -305,7 +306,7 @@ step_profile() {  # RESERVE
   local file="$tmp/profile-256px.txt"
   say "profile (tessera bench --profile), 256 px batch ${TESSERA_BATCH_256:-64}, 2 steps after 2 warm-up steps:"
   MIN_STEP_S=40 bounded "$reserve" "$TESSERA" bench train-step --child --device cuda --precision amp_bf16 --resolution 256 \
-    --batch "${TESSERA_BATCH_256:-64}" --repeat 2 --warmup 2 --profile "$file" >>"$OUT/bench.log" 2>&1
+    --batch "${TESSERA_BATCH_256:-64}" --repeat 2 --warmup 2 --profile "$file" >/dev/null 2>>"$OUT/bench.log"
   if [[ -s "$file" ]]; then
     sed 's/^/  /' "$file" | cut -c1-220 | tee -a "$SUMMARY"
     if [[ -s "$file.trace.json" ]]; then
@@ -349,14 +350,16 @@ if [[ -x "$TESSERA" ]]; then
   crashed=""
   WORKAROUND=""
   if [[ -n "${TESSERA_GPU_QUICK:-}" ]]; then
-    # The two measurements and the profile, for a short lease: reserves that fit ~4 minutes.
+    # The two measurements, the profile and the CUDA-graph step, for a short lease: reserves that
+    # fit ~4 minutes.
     log_lines=$(wc -l <"$OUT/bench.log")
     if ! train_bench 50 256 "${TESSERA_BATCH_256:-64}" && tail -n +$((log_lines + 1)) "$OUT/bench.log" | grep -q "fatal signal"; then
       crashed=1
       sed -n '/^tessera: fatal signal/,$p' "$OUT/bench.log" | head -12 | cut -c1-240 | tee -a "$SUMMARY"
     fi
-    train_bench 40 512 "${TESSERA_BATCH_512:-16}"
-    [[ -z "$crashed" ]] && step_profile 0
+    train_bench 80 512 "${TESSERA_BATCH_512:-16}"
+    [[ -z "$crashed" ]] && step_profile 40
+    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench 0 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
   else
     # The tiny model first: seconds, and it tells the benchmark's path apart from the model's size.
     bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2
@@ -372,7 +375,10 @@ if [[ -x "$TESSERA" ]]; then
   fi
   if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
     # The profile before the generation: sessions 14-19 measured the generation already.
-    [[ -z "$crashed" ]] && step_profile 90
+    [[ -z "$crashed" ]] && step_profile 110
+    # The same step's device work replayed from a CUDA graph against it launched op by op: what
+    # the host's launching costs (bench/graphed_train_step.h).
+    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 75 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
     bench 55 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
     # Twice the batch: on the H200 (session 19) batch 128 gave 18 % more images/s at 256 px than 64,
     # a per-step cost that does not grow with the batch.

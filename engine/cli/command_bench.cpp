@@ -108,6 +108,7 @@ std::vector<std::string> common_child_args(const ParsedArgs& args, int threads) 
     }
   }
   if (args.has("nchw")) a.push_back("--nchw");
+  if (args.has("cuda-graph")) a.push_back("--cuda-graph");
   return a;
 }
 
@@ -169,6 +170,7 @@ int run_child(const std::string& what, const ParsedArgs& args, int repeat, int w
   o.resolution = args.get_int("resolution", 0, 8, 8192);
   o.channels_last = !args.has("nchw");
   o.profile = args.get("profile");
+  o.cuda_graph = args.has("cuda-graph");
   bench::BenchResult r;
   Status s;
   if (args.has("child-prepare")) {
@@ -317,7 +319,7 @@ Command make_bench_command() {
       "tessera bench <unet-step|train-step|generate|vae-decode|unet-load|all>... [--repeat N] [--warmup N]\n"
       "              [--json] [--tiny] [--cache-dir DIR] [--optimizer flat|foreach|in_backward]\n"
       "              [--gradient-checkpointing] [--device cpu|cuda] [--precision P] [--batch N]\n"
-      "              [--resolution N] [--nchw] [--profile FILE]\n"
+      "              [--resolution N] [--nchw] [--cuda-graph] [--profile FILE]\n"
       "tessera bench decode-resize --images DIR [--side N]...   (images/s; per core with --threads 1)\n"
       "tessera bench latent-read --latent-dir DIR [--samples N] [--resolution N] [--batch N] [--no-shuffle]\n"
       "                          [--reader source|streaming]";
@@ -335,6 +337,9 @@ Command make_bench_command() {
       {"precision", "P",
        "train-step: fp32 (default), amp_bf16 or amp_fp16 (CUDA); generate: the models' dtype, fp32 (default), fp16 or bf16"},
       {"nchw", "", "train-step on CUDA: keep the activations NCHW (trainer.channels_last: false)"},
+      {"cuda-graph", "",
+       "train-step on CUDA: the step's device work captured once in a CUDA graph and replayed, timed against the same "
+       "work launched op by op (one fixed batch; amp_bf16 or fp32)"},
       {"profile", "FILE",
        "one benchmark: record the measured runs with PyTorch's profiler and write where the time went to FILE "
        "(per step phase, and on CUDA the device's kernels by kind and the busiest ones) and a Chrome trace to "
@@ -379,7 +384,9 @@ Command make_bench_command() {
         throw UsageError("unknown benchmark '" + p + "' (choose from unet-step, train-step, generate, vae-decode, unet-load, all)");
       }
     }
-    const bool train_only = args.has("batch") || args.has("resolution") || args.has("nchw");
+    const bool train_only = args.has("batch") || args.has("resolution") || args.has("nchw") || args.has("cuda-graph");
+    if (args.has("cuda-graph") && device != "cuda") throw UsageError("--cuda-graph needs --device cuda");
+    if (args.has("cuda-graph") && args.has("profile")) throw UsageError("--cuda-graph and --profile do not go together");
     if (args.has("profile")) {
       if (args.get("profile").empty()) throw UsageError("--profile needs a file name");
       if (what.size() != 1 || what.front() == "unet-load") {
@@ -390,7 +397,9 @@ Command make_bench_command() {
       if (device != "cpu" && w != "train-step" && w != "generate") {
         throw UsageError("--device cuda is for train-step and generate; " + w + " runs on the CPU");
       }
-      if (train_only && w != "train-step") throw UsageError("--batch, --resolution and --nchw are train-step options");
+      if (train_only && w != "train-step") {
+        throw UsageError("--batch, --resolution, --nchw and --cuda-graph are train-step options");
+      }
       if (args.has("precision")) {
         const std::string p = args.get("precision");
         const bool ok = w == "train-step" ? (p == "fp32" || p == "amp_bf16" || p == "amp_fp16")

@@ -25,6 +25,8 @@
 #include "training/parameter_updates.h"
 #include "training/run_config.h"
 #include "training/trainer.h"
+#include "bench/graphed_train_step.h"
+#include "tessera/bench.h"
 
 #include <torch/torch.h>
 
@@ -406,6 +408,27 @@ class TestCuda : public QObject {
     qInfo("4 fp32 steps in a process group of one (%s): weights differ from the run without by %.3g (relative)",
           nccl ? "NCCL" : "Gloo", err);
     QVERIFY(err < 1e-4);  // two device runs: cuDNN's algorithms need not be deterministic
+  }
+
+  void trainingStepReplaysFromACudaGraph() {
+    // `tessera bench train-step --cuda-graph` on the tiny model: the step's device work captured
+    // once and replayed; the replays train (the loss moves, stays finite).
+    if (!device_.is_cuda()) QSKIP("CUDA graphs need a CUDA device");
+    if (!tessera::bench::cuda_graphs_built()) QSKIP("this build has no CUDA graphs (LibTorch < 2.2 or no CUDA headers)");
+    tessera::bench::BenchOptions o;
+    o.tiny = true;
+    o.device = "cuda";
+    o.precision = "amp_bf16";
+    o.cuda_graph = true;
+    o.repeat = 4;
+    o.warmup = 1;
+    tessera::bench::BenchResult r;
+    const tessera::Status s = tessera::bench::run_benchmark("train-step", o, &r);
+    QVERIFY2(s.ok(), s.to_string().c_str());
+    qInfo("%s", r.note.c_str());
+    QVERIFY2(r.note.rfind("loss finite, CUDA graph", 0) == 0, r.note.c_str());
+    QCOMPARE(int(r.seconds.size()), 4);
+    QVERIFY(r.median_seconds > 0);
   }
 
   void trainingStepWaitsForTheDeviceOnce_data() {

@@ -35,6 +35,9 @@ struct BenchOptions {
   // time went is written here (the trace next to it, + ".trace.json"). Profiled runs are slower:
   // their timings are marked as such.
   std::string profile;
+  // train-step on CUDA: the step's device work captured in a CUDA graph and replayed, timed
+  // against the same work launched op by op (bench/graphed_train_step.h).
+  bool cuda_graph = false;
 };
 
 struct BenchResult {

@@ -3,6 +3,7 @@
 #include "tessera/bench.h"
 
 #include "bench/bench_models.h"
+#include "bench/graphed_train_step.h"
 #include "bench/step_profile.h"
 #include "core/remove_tree.h"
 #include "io/state_dict.h"
@@ -120,6 +121,7 @@ void bench_unet_step(const BenchOptions& o, BenchResult* r) {
 // implementation of `o.optimizer`. SD2-base at 256 px (32x32 latents, 77x1024 context), batch 1;
 // the tiny model at batch 8 on its 8x8 latents. No checkpoint, EMA or samples.
 void bench_train_step(const BenchOptions& o, BenchResult* r) {
+  if (o.cuda_graph) return bench_graphed_train_step(o, r);
   const auto setup = Clock::now();
   const auto uc = unet_config(o.tiny);
   training::RunConfig c;
