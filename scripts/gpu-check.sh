@@ -8,7 +8,7 @@
 # and a 20-step 512 px generation, then a profile of two 256 px steps (`tessera bench --profile`:
 # host and device time per phase of the step, device idle time, device work by kind, the top
 # kernels), the step replayed from a CUDA graph against it launched op by op, twice the batch
-# sizes, and comparison runs (op-sequence AdamW, NCHW, cuDNN attention).
+# sizes, and comparison runs (op-sequence AdamW, NCHW, cuDNN attention, an NCCL group of one).
 # When the 256 px step crashes, short steps that each change one suspect follow (fp32, batch 1,
 # no cuDNN autotuning, no flat parameter buffers, no fused attention) and summary.txt says which
 # of them ran: the knobs TESSERA_CUDNN_BENCHMARK=0 and TESSERA_SDPA=0 are the engine's own. The
@@ -390,6 +390,10 @@ if [[ -x "$TESSERA" ]]; then
     train_bench_with_workaround 15 256 "${TESSERA_BATCH_256:-64}" --nchw
     # cuDNN's attention kernels, left out by default (models/attention.cpp), for comparison.
     (export TESSERA_SDPA_CUDNN=1 && LABEL_SUFFIX="-cudnn-sdpa" && train_bench_with_workaround 5 256 "${TESSERA_BATCH_256:-64}")
+    # The data-parallel path's own cost on one GPU: the step in an NCCL group of one (gradient
+    # buckets copied, reduced and copied back; training/distributed.cpp).
+    (export TESSERA_PROCESS_GROUP_FOR_ONE_RANK=1 MASTER_ADDR=127.0.0.1 MASTER_PORT=$((29000 + RANDOM % 1000)) &&
+      LABEL_SUFFIX="-nccl-group-of-one" && train_bench_with_workaround 0 256 "${TESSERA_BATCH_256:-64}")
   fi
   [[ -n "$crashed" ]] && backtrace_gdb
 fi
