@@ -28,7 +28,9 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <iostream>
 #include <numeric>
+#include <string>
 
 namespace tessera::bench {
 
@@ -84,6 +86,10 @@ void bench_graphed_train_step(const BenchOptions& o, BenchResult* r) {
     throw Error("--cuda-graph does not take amp_fp16: its loss scaling decides on the host after every step",
                 "use --precision amp_bf16 or fp32");
   }
+  if (!o.precision.empty() && o.precision != "fp32" && o.precision != "amp_bf16") {
+    throw Error("--cuda-graph: unknown precision '" + o.precision + "'", "use amp_bf16 or fp32");
+  }
+  if (o.repeat < 1) throw Error("--cuda-graph needs at least one measured step");
   const auto setup = Clock::now();
   const torch::Device device(torch::kCUDA, 0);
   const bool amp = o.precision == "amp_bf16";
@@ -141,18 +147,29 @@ void bench_graphed_train_step(const BenchOptions& o, BenchResult* r) {
   const c10::cuda::CUDAStream stream = c10::cuda::getStreamFromPool();
   std::vector<double> eager_seconds, graph_seconds, eager_losses, graph_losses;
   std::string capture_error;
+  // Autocast's weight-cast cache off for both (a cached cast would outlive a capture, as
+  // torch.cuda.graphs says), so that both run the same kernels.
+  const bool cache = at::autocast::is_autocast_cache_enabled();
+  at::autocast::set_autocast_cache_enabled(false);
+  struct RestoreCache {
+    bool on;
+    ~RestoreCache() { at::autocast::set_autocast_cache_enabled(on); }
+  } restore_cache{cache};
   {
     c10::cuda::CUDAStreamGuard guard(stream);
     (void)timed(std::max(o.warmup, 1), stream, step, loss, &eager_losses);
+    // A replayed update must compute its bias corrections on the device: only the fused kernel
+    // does (the per-op fallback would bake the captured step's numbers into every replay).
+    if (std::string(adamw.last_update()) != "fused GPU kernel") {
+      throw Error(std::string("--cuda-graph needs AdamW's fused GPU kernel; this step used ") + adamw.last_update(),
+                  "unset TESSERA_FUSED_ADAMW=0; the kernel takes tensors under 2^31 elements");
+    }
     r->setup_seconds = seconds_between(setup, Clock::now());
     eager_losses.clear();
     eager_seconds = timed(o.repeat, stream, step, loss, &eager_losses);
 
-    // Captured once: autocast's weight-cast cache must be off (a cached cast would outlive the
-    // capture), as torch.cuda.graphs asks.
+    // Captured once, from the allocator's private pool.
     c10::cuda::CUDACachingAllocator::emptyCache();
-    const bool cache = at::autocast::is_autocast_cache_enabled();
-    at::autocast::set_autocast_cache_enabled(false);
     at::cuda::CUDAGraph graph;
     bool captured = false;
     try {
@@ -168,12 +185,16 @@ void bench_graphed_train_step(const BenchOptions& o, BenchResult* r) {
       }
       graph.capture_end();
       captured = true;
+    } catch (const c10::Error& e) {
+      capture_error = e.what_without_backtrace();
+      std::cerr << "tessera: CUDA graph capture failed:\n" << e.what() << "\n";
     } catch (const std::exception& e) {
       capture_error = e.what();
     }
-    at::autocast::set_autocast_cache_enabled(cache);
+    adamw.forget_device_steps();  // the capture counted on the host only
     if (!captured) {
-      throw Error("the training step could not be captured in a CUDA graph: " + capture_error.substr(0, 600));
+      throw Error("the training step could not be captured in a CUDA graph: " + capture_error.substr(0, 800),
+                  "the full message is above; TORCH_SHOW_CPP_STACKTRACES=1 shows where the operation came from");
     }
     (void)timed(1, stream, [&] { graph.replay(); }, loss, &graph_losses);
     graph_losses.clear();
