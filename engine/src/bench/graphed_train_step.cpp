@@ -57,12 +57,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
-double median_of(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 // Runs `step` `count` times on `stream`, waiting for the device after each; returns the seconds
 // of each and appends each step's loss (read after the wait) to `losses`.
 std::vector<double> timed(int count, const c10::cuda::CUDAStream& stream, const std::function<void()>& step,
@@ -209,10 +203,10 @@ void bench_graphed_train_step(const BenchOptions& o, BenchResult* r) {
   const bool moved = graph_losses.size() < 2 || graph_losses.front() != graph_losses.back();
   r->weight_bytes = module_bytes(*unet);
   r->seconds = graph_seconds;
-  r->median_seconds = median_of(graph_seconds);
+  r->median_seconds = median(graph_seconds);
   r->images_per_second = static_cast<double>(batch) / std::max(r->median_seconds, 1e-12);
   r->wait_seconds = r->median_seconds;  // the host waits for the whole replay
-  const double eager = median_of(eager_seconds);
+  const double eager = median(eager_seconds);
   char note[512];
   std::snprintf(note, sizeof note,
                 "%s, CUDA graph: %.4f s per step replayed vs %.4f s launched op by op (%.2fx; the same work on one "
