@@ -5,6 +5,8 @@ tessera_add_test(tst_run_config SOURCES tst_run_config.cpp LABELS unit TORCH)
 tessera_add_test(tst_parameter_updates SOURCES tst_parameter_updates.cpp LABELS unit TORCH)
 tessera_add_test(tst_training_objective SOURCES tst_training_objective.cpp LABELS unit TORCH)
 tessera_add_test(tst_trainer SOURCES tst_trainer.cpp LABELS unit TORCH)
+# The staged forward and backward passes of trainer.cuda_graph, op by op (the capture: tst_cuda).
+tessera_add_test(tst_step_graph SOURCES tst_step_graph.cpp LABELS unit TORCH)
 # Image shards in training, the VAE trained by the run trainer (model.trains: vae) and exported,
 # frozen encoders in bf16.
 tessera_add_test(tst_vae_training SOURCES tst_vae_training.cpp LABELS unit TORCH)

@@ -156,6 +156,47 @@ class TestRunConfig : public QObject {
     QVERIFY2(error.contains(expected), qPrintable(error));
   }
 
+  void cudaGraphReadsAndRoundTrips() {
+    const RunConfig c = tessera::training::parse_run_config(
+        QString(kMinimal).replace("trainer:\n", "trainer:\n  cuda_graph: true\n  precision: amp_bf16\n").toStdString());
+    QVERIFY(c.trainer.cuda_graph);
+    QVERIFY(!tessera::training::parse_run_config(kMinimal).trainer.cuda_graph);
+    const std::string yaml = tessera::training::to_yaml(c);
+    QVERIFY2(yaml.find("cuda_graph: true") != std::string::npos, yaml.c_str());
+    QVERIFY(tessera::training::parse_run_config(yaml, "resolved").trainer.cuda_graph);
+  }
+
+  void cudaGraphRefusesWhatItCannotReplay_data() {
+    QTest::addColumn<QString>("yaml");
+    QTest::addColumn<QString>("expected");
+    const QString graph = QString(kMinimal).replace("trainer:\n", "trainer:\n  cuda_graph: true\n");
+    QTest::newRow("cpu") << QString(graph).replace("trainer:\n", "trainer:\n  device: cpu\n") << "trainer.device is cpu";
+    QTest::newRow("in_backward") << QString(graph).replace("batch_size: 8", "batch_size: 4") + "optimizer:\n  implementation: in_backward\n"
+                                 << "in_backward updates the weights inside the backward pass";
+    QTest::newRow("amp_fp16") << QString(graph).replace("trainer:\n", "trainer:\n  precision: amp_fp16\n")
+                              << "loss scaling decides on the host";
+    QTest::newRow("dynamic loss scaling") << QString(graph).replace("trainer:\n", "trainer:\n  loss_scaling: dynamic\n")
+                                          << "loss scaling decides on the host";
+  }
+  void cudaGraphRefusesWhatItCannotReplay() {
+    QFETCH(QString, yaml);
+    QFETCH(QString, expected);
+    try {
+      (void)tessera::training::parse_run_config(yaml.toStdString(), "test.yaml");
+      QFAIL("accepted");
+    } catch (const tessera::Error& e) {
+      const QString error = e.what();
+      QVERIFY2(error.contains("trainer.cuda_graph cannot be used here: ") && error.contains(expected), e.what());
+      QVERIFY2(QString::fromStdString(e.hint()).startsWith("set trainer.cuda_graph: false"), e.hint().c_str());
+    }
+    // amp_fp16 without loss scaling replays: nothing is decided on the host.
+    QVERIFY(tessera::training::parse_run_config(
+                QString(kMinimal)
+                    .replace("trainer:\n", "trainer:\n  cuda_graph: true\n  precision: amp_fp16\n  loss_scaling: none\n")
+                    .toStdString())
+                .trainer.cuda_graph);
+  }
+
   void durationsAcceptBatchSuffix() {
     const RunConfig c = tessera::training::parse_run_config(
         QString(kMinimal).replace("trainer:\n", "trainer:\n  max_duration: 550000ba\n  save_interval: 250\n").toStdString());

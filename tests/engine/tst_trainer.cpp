@@ -653,6 +653,25 @@ class TestTrainer : public QObject {
     c.dataset.path = "/nonexistent";
     QVERIFY_THROWS_EXCEPTION(tessera::Error, Trainer(c, o).run());
   }
+
+  void cudaGraphNeedsACudaDevice() {
+    // The config refuses trainer.cuda_graph with device: cpu; with device: auto on a machine
+    // without a GPU the trainer does, before any step.
+    if (torch::cuda::is_available()) QSKIP("this machine has a CUDA device");
+    QTemporaryDir dir;
+    RunConfig c = tiny_config();
+    c.trainer.device = "auto";
+    c.trainer.cuda_graph = true;
+    TrainerOptions o;
+    o.run_dir = dir.path().toStdString();
+    try {
+      Trainer(c, o).run();
+      QFAIL("trainer.cuda_graph ran on the CPU");
+    } catch (const tessera::Error& e) {
+      QVERIFY2(QString(e.what()).contains("trainer.cuda_graph needs a CUDA device"), e.what());
+    }
+    QVERIFY(!QFile::exists(dir.path() + "/checkpoints"));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestTrainer)

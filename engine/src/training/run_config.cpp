@@ -454,6 +454,7 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
     t.loss_scale_growth_interval = s.get_int("loss_scale_growth_interval", t.loss_scale_growth_interval, 1, 1000000000);
     t.gradient_checkpointing = s.get_bool("gradient_checkpointing", t.gradient_checkpointing);
     t.channels_last = s.get_bool("channels_last", t.channels_last);
+    t.cuda_graph = s.get_bool("cuda_graph", t.cuda_graph);
     t.save_interval = s.get_duration("save_interval", t.save_interval);
     t.save_num_checkpoints_to_keep = s.get_int("save_num_checkpoints_to_keep", t.save_num_checkpoints_to_keep, 1, 1000000);
     t.log_interval = s.get_duration("log_interval", t.log_interval, 1);
@@ -493,6 +494,22 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
     throw Error(what + ": optimizer.implementation in_backward cannot be combined with loss scaling (" +
                     (c.trainer.precision == "amp_fp16" ? std::string("precision amp_fp16") : std::string("trainer.loss_scaling dynamic")) + ")",
                 "an overflowing step must be skipped before any parameter changes: use implementation: flat");
+  }
+  if (c.trainer.cuda_graph) {
+    // A replayed graph repeats the captured work exactly: nothing in it may be decided on the host
+    // during the step.
+    const std::string cause =
+        c.trainer.device == "cpu"                        ? "trainer.device is cpu"
+        : c.model.trains == "vae"                        ? "model.trains is vae (only UNet steps are captured)"
+        : c.optimizer.implementation == "in_backward"    ? "optimizer.implementation in_backward updates the weights inside the backward pass"
+        : c.uses_loss_scaling()                          ? "loss scaling decides on the host after every step"
+        : c.model.train_text_encoder                     ? "model.train_text_encoder runs the text encoder with gradients"
+                                                         : "";
+    if (!cause.empty()) {
+      throw Error(what + ": trainer.cuda_graph cannot be used here: " + cause,
+                  "set trainer.cuda_graph: false (CUDA graphs take UNet runs on a GPU, precision fp32 or amp_bf16, "
+                  "implementation flat or foreach)");
+    }
   }
   if (c.dataset.kind != "synthetic_latents" && c.dataset.path.empty()) {
     throw Error(what + ": dataset.path is missing for dataset.kind " + c.dataset.kind, "give the dataset's path");
@@ -621,6 +638,7 @@ std::string to_yaml(const RunConfig& c) {
   out << YAML::Key << "loss_scale_growth_interval" << YAML::Value << t.loss_scale_growth_interval;
   out << YAML::Key << "gradient_checkpointing" << YAML::Value << t.gradient_checkpointing;
   out << YAML::Key << "channels_last" << YAML::Value << t.channels_last;
+  out << YAML::Key << "cuda_graph" << YAML::Value << t.cuda_graph;
   out << YAML::Key << "save_interval" << YAML::Value << (std::to_string(t.save_interval) + "ba");
   out << YAML::Key << "save_num_checkpoints_to_keep" << YAML::Value << t.save_num_checkpoints_to_keep;
   out << YAML::Key << "log_interval" << YAML::Value << (std::to_string(t.log_interval) + "ba");

@@ -13,7 +13,10 @@ target_sources(tessera_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/host_to_device.cpp
   ${CMAKE_CURRENT_LIST_DIR}/checkpoint.cpp
   ${CMAKE_CURRENT_LIST_DIR}/trained_weights.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sample_images.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/step_graph.cpp
   ${CMAKE_CURRENT_LIST_DIR}/trainer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/watchdog.cpp
   ${CMAKE_CURRENT_LIST_DIR}/train_facade.cpp
   ${CMAKE_CURRENT_LIST_DIR}/autoencoder_training.cpp
 )

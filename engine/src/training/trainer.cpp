@@ -6,14 +6,12 @@
 
 #include "core/atomic_file.h"
 #include "core/env.h"
-#include "image/png_io.h"
 #include "io/diffusers_folder.h"
 #include "io/safetensors.h"
 #include "io/state_dict.h"
 #include "models/autoencoder_kl.h"
 #include "models/clip_text_model.h"
 #include "tessera/error.h"
-#include "tessera/generate.h"
 #include "tessera/runtime.h"
 #include "text/clip_tokenizer.h"
 #include "training/checkpoint.h"
@@ -23,25 +21,24 @@
 #include "training/host_to_device.h"
 #include "training/microbatch.h"
 #include "training/parameter_updates.h"
+#include "training/sample_images.h"
+#include "training/step_graph.h"
 #include "training/step_phase.h"
+#include "training/watchdog.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/autocast_mode.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <limits>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 namespace tessera::training {
 namespace {
@@ -99,27 +96,23 @@ struct Trainer::Impl {
   std::unique_ptr<AdamW> adamw;
   std::unique_ptr<EMA> ema;
   std::unique_ptr<LossScaler> scaler;  // dynamic loss scaling (amp_fp16, or trainer.loss_scaling: dynamic)
+  std::unique_ptr<StepGraph> step_graph;  // trainer.cuda_graph
   TrainState state;
   int64_t last_saved_step = -1;
   int64_t rollbacks = 0;
   bool failed = false;  // run() threw: the weights may hold the failed step's update
 
-  // Watchdog.
-  std::atomic<int64_t> heartbeat_ns{0};
-  std::atomic<bool> stopping{false};
-  std::mutex wd_mutex;
-  std::condition_variable wd_cv;
-  std::thread watchdog;
+  Watchdog watchdog;
 
   bool main() const { return env.rank == 0; }
-  void beat() { heartbeat_ns = Clock::now().time_since_epoch().count(); }
+  void beat() { watchdog.beat(); }
 
   void setup();
   void setup_optimizer();
   void restore(const CheckpointContents& c, bool keep_skipped);
   void save_checkpoint();
   void start_watchdog();
-  void stop_watchdog();
+  void stop_watchdog() { watchdog.stop(); }
   torch::Tensor gather_grads_list();
   void update_in_backward(size_t index, const torch::Tensor& grad);
   std::unique_ptr<LossScaler> make_loss_scaler() const {
@@ -136,12 +129,17 @@ struct Trainer::Impl {
   torch::Tensor prepare_text(const TrainingBatch& batch, const torch::Tensor& drop);
   // Per-sample losses [B] of one microbatch, with the forward pass (under autocast when `amp`).
   torch::Tensor microbatch_losses(const HostMicrobatch& m, bool amp, c10::ScalarType amp_dtype);
+  // A UNet microbatch's inputs on the device (queued: the host does not wait), and its losses.
+  StepInputs microbatch_inputs(const HostMicrobatch& m);
+  torch::Tensor unet_losses(const StepInputs& in, bool amp, c10::ScalarType amp_dtype);
+  void setup_step_graph();
+  // trainer.cuda_graph: the staged microbatches' passes; the sum of their per-sample losses.
+  torch::Tensor run_step_graph();
   MicrobatchReading reading() const;
   // The first stream position at or after `position` that is not in a skipped range.
   int64_t first_unskipped(int64_t position) const;
   NamedTensors text_encoder_state() const;
   void write_samples();
-  void write_reconstructions();
   void run();
 };
 
@@ -233,6 +231,7 @@ void Trainer::Impl::setup() {
   objective = std::make_unique<DiffusionObjective>(config.model);
   objective->to(device);
   setup_optimizer();
+  setup_step_graph();
 }
 
 void Trainer::Impl::setup_optimizer() {
@@ -363,34 +362,13 @@ void Trainer::Impl::save_checkpoint() {
 }
 
 void Trainer::Impl::start_watchdog() {
-  const double timeout = config.trainer.watchdog_timeout;
-  if (timeout <= 0) return;
-  beat();
-  watchdog = std::thread([this, timeout] {
-    std::unique_lock<std::mutex> lock(wd_mutex);
-    while (!stopping) {
-      wd_cv.wait_for(lock, std::chrono::milliseconds(100));
-      if (stopping) break;
-      const double idle =
-          std::chrono::duration<double>(Clock::now().time_since_epoch() - Clock::duration(heartbeat_ns.load())).count();
-      if (idle > timeout) {
-        metrics->event("watchdog", {{"step", state.step}, {"idle_s", idle}, {"timeout_s", timeout}, {"rank", env.rank}});
-        std::fprintf(stderr, "tessera: watchdog: no training step finished for %.0f s; exiting so the run can be restarted\n", idle);
-        std::fflush(stderr);
-        std::_Exit(options.watchdog_exit_code);
-      }
-    }
+  watchdog.start(config.trainer.watchdog_timeout, [this](double idle) {
+    metrics->event("watchdog", {{"step", state.step}, {"idle_s", idle}, {"timeout_s", config.trainer.watchdog_timeout},
+                                {"rank", env.rank}});
+    std::fprintf(stderr, "tessera: watchdog: no training step finished for %.0f s; exiting so the run can be restarted\n", idle);
+    std::fflush(stderr);
+    std::_Exit(options.watchdog_exit_code);
   });
-}
-
-void Trainer::Impl::stop_watchdog() {
-  if (!watchdog.joinable()) return;
-  {
-    std::lock_guard<std::mutex> lock(wd_mutex);
-    stopping = true;
-  }
-  wd_cv.notify_all();
-  watchdog.join();
 }
 
 NamedTensors Trainer::Impl::text_encoder_state() const {
@@ -462,15 +440,65 @@ torch::Tensor Trainer::Impl::microbatch_losses(const HostMicrobatch& m, bool amp
     AutocastScope autocast(amp, at::kCUDA, amp_dtype);
     return autoencoder_per_sample_loss(vae, x, config.model.kl_weight);
   }
-  const torch::Tensor x0 = prepare_latents(m.batch, m.positions);
+  return unet_losses(microbatch_inputs(m), amp, amp_dtype);
+}
+
+StepInputs Trainer::Impl::microbatch_inputs(const HostMicrobatch& m) {
+  StepInputs in;
+  in.x0 = prepare_latents(m.batch, m.positions);
   // Images: the latent shape is known once the VAE has run (from the queued result's metadata).
   const SampleDraws draws = m.draws.timesteps.defined()
                                 ? m.draws
-                                : objective->draw(static_cast<uint64_t>(config.seed), m.positions, x0.sizes().slice(1),
+                                : objective->draw(static_cast<uint64_t>(config.seed), m.positions, in.x0.sizes().slice(1),
                                                   config.dataset.caption_drop_prob);
-  const torch::Tensor text = prepare_text(m.batch, draws.drop);
+  in.text = prepare_text(m.batch, draws.drop);
+  in.draws = upload(draws, device);
+  return in;
+}
+
+torch::Tensor Trainer::Impl::unet_losses(const StepInputs& in, bool amp, c10::ScalarType amp_dtype) {
   AutocastScope autocast(amp, at::kCUDA, amp_dtype);
-  return objective->per_sample_loss(unet, x0, text, upload(draws, device));
+  return objective->per_sample_loss(unet, in.x0, in.text, in.draws);
+}
+
+void Trainer::Impl::setup_step_graph() {
+  if (!config.trainer.cuda_graph) return;
+  // The config refused the combinations a graph cannot replay; what only the process knows:
+  if (!device.is_cuda()) throw Error("trainer.cuda_graph needs a CUDA device", "set trainer.cuda_graph: false on the CPU");
+  if (!StepGraph::built()) {
+    throw Error("this build of tessera cannot capture CUDA graphs (it needs LibTorch 2.2 or newer with CUDA's headers)",
+                "set trainer.cuda_graph: false");
+  }
+  if (dist->backend_name() != "none") {
+    throw Error("trainer.cuda_graph takes a single process without a process group (this one is rank " +
+                    std::to_string(env.rank) + " of " + std::to_string(env.world_size) + ", " + dist->backend_name() + ")",
+                "set trainer.cuda_graph: false for data-parallel runs");
+  }
+  const bool amp = config.trainer.precision != "fp32";
+  const c10::ScalarType amp_dtype = config.trainer.precision == "amp_fp16" ? torch::kHalf : torch::kBFloat16;
+  const int64_t mb = config.trainer.device_train_microbatch_size;
+  const int64_t acc = config.accumulation_steps(env.world_size);
+  // Two steps op by op first: cuDNN benchmarks its algorithms in the first.
+  step_graph = std::make_unique<StepGraph>([this, amp, amp_dtype](const StepInputs& in) { return unet_losses(in, amp, amp_dtype); },
+                                           acc, static_cast<double>(mb * acc), /*capture_after=*/2);
+}
+
+torch::Tensor Trainer::Impl::run_step_graph() {
+  const StepPhase phase("tessera.graph");
+  const bool had_graph = step_graph->captured();
+  try {
+    const torch::Tensor sum = step_graph->run();
+    if (!had_graph && step_graph->captured()) {
+      metrics->event("cuda_graph", {{"step", state.step + 1}, {"captured", true}, {"capture_s", step_graph->capture_seconds()}});
+    }
+    return sum;
+  } catch (const Error& e) {
+    if (!step_graph->capture_failed()) throw;
+    // The step's work has not run: it runs op by op, as every later step will.
+    std::fprintf(stderr, "tessera: warning: %s; training goes on without the graph\n", e.what());
+    metrics->event("cuda_graph", {{"step", state.step + 1}, {"captured", false}, {"error", e.what()}});
+    return step_graph->run();
+  }
 }
 
 MicrobatchReading Trainer::Impl::reading() const {
@@ -492,49 +520,23 @@ int64_t Trainer::Impl::first_unskipped(int64_t position) const {
   return position;
 }
 
-// A VAE run's samples: the stream's first images over their reconstructions, one PNG per step.
-void Trainer::Impl::write_reconstructions() {
-  if (!main()) return;
-  const int64_t n = std::min<int64_t>(4, data->samples_per_epoch());
-  const TrainingBatch batch = data->read(0, n);
-  vae->eval();
-  const image::Image grid = reconstruction_grid(vae, batch.pixels.to(device, torch::kFloat32));
-  vae->train();
-  const fs::path dir = fs::path(options.run_dir) / "samples" / checkpoint_dir_name(state.step);
-  fs::create_directories(dir);
-  const std::string path = (dir / "reconstructions.png").string();
-  image::write_png(path, grid, {{"Description", "top: training images; bottom: the VAE's reconstructions"}});
-  metrics->event("sample", {{"step", state.step}, {"images", json::array({path})}});
-  beat();
-}
-
+// Sample images (a VAE run: its reconstructions), on the main rank.
 void Trainer::Impl::write_samples() {
-  if (trains_vae) return write_reconstructions();
-  if (!main() || config.sampling.prompts.empty()) return;
-  const fs::path samples = fs::path(options.run_dir) / "samples";
-  const fs::path model = samples / ".model";
-  std::vector<std::pair<std::string, torch::Tensor>> weights;
-  for (auto& [k, v] : module_state(*unet)) weights.emplace_back(k, v.to(torch::kCPU));
-  write_diffusers_export(model.string(), config, weights, config.model.pretrained_components, /*overwrite=*/true,
-                         text_encoder_state());
-  std::unique_ptr<ImageGenerator> generator;
-  if (Status s = ImageGenerator::open(model.string(), &generator); !s.ok()) throw Error("samples: " + s.to_string());
-  GenerateOptions o;
-  o.prompts = config.sampling.prompts;
-  o.sampler = config.sampling.sampler;
-  o.steps = static_cast<int>(config.sampling.steps);
-  o.guidance = config.sampling.guidance;
-  o.seed = static_cast<uint64_t>(config.sampling.seed);
-  o.out_dir = (samples / checkpoint_dir_name(state.step)).string();
-  std::vector<GeneratedImage> images;
-  if (Status s = generator->generate(o, [this](const GenerateProgress&) { beat(); return true; }, &images); !s.ok()) {
-    throw Error("samples: " + s.to_string());
-  }
+  if (!main()) return;
   json paths = json::array();
-  for (const auto& im : images) paths.push_back(im.path);
+  if (trains_vae) {
+    paths.push_back(write_vae_reconstructions(vae, *data, device, options.run_dir, state.step));
+  } else {
+    if (config.sampling.prompts.empty()) return;
+    for (const auto& path : write_unet_samples(config, options.run_dir, state.step, module_state(*unet),
+                                               text_encoder_state(), [this] { beat(); })) {
+      paths.push_back(path);
+    }
+    unet->train();
+    if (train_text) frozen.text_encoder->train();
+  }
   metrics->event("sample", {{"step", state.step}, {"images", paths}});
-  unet->train();
-  if (train_text) frozen.text_encoder->train();
+  beat();
 }
 
 void Trainer::Impl::run() {
@@ -611,6 +613,11 @@ void Trainer::Impl::run() {
                                 ? std::move(*prefetched)
                                 : (StepPhase("tessera.data"), read_microbatch(reader, mb_begin, mb));
       prefetched.reset();
+      if (step_graph) {
+        const StepPhase phase("tessera.data");
+        step_graph->stage(k, microbatch_inputs(host));
+        continue;
+      }
       const torch::Tensor losses = (StepPhase("tessera.forward"), microbatch_losses(host, amp, amp_dtype));
       if (in_backward) {
         const auto read_start = Clock::now();
@@ -641,6 +648,7 @@ void Trainer::Impl::run() {
         (scaler ? scaler->scaled(objective_loss) : objective_loss).backward();
       }
     }
+    if (step_graph) loss_sum_device = run_step_graph();
     auto gradients_phase = std::make_optional<StepPhase>("tessera.gradients");
     dist->finish_gradient_sync();
     if (flat) (void)flat->gather_grads();
@@ -724,7 +732,7 @@ void Trainer::Impl::run() {
 
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     StepReport report{state.step, max_steps, loss, lr, grad_norm, static_cast<double>(G) / std::max(seconds, 1e-9), seconds,
-                      wait_seconds};
+                      wait_seconds, step_graph ? step_graph->replays() : 0};
     if (state.step % config.trainer.log_interval == 0 || state.step == max_steps) {
       json line{{"step", state.step}, {"loss", loss}, {"lr", lr}, {"grad_norm", grad_norm},
                      {"images_per_s", report.images_per_s}, {"step_time_s", seconds}, {"samples_seen", state.samples_seen},

@@ -35,6 +35,8 @@ struct StepReport {
   // is queued, so it is ~0. With loss scaling (amp_fp16) the update is queued after the read:
   // the device works on it while the host goes on.
   double wait_seconds = 0;
+  // trainer.cuda_graph: the steps so far whose passes were replayed from the CUDA graph.
+  int64_t graph_replays = 0;
 };
 
 struct TrainerOptions {
