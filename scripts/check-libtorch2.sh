@@ -98,7 +98,9 @@ def flags(c):
 
 # One precompiled <torch/torch.h> with the engine's defines (a header built with other macros
 # would be ignored and every file would parse torch again).
-engine = next(c for c in selected if "/engine/src/" in c["file"])
+# (The flags come from an engine source even when the filters select only tests.)
+engine = next(c for c in commands if "/engine/src/" in c["file"] and c["file"].endswith(".cpp")
+              and "torch_pch" not in c["file"] and uses_torch(c["file"]))
 pch = os.path.join(work, "torch2.hxx")
 with open(pch, "w") as f:
     f.write("#include <torch/torch.h>\n")

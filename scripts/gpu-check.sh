@@ -7,8 +7,8 @@
 # the GPU benchmarks: the full-size SD2-base UNet training step at 256 and 512 px (images/s, MFU)
 # and a 20-step 512 px generation, then a profile of two 256 px steps (`tessera bench --profile`:
 # host and device time per phase of the step, device idle time, device work by kind, the top
-# kernels), the step replayed from a CUDA graph against it launched op by op, twice the batch
-# sizes, and comparison runs (op-sequence AdamW, NCHW, cuDNN attention, an NCCL group of one).
+# kernels), the steps with their passes replayed from a CUDA graph (trainer.cuda_graph), twice the
+# batch sizes, and comparison runs (op-sequence AdamW, NCHW, cuDNN attention, an NCCL group of one).
 # When the 256 px step crashes, short steps that each change one suspect follow (fp32, batch 1,
 # no cuDNN autotuning, no flat parameter buffers, no fused attention) and summary.txt says which
 # of them ran: the knobs TESSERA_CUDNN_BENCHMARK=0 and TESSERA_SDPA=0 are the engine's own. The
@@ -33,10 +33,11 @@
 #   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
 #   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
-#   TESSERA_GPU_QUICK     set: only the two training benchmarks, the profile and the CUDA-graph
-#                         step, no crash diagnosis (a short lease: with TESSERA_GPU_TARGETS=tessera
-#                         and TESSERA_GPU_BUDGET=285; the build and the two benchmarks took 143 s
-#                         on the H200 in session 19, the other two add about 40 s each)
+#   TESSERA_GPU_QUICK     set: only the two training benchmarks, each also with the CUDA graph, and
+#                         the profile, no crash diagnosis (a short lease: with
+#                         TESSERA_GPU_TARGETS=tessera and TESSERA_GPU_BUDGET=285; the build and the
+#                         two benchmarks took 143 s on the H200 in session 19, the others add about
+#                         40 s each)
 #   TESSERA_GPU_BUILD_ONLY  set: stop after the build (for a follow-up script of one's own)
 set -uo pipefail
 
@@ -350,16 +351,17 @@ if [[ -x "$TESSERA" ]]; then
   crashed=""
   WORKAROUND=""
   if [[ -n "${TESSERA_GPU_QUICK:-}" ]]; then
-    # The two measurements, the profile and the CUDA-graph step, for a short lease: reserves that
-    # fit ~4 minutes.
+    # The two measurements, each with the CUDA graph too, and the profile, for a short lease:
+    # reserves that fit ~4 minutes.
     log_lines=$(wc -l <"$OUT/bench.log")
     if ! train_bench 50 256 "${TESSERA_BATCH_256:-64}" && tail -n +$((log_lines + 1)) "$OUT/bench.log" | grep -q "fatal signal"; then
       crashed=1
       sed -n '/^tessera: fatal signal/,$p' "$OUT/bench.log" | head -12 | cut -c1-240 | tee -a "$SUMMARY"
     fi
-    train_bench 80 512 "${TESSERA_BATCH_512:-16}"
-    [[ -z "$crashed" ]] && step_profile 40
-    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench 0 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
+    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench 110 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
+    train_bench 70 512 "${TESSERA_BATCH_512:-16}"
+    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench 40 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
+    [[ -z "$crashed" ]] && step_profile 0
   else
     # The tiny model first: seconds, and it tells the benchmark's path apart from the model's size.
     bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2
@@ -376,9 +378,10 @@ if [[ -x "$TESSERA" ]]; then
   if [[ -z "${TESSERA_GPU_QUICK:-}" ]]; then
     # The profile before the generation: sessions 14-19 measured the generation already.
     [[ -z "$crashed" ]] && step_profile 110
-    # The same step's device work replayed from a CUDA graph against it launched op by op: what
-    # the host's launching costs (bench/graphed_train_step.h).
-    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 75 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
+    # The same steps with their forward and backward passes replayed from a CUDA graph
+    # (trainer.cuda_graph, training/step_graph.h): what the host's launching costs.
+    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 80 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
+    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 65 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
     bench 55 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
     # Twice the batch: on the H200 (session 19) batch 128 gave 18 % more images/s at 256 px than 64,
     # a per-step cost that does not grow with the batch.

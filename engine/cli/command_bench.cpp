@@ -338,8 +338,8 @@ Command make_bench_command() {
        "train-step: fp32 (default), amp_bf16 or amp_fp16 (CUDA); generate: the models' dtype, fp32 (default), fp16 or bf16"},
       {"nchw", "", "train-step on CUDA: keep the activations NCHW (trainer.channels_last: false)"},
       {"cuda-graph", "",
-       "train-step on CUDA: the step's device work captured once in a CUDA graph and replayed, timed against the same "
-       "work launched op by op (one fixed batch; amp_bf16 or fp32)"},
+       "train-step on CUDA: trainer.cuda_graph, the UNet's forward and backward passes captured once in a CUDA graph "
+       "and replayed every step (fp32 or amp_bf16; at least 3 warm-up steps)"},
       {"profile", "FILE",
        "one benchmark: record the measured runs with PyTorch's profiler and write where the time went to FILE "
        "(per step phase, and on CUDA the device's kernels by kind and the busiest ones) and a Chrome trace to "
@@ -386,7 +386,6 @@ Command make_bench_command() {
     }
     const bool train_only = args.has("batch") || args.has("resolution") || args.has("nchw") || args.has("cuda-graph");
     if (args.has("cuda-graph") && device != "cuda") throw UsageError("--cuda-graph needs --device cuda");
-    if (args.has("cuda-graph") && args.has("profile")) throw UsageError("--cuda-graph and --profile do not go together");
     if (args.has("profile")) {
       if (args.get("profile").empty()) throw UsageError("--profile needs a file name");
       if (what.size() != 1 || what.front() == "unet-load") {

@@ -35,8 +35,9 @@ struct BenchOptions {
   // time went is written here (the trace next to it, + ".trace.json"). Profiled runs are slower:
   // their timings are marked as such.
   std::string profile;
-  // train-step on CUDA: the step's device work captured in a CUDA graph and replayed, timed
-  // against the same work launched op by op (bench/graphed_train_step.h).
+  // train-step on CUDA: trainer.cuda_graph, the forward and backward passes captured in a CUDA
+  // graph and replayed (training/step_graph.h); the warm-up is then at least 3 steps (two op by
+  // op, one capturing).
   bool cuda_graph = false;
 };
 

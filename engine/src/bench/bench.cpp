@@ -3,7 +3,6 @@
 #include "tessera/bench.h"
 
 #include "bench/bench_models.h"
-#include "bench/graphed_train_step.h"
 #include "bench/step_profile.h"
 #include "core/remove_tree.h"
 #include "io/state_dict.h"
@@ -120,8 +119,11 @@ void bench_unet_step(const BenchOptions& o, BenchResult* r) {
 // forward + backward on precomputed latents and text states, loss, AdamW, with the optimizer
 // implementation of `o.optimizer`. SD2-base at 256 px (32x32 latents, 77x1024 context), batch 1;
 // the tiny model at batch 8 on its 8x8 latents. No checkpoint, EMA or samples.
-void bench_train_step(const BenchOptions& o, BenchResult* r) {
-  if (o.cuda_graph) return bench_graphed_train_step(o, r);
+void bench_train_step(const BenchOptions& options, BenchResult* r) {
+  // With the CUDA graph, the first two steps run op by op and the third captures it: none of them
+  // is a replay.
+  BenchOptions o = options;
+  if (o.cuda_graph) o.warmup = std::max(o.warmup, 3);
   const auto setup = Clock::now();
   const auto uc = unet_config(o.tiny);
   training::RunConfig c;
@@ -147,6 +149,7 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   c.trainer.precision = o.precision.empty() ? "fp32" : o.precision;
   c.trainer.channels_last = o.channels_last;
   c.trainer.gradient_checkpointing = o.gradient_checkpointing;
+  c.trainer.cuda_graph = o.cuda_graph;
   const bool cuda = o.device == "cuda";
   const fs::path run_dir = fs::temp_directory_path() / ("tessera-bench-train-" + std::to_string(getpid()));
   struct Cleanup {
@@ -175,6 +178,8 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   Clock::time_point mark = Clock::now();
   training::Trainer* running = nullptr;
   torch::Tensor probe;
+  bool replayed = true;  // every measured step replayed the CUDA graph (with o.cuda_graph)
+  int64_t replays = 0;
   if (!o.profile.empty() && o.warmup < 1) {
     throw Error("train-step --profile needs a warm-up step (--warmup 1 or more)", "the first step holds the setup");
   }
@@ -211,6 +216,8 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
     }
     cpu_mark = cpu_now;
     finite = finite && std::isfinite(report.loss) && std::isfinite(report.grad_norm);
+    if (steps >= o.warmup) replayed = replayed && report.graph_replays > replays;
+    replays = report.graph_replays;
     ++steps;
     // The profile holds the measured steps: from the end of the last warm-up step (on CUDA, its
     // device wait) to the end of the last one.
@@ -232,6 +239,10 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
   training::Trainer trainer(c, t);
   running = &trainer;
   trainer.run();
+  if (o.cuda_graph && !replayed) {
+    throw Error("the measured steps did not all replay the CUDA graph (the warning above says why)",
+                "run without --cuda-graph");
+  }
   r->weight_bytes = module_bytes(*trainer.unet());
   r->median_seconds = median(r->seconds);
   r->images_per_second = static_cast<double>(c.batch_size) / std::max(r->median_seconds, 1e-12);
@@ -247,6 +258,7 @@ void bench_train_step(const BenchOptions& o, BenchResult* r) {
                 static_cast<long long>(c.image_size), o.device.c_str(), c.trainer.precision.c_str(), r->images_per_second);
   r->note = std::string(finite ? "loss finite" : "loss or gradient not finite") + ", optimizer " + o.optimizer +
             (o.gradient_checkpointing ? ", gradient checkpointing" : "") + (cuda && o.channels_last ? ", channels-last" : "") +
+            (o.cuda_graph ? ", passes replayed from a CUDA graph" : "") +
             shape + (cuda ? std::string(wait) : std::string(detail));
 }
 

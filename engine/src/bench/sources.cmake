@@ -5,7 +5,6 @@ target_sources(tessera_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/bench_models.cpp
   ${CMAKE_CURRENT_LIST_DIR}/bench.cpp
   ${CMAKE_CURRENT_LIST_DIR}/bench_data.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/graphed_train_step.cpp
   ${CMAKE_CURRENT_LIST_DIR}/profile_summary.cpp
   ${CMAKE_CURRENT_LIST_DIR}/step_profile.cpp
 )

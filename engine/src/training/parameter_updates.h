@@ -83,9 +83,6 @@ class AdamW {
 
   int64_t step_count() const { return step_; }
   void set_step_count(int64_t s) { step_ = s; }
-  // The device's step counts were advanced behind the host's back (CUDA graph replays) or left
-  // unknown (a failed capture): the next fused update sets them instead of counting on.
-  void forget_device_steps() { device_steps_hold_ = -1; }
   // How the last step() ran: "fused CPU loop", "fused GPU kernel" or "foreach ops" (empty before
   // the first).
   const char* last_update() const { return last_update_; }
