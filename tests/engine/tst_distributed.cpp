@@ -2,6 +2,7 @@
 // real multi-process Gloo groups (this binary re-runs itself as the ranks) whose bucketed,
 // overlapped gradient averaging must equal the full-batch gradient computed in one process.
 #include "training/distributed.h"
+#include "training/parameter_updates.h"
 
 #include "tessera/error.h"
 #include "test_support.h"
@@ -50,9 +51,23 @@ int run_worker() {
   torch::manual_seed(100 + rank);  // different initial weights on every rank ...
   auto net = std::make_shared<Net>();
   std::vector<torch::Tensor> params = net->parameters();
+  // TESSERA_DISTRIBUTED_FLAT=1: the trainer's layout, every parameter and gradient a slice of one
+  // buffer; the buckets are then slices of the gradient buffer, reduced in place.
+  const bool flat_layout = std::getenv("TESSERA_DISTRIBUTED_FLAT") != nullptr;
+  std::unique_ptr<tessera::training::FlatParameters> flat;
+  if (flat_layout) {
+    std::vector<std::pair<std::string, torch::Tensor>> named;
+    for (const auto& kv : net->named_parameters()) named.emplace_back(kv.key(), kv.value());
+    flat = std::make_unique<tessera::training::FlatParameters>(named);
+  }
   Distributed dist(env, torch::kCPU, std::chrono::seconds(60));
   dist.broadcast_parameters(params);  // ... until rank 0's are broadcast
-  dist.register_gradient_buckets(params, 256);  // tiny buckets: many collectives in flight
+  // Tiny buckets: many collectives in flight.
+  dist.register_gradient_buckets(params, 256, flat ? flat->grads() : torch::Tensor());
+  if (dist.reduces_in_place() != (flat_layout && dist.backend_name() != "none")) {
+    std::fprintf(stderr, "rank %d: reduces_in_place() is %d\n", rank, int(dist.reduces_in_place()));
+    return 1;
+  }
 
   const int64_t global_batch = 24, micro_steps = 2;
   const int64_t per_rank = global_batch / world, per_micro = per_rank / micro_steps;
@@ -77,7 +92,11 @@ int run_worker() {
     }
     // Data parallel: this rank's rows, in `micro_steps` accumulated pieces; each rank's loss is
     // scaled by world so that the mean over ranks is the full-batch loss.
-    for (auto& p : params) p.mutable_grad() = torch::Tensor();
+    if (flat) {
+      flat->zero_grad();
+    } else {
+      for (auto& p : params) p.mutable_grad() = torch::Tensor();
+    }
     for (int64_t m = 0; m < micro_steps; ++m) {
       dist.set_gradient_sync_enabled(m == micro_steps - 1);
       const int64_t begin = rank * per_rank + m * per_micro;
@@ -87,6 +106,12 @@ int run_worker() {
       loss.backward();
     }
     dist.finish_gradient_sync();
+    if (flat) {
+      // The gradients stayed where the optimizer reads them.
+      for (size_t i = 0; i < params.size(); ++i) {
+        if (params[i].grad().data_ptr() != flat->grad_views()[i].data_ptr()) fail("a gradient left the flat buffer");
+      }
+    }
     for (size_t i = 0; i < 4; ++i) {
       const double d = (params[i].grad() - ref_params[i].grad()).abs().max().item<double>();
       if (!(d <= 1e-6)) fail("step " + std::to_string(step) + " param " + std::to_string(i) +
@@ -110,8 +135,8 @@ int run_worker() {
   const double mean = dist.allreduce_mean(static_cast<double>(rank));
   if (mean != (world - 1) / 2.0) fail("allreduce_mean of ranks gave " + std::to_string(mean));
   dist.barrier();
-  std::printf("rank %d of %d (%s): %s\n", rank, world, dist.backend_name().c_str(),
-              failures ? "FAILED" : "ok");
+  std::printf("rank %d of %d (%s%s): %s\n", rank, world, dist.backend_name().c_str(),
+              dist.reduces_in_place() ? ", in place" : "", failures ? "FAILED" : "ok");
   std::fflush(stdout);
   return failures ? 1 : 0;
 }
@@ -214,16 +239,21 @@ class TestDistributed : public QObject {
   void gloo_ranks_average_gradients_data() {
     QTest::addColumn<int>("world");
     QTest::addColumn<bool>("group_for_one_rank");
+    QTest::addColumn<bool>("flat");
     QTest::addColumn<QString>("backend");
-    QTest::newRow("2 ranks") << 2 << false << "gloo";
-    QTest::newRow("3 ranks") << 3 << false << "gloo";
+    QTest::newRow("2 ranks") << 2 << false << false << "gloo";
+    QTest::newRow("3 ranks") << 3 << false << false << "gloo";
+    QTest::newRow("2 ranks, flat gradients reduced in place") << 2 << false << true << "gloo, in place";
+    QTest::newRow("3 ranks, flat gradients reduced in place") << 3 << false << true << "gloo, in place";
     // One rank joins no group (single_process_without_variables) unless asked to: then its
     // collectives run through a real group of one (what a one-GPU machine does to check NCCL).
-    QTest::newRow("1 rank in a group of one") << 1 << true << "gloo";
+    QTest::newRow("1 rank in a group of one") << 1 << true << false << "gloo";
+    QTest::newRow("1 rank in a group of one, flat gradients") << 1 << true << true << "gloo, in place";
   }
   void gloo_ranks_average_gradients() {
     QFETCH(int, world);
     QFETCH(bool, group_for_one_rank);
+    QFETCH(bool, flat);
     QFETCH(QString, backend);
     const int port = tessera::test::freeTcpPort();
     std::vector<std::unique_ptr<QProcess>> ranks;
@@ -236,6 +266,7 @@ class TestDistributed : public QObject {
       env.insert("MASTER_ADDR", "127.0.0.1");
       env.insert("MASTER_PORT", QString::number(port));
       if (group_for_one_rank) env.insert("TESSERA_PROCESS_GROUP_FOR_ONE_RANK", "1");
+      if (flat) env.insert("TESSERA_DISTRIBUTED_FLAT", "1");
       p->setProcessEnvironment(env);
       p->setProcessChannelMode(QProcess::MergedChannels);
       p->start(QCoreApplication::applicationFilePath(), {});

@@ -206,7 +206,45 @@ Distributed::~Distributed() {
     } catch (...) {
     }
   }
+  for (size_t i = 0; i < accumulator_hooks_.size() && i < accumulators_.size(); ++i) {
+    accumulators_[i]->del_post_hook(accumulator_hooks_[i]);
+  }
 }
+
+namespace {
+
+// Runs after a parameter's gradient accumulator has added the incoming gradient to .grad.
+class AfterAccumulation : public torch::autograd::FunctionPostHook {
+ public:
+  explicit AfterAccumulation(std::function<void()> f) : f_(std::move(f)) {}
+  torch::autograd::variable_list operator()(const torch::autograd::variable_list& outputs,
+                                            const torch::autograd::variable_list& /*inputs*/) override {
+    f_();
+    return outputs;
+  }
+
+ private:
+  std::function<void()> f_;
+};
+
+// Whether `grads` are consecutive slices of `flat`, in order: then `offsets` holds where each starts.
+bool laid_out_in(const torch::Tensor& flat, const std::vector<torch::Tensor>& grads, std::vector<int64_t>* offsets) {
+  if (!flat.defined() || flat.dim() != 1 || !flat.is_contiguous()) return false;
+  const auto* base = static_cast<const char*>(flat.data_ptr());
+  int64_t offset = 0;
+  offsets->clear();
+  for (const auto& g : grads) {
+    if (!g.defined() || g.scalar_type() != flat.scalar_type() || g.device() != flat.device() || !g.is_contiguous() ||
+        g.data_ptr() != base + offset * static_cast<int64_t>(flat.element_size())) {
+      return false;
+    }
+    offsets->push_back(offset);
+    offset += g.numel();
+  }
+  return offset == flat.numel();
+}
+
+}  // namespace
 
 void Distributed::broadcast_parameters(const std::vector<torch::Tensor>& tensors) {
   if (!group_ || tensors.empty()) return;
@@ -239,10 +277,20 @@ void Distributed::broadcast_parameters(const std::vector<torch::Tensor>& tensors
   }
 }
 
-void Distributed::register_gradient_buckets(const std::vector<torch::Tensor>& params, size_t bucket_bytes) {
+void Distributed::register_gradient_buckets(const std::vector<torch::Tensor>& params, size_t bucket_bytes,
+                                            const torch::Tensor& flat_grads) {
   if (!params_.empty()) throw Error("register_gradient_buckets may be called only once");
   params_ = params;
   if (!group_) return;
+  if (flat_grads.defined()) {
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : params_) grads.push_back(p.grad());
+    if (!laid_out_in(flat_grads, grads, &flat_offset_)) {
+      throw Error("register_gradient_buckets: the parameters' gradients are not consecutive slices of the flat buffer");
+    }
+    in_place_ = true;
+    flat_grads_ = flat_grads;
+  }
   bucket_of_param_.assign(params_.size(), 0);
   offset_in_bucket_.assign(params_.size(), 0);
   param_ready_.assign(params_.size(), false);
@@ -268,7 +316,21 @@ void Distributed::register_gradient_buckets(const std::vector<torch::Tensor>& pa
       offset_in_bucket_[k] = static_cast<size_t>(n);
       n += params_[k].numel();
     }
-    b->flat = torch::zeros({n}, params_[b->params.front()].options().requires_grad(false));
+    if (in_place_) {
+      // The bucket's parameters are consecutive (taken in reverse order): its last one starts
+      // the slice.
+      b->flat = flat_grads_.narrow(0, flat_offset_[b->params.back()], n);
+    } else {
+      b->flat = torch::zeros({n}, params_[b->params.front()].options().requires_grad(false));
+    }
+  }
+  if (in_place_) {
+    for (size_t k = 0; k < params_.size(); ++k) {
+      accumulators_.push_back(torch::autograd::impl::grad_accumulator(params_[k]));
+      accumulator_hooks_.push_back(
+          accumulators_.back()->add_post_hook(std::make_unique<AfterAccumulation>([this, k] { on_accumulated(k); })));
+    }
+    return;
   }
   hook_ids_.reserve(params_.size());
   for (size_t k = 0; k < params_.size(); ++k) {
@@ -294,7 +356,27 @@ void Distributed::on_gradient(size_t k, const torch::Tensor& incoming) {
     slot.copy_((accumulated + incoming).reshape({-1}));
   else
     slot.copy_(incoming.reshape({-1}));
+  mark_ready(k);
+}
+
+void Distributed::on_accumulated(size_t k) {
+  if (!sync_enabled_ || !group_) return;
+  if (param_ready_[k]) throw Error("a parameter received two gradients in one synchronised backward");
+  // Autograd accumulates into the existing .grad in place; one that was replaced (a layout it
+  // could not add into) is copied to where the bucket reads it.
+  torch::Tensor& g = params_[k].mutable_grad();
+  torch::Tensor slot = flat_grads_.narrow(0, flat_offset_[k], params_[k].numel());
+  if (!g.defined() || g.data_ptr() != slot.data_ptr()) {
+    torch::NoGradGuard no_grad;
+    if (g.defined()) slot.copy_(g.reshape({-1}));
+    g = slot.view(params_[k].sizes());
+  }
+  mark_ready(k);
+}
+
+void Distributed::mark_ready(size_t k) {
   param_ready_[k] = true;
+  Bucket& b = *buckets_[bucket_of_param_[k]];
   if (++b.ready == b.params.size()) launch_ready_buckets();
 }
 
@@ -326,6 +408,10 @@ void Distributed::finish_gradient_sync() {
     if (b.launched) continue;
     for (size_t k : b.params) {
       if (param_ready_[k]) continue;
+      if (in_place_) {
+        on_accumulated(k);  // what .grad holds from earlier micro-steps (or zeros) is already there
+        continue;
+      }
       auto slot = b.flat.narrow(0, static_cast<int64_t>(offset_in_bucket_[k]), params_[k].numel());
       const auto& g = params_[k].grad();
       if (g.defined())
@@ -343,6 +429,7 @@ void Distributed::finish_gradient_sync() {
     b.wait();
     b.flat.mul_(inv_world);
     for (size_t k : b.params) {
+      if (in_place_) break;  // the bucket is the gradients themselves
       auto& p = params_[k];
       auto mean = b.flat.narrow(0, static_cast<int64_t>(offset_in_bucket_[k]), p.numel()).view(p.sizes());
       if (p.grad().defined())

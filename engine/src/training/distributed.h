@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,8 +66,18 @@ class Distributed {
   // Groups the parameters into buckets of about `bucket_bytes` (in reverse registration order,
   // the order in which backward produces their gradients) and hooks them: as soon as a bucket's
   // last gradient arrives, its allreduce starts while backward goes on. Call once.
+  //
+  // `flat_grads`: the one contiguous buffer whose consecutive slices are the parameters' .grad, in
+  // `params` order (FlatParameters::grads()). A bucket is then a slice of it, reduced in place
+  // once autograd has accumulated the bucket's last gradient into it (a hook after the
+  // parameter's gradient accumulator): no copy into a bucket buffer and back, a kernel or two per
+  // bucket instead of several per parameter. Undefined: each bucket copies its gradients, plus
+  // what earlier micro-steps accumulated, into a buffer of its own and back.
   void register_gradient_buckets(const std::vector<torch::Tensor>& params,
-                                 size_t bucket_bytes = size_t(25) << 20);
+                                 size_t bucket_bytes = size_t(25) << 20,
+                                 const torch::Tensor& flat_grads = torch::Tensor());
+  // Whether the buckets are slices of the flat gradient buffer (reduced in place).
+  bool reduces_in_place() const { return in_place_; }
   // Off for the non-final micro-steps of a gradient accumulation (gradients only accumulate
   // locally); on (the default) for the step whose gradients are to be averaged.
   void set_gradient_sync_enabled(bool on);
@@ -88,6 +99,8 @@ class Distributed {
   struct Bucket;
   struct Group;
   void on_gradient(size_t param_index, const torch::Tensor& incoming);
+  void on_accumulated(size_t param_index);
+  void mark_ready(size_t param_index);
   void launch_ready_buckets();
   void launch(Bucket& bucket);
 
@@ -103,6 +116,14 @@ class Distributed {
   size_t next_bucket_to_launch_ = 0;
   bool sync_enabled_ = true;
   std::vector<unsigned> hook_ids_;
+  // In place: the flat gradient buffer, where each parameter's gradient must stay, and the
+  // parameters' gradient accumulators (kept alive: autograd holds them weakly, and a new one
+  // would come without the hook).
+  bool in_place_ = false;
+  torch::Tensor flat_grads_;
+  std::vector<int64_t> flat_offset_;
+  std::vector<std::shared_ptr<torch::autograd::Node>> accumulators_;
+  std::vector<uintptr_t> accumulator_hooks_;
 };
 
 // --- implementation of the template -------------------------------------------------------

@@ -559,7 +559,8 @@ void Trainer::Impl::run() {
   }
   // Every rank starts from rank 0's weights (identical anyway when seeded; cheap insurance).
   dist->broadcast_parameters(params);
-  dist->register_gradient_buckets(params, static_cast<size_t>(config.trainer.bucket_cap_mb) << 20);
+  dist->register_gradient_buckets(params, static_cast<size_t>(config.trainer.bucket_cap_mb) << 20,
+                                  flat && flat->grads().defined() ? flat->grads() : torch::Tensor());
   int64_t parameter_count = 0;
   for (const auto& p : params) parameter_count += p.numel();
   if (!resumed) {
