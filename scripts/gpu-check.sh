@@ -73,6 +73,13 @@ bounded() {
 }
 
 # ---- 0. the machine -------------------------------------------------------------------------
+nvcc_path() {
+  command -v nvcc && return
+  local f
+  for f in /usr/local/cuda*/bin/nvcc; do [[ -x "$f" ]] && { echo "$f"; return; }; done
+  python3 -c 'import nvidia.cuda_nvcc, os; print("python package", os.path.dirname(nvidia.cuda_nvcc.__file__))' 2>/dev/null && return
+  echo none
+}
 {
   echo "date: $(date -u +%FT%TZ)"
   grep -E '^(PRETTY_NAME)=' /etc/os-release 2>/dev/null
@@ -83,6 +90,8 @@ bounded() {
   echo "cmake: $(cmake --version 2>&1 | head -1), ninja $(ninja --version 2>&1)"
   echo "glibc: $(ldd --version 2>&1 | head -1)"
   python3 -c 'import torch; print("python torch", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version())' 2>&1
+  # Whether kernels of our own could be compiled here (fused norms): a CUDA compiler anywhere.
+  echo "nvcc: $(nvcc_path)"
 } >"$OUT/machine.txt"
 say "machine: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1), $(grep -h PRETTY_NAME /etc/os-release 2>/dev/null | cut -d= -f2)"
 
