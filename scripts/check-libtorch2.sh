@@ -11,7 +11,8 @@
 # BUILD_DIR: a configured build (its compile_commands.json). PATH_FILTER: only sources whose path
 # contains one of these strings (default: every engine and test source). Work folder:
 # $TESSERA_LIBTORCH2_DIR (default /tmp/tessera-libtorch2). Exit status 1 when a file fails.
-# TESSERA_CHECK_CUDA=1 also puts CUDA's headers on the include path (Debian 13's nvidia-cuda-dev,
+# TESSERA_CHECK_CUDA=1 also puts CUDA's headers on the include path (those of a CUDA toolkit in
+# $CUDA_HOME or /usr/local/cuda when there is one, else Debian 13's nvidia-cuda-dev,
 # non-free, a 0.9 GB download unpacked to its 16 MB of headers), so that the code a GPU build
 # compiles behind __has_include(<cuda_runtime_api.h>) (CUDA graphs, the sync debug mode) is
 # checked too.
@@ -37,7 +38,14 @@ if [[ ! -f "$WORK/root/usr/include/torch/csrc/api/include/torch/torch.h" ]]; the
 fi
 CUDA_INC=""
 if [[ "${TESSERA_CHECK_CUDA:-}" == 1 ]]; then
-  if [[ ! -f "$WORK/cuda/usr/include/cuda_runtime_api.h" ]]; then
+  # A CUDA toolkit on this machine (CUDA 13 here, as on the GPU machines) serves as it is: its
+  # CCCL headers (nv/target, which ATen's CUDA headers reach through cuda_fp16.h) sit in
+  # include/cccl, where nvcc looks by itself.
+  LOCAL_CUDA=${CUDA_HOME:-/usr/local/cuda}/include
+  if [[ -f "$LOCAL_CUDA/cuda_runtime_api.h" ]]; then
+    CUDA_HEADERS=$LOCAL_CUDA
+    [[ -d "$LOCAL_CUDA/cccl" ]] && CUDA_HEADERS=$CUDA_HEADERS:$LOCAL_CUDA/cccl
+  elif [[ ! -f "$WORK/cuda/usr/include/cuda_runtime_api.h" ]]; then
     echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main contrib non-free" \
       >"$WORK/sources-cuda.list"
     mkdir -p "$WORK/lists-cuda"
@@ -54,8 +62,8 @@ if [[ "${TESSERA_CHECK_CUDA:-}" == 1 ]]; then
   mkdir -p "$WORK/cuda/shim/c10/cuda/impl"
   echo "#pragma once
 #define C10_CUDA_BUILD_SHARED_LIBS" >"$WORK/cuda/shim/c10/cuda/impl/cuda_cmake_macros.h"
-  CUDA_INC=$WORK/cuda/usr/include:$WORK/cuda/shim
-  echo "CUDA headers: $WORK/cuda/usr/include"
+  CUDA_INC=${CUDA_HEADERS:-$WORK/cuda/usr/include}:$WORK/cuda/shim
+  echo "CUDA headers: ${CUDA_HEADERS:-$WORK/cuda/usr/include}"
 fi
 INC=$WORK/root/usr/include
 echo "LibTorch headers: $(awk '/define TORCH_VERSION_(MAJOR|MINOR|PATCH)/ {v = v (v ? "." : "") $3} END {print v}' \

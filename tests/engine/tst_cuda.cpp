@@ -21,11 +21,14 @@
 #include "models/unet_2d_condition.h"
 #include "pipeline/stable_diffusion_pipeline.h"
 #include "tessera/runtime.h"
-#include "training/autocast_scope.h"
+#include "core/autocast_scope.h"
 #include "training/parameter_updates.h"
 #include "training/run_config.h"
 #include "training/trainer.h"
+#include "training/diffusion_objective.h"
+#include "training/microbatch.h"
 #include "training/step_graph.h"
+#include "training/trained_weights.h"
 #include "tessera/bench.h"
 
 #include <torch/torch.h>
@@ -49,6 +52,18 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+// Where CUDA graphs are missing on a GPU: a LibTorch of 2.2 or newer means the build lacked CUDA's
+// headers, which a GPU build must not (the feature would silently be absent).
+#if TESSERA_TORCH_AT_LEAST(2, 2)
+#define TESSERA_REQUIRE_CUDA_GRAPHS()                                                                       \
+  if (!tessera::training::StepGraph::built())                                                            \
+  QFAIL("this build cannot capture CUDA graphs although LibTorch is 2.2 or newer: CUDA's headers "        \
+        "(cuda_runtime_api.h) were missing at build time")
+#else
+#define TESSERA_REQUIRE_CUDA_GRAPHS() \
+  if (!tessera::training::StepGraph::built()) QSKIP("LibTorch before 2.2: no CUDA graphs")
+#endif
 
 using tessera::training::RunConfig;
 using tessera::training::Trainer;
@@ -201,7 +216,7 @@ class TestCuda : public QObject {
     // bf16 autocast, with the norms in bf16 as in training: close to diffusers' fp32 output.
     torch::Tensor low;
     {
-      tessera::training::AutocastScope autocast(true, device_.type(), torch::kBFloat16);
+      tessera::AutocastScope autocast(true, device_.type(), torch::kBFloat16);
       low = unet->forward(sample, t, ctx);
     }
     const double err = relative_error(low, ref.get("out"));
@@ -268,7 +283,7 @@ class TestCuda : public QObject {
       // bf16 through the fused kernels stays close to fp32.
       attn->set_slice_size(0);
       torch::NoGradGuard no_grad;
-      tessera::training::AutocastScope autocast(true, at::kCUDA, torch::kBFloat16);
+      tessera::AutocastScope autocast(true, at::kCUDA, torch::kBFloat16);
       const auto low = attn->forward(x, ctx);
       QCOMPARE(low.scalar_type(), torch::kBFloat16);
       const double err = relative_error(low, fused.first);
@@ -413,6 +428,72 @@ class TestCuda : public QObject {
     QVERIFY(err < 1e-4);  // two device runs: cuDNN's algorithms need not be deterministic
   }
 
+  void stepGraphReplaysAndRecapturesWhenAParameterMoves() {
+    // StepGraph on its own, fp32 (TF32 off): each replay's loss and gradients equal the same
+    // passes run op by op on the same inputs; a parameter given new memory drops the graph (one
+    // run op by op, then a new capture), and the results stay right.
+    if (!device_.is_cuda()) QSKIP("CUDA graphs need a CUDA device");
+    TESSERA_REQUIRE_CUDA_GRAPHS();
+    using tessera::training::StepGraph;
+    using tessera::training::StepInputs;
+    const RunConfig c = tessera::training::parse_run_config(tiny_training_yaml("cuda", "fp32"), "gpu-check.yaml");
+    auto unet = tessera::training::make_unet(c);
+    unet->to(device_);
+    unet->train();
+    tessera::training::DiffusionObjective objective(c.model);
+    objective.to(device_);
+    std::vector<torch::Tensor> params = unet->parameters();
+    for (auto& p : params) p.mutable_grad() = torch::zeros_like(p);
+    const auto zero_grads = [&] {
+      torch::NoGradGuard no_grad;
+      for (auto& p : params) p.mutable_grad().zero_();
+    };
+    const auto inputs = [&](int64_t begin) {
+      std::vector<int64_t> positions{begin, begin + 1, begin + 2, begin + 3};
+      torch::manual_seed(static_cast<uint64_t>(begin));
+      StepInputs in;
+      in.x0 = torch::randn({4, 4, 8, 8}).to(device_);
+      in.text = torch::randn({4, 8, 32}).to(device_);
+      in.draws = tessera::training::upload(objective.draw(5, positions, {4, 8, 8}, 0.0), device_);
+      return in;
+    };
+    const auto loss_of = [&](const StepInputs& in) { return objective.per_sample_loss(unet, in.x0, in.text, in.draws); };
+    const auto all_grads = [&] {
+      std::vector<torch::Tensor> g;
+      for (const auto& p : params) g.push_back(p.grad().reshape({-1}));
+      return torch::cat(g).to(torch::kCPU, torch::kFloat64);
+    };
+    StepGraph graph(loss_of, 1, 4.0, /*capture_after=*/1);
+    graph.watch(params);
+    const auto check_step = [&](int64_t step, bool expect_captured) {
+      const StepInputs in = inputs(4 * step);
+      zero_grads();
+      const torch::Tensor losses = loss_of(in);
+      const double expected_loss = losses.detach().sum().item<double>();
+      (losses.sum() / 4.0).backward();
+      const torch::Tensor expected = all_grads();
+      zero_grads();
+      graph.stage(0, in);
+      const double loss = graph.run().item<double>();
+      QCOMPARE(graph.captured(), expect_captured);
+      const double err = relative_error(all_grads(), expected);
+      QVERIFY2(std::abs(loss - expected_loss) <= 1e-5 * std::abs(expected_loss) && err < 1e-5,
+               qPrintable(QString("step %1: loss %2 vs %3, gradients differ by %4").arg(step).arg(loss).arg(expected_loss).arg(err)));
+    };
+    check_step(0, false);  // op by op, on the capture's stream
+    check_step(1, true);   // captured and replayed
+    check_step(2, true);
+    QCOMPARE(graph.replays(), int64_t{2});
+    {
+      torch::NoGradGuard no_grad;
+      params[0].set_data(params[0].detach().clone());  // new memory for one parameter
+    }
+    check_step(3, false);  // the graph is dropped: op by op
+    check_step(4, true);   // and captured anew
+    QCOMPARE(graph.replays(), int64_t{3});
+    qInfo("StepGraph: replays equal the op-by-op passes; a moved parameter was recaptured");
+  }
+
   void trainingStepReplaysFromACudaGraph_data() {
     QTest::addColumn<QString>("precision");
     QTest::addColumn<QString>("variant");
@@ -420,6 +501,7 @@ class TestCuda : public QObject {
     QTest::newRow("fp32, clipping, EMA, 2 microbatches") << QStringLiteral("fp32") << QStringLiteral("clip-ema-accumulate");
     QTest::newRow("fp32, gradient checkpointing") << QStringLiteral("fp32") << QStringLiteral("checkpointing");
     QTest::newRow("amp_bf16") << QStringLiteral("amp_bf16") << QString();
+    QTest::newRow("amp_bf16, gradient checkpointing") << QStringLiteral("amp_bf16") << QStringLiteral("checkpointing");
   }
   void trainingStepReplaysFromACudaGraph() {
     // trainer.cuda_graph: after two steps op by op the UNet's forward and backward passes are
@@ -428,7 +510,7 @@ class TestCuda : public QObject {
     QFETCH(QString, precision);
     QFETCH(QString, variant);
     if (!device_.is_cuda()) QSKIP("CUDA graphs need a CUDA device");
-    if (!tessera::training::StepGraph::built()) QSKIP("this build has no CUDA graphs (LibTorch < 2.2 or no CUDA headers)");
+    TESSERA_REQUIRE_CUDA_GRAPHS();
     const auto adjust = [&](bool graph) {
       return [&, graph](RunConfig& c) {
         c.trainer.max_duration = 7;

@@ -671,6 +671,14 @@ class TestTrainer : public QObject {
       QVERIFY2(QString(e.what()).contains("trainer.cuda_graph needs a CUDA device"), e.what());
     }
     QVERIFY(!QFile::exists(dir.path() + "/checkpoints"));
+    // A config built in code (as the benchmark builds one) is checked by the trainer too.
+    c.trainer.loss_scaling = "dynamic";
+    try {
+      Trainer(c, o).run();
+      QFAIL("trainer.cuda_graph ran with loss scaling");
+    } catch (const tessera::Error& e) {
+      QVERIFY2(QString(e.what()).contains("cannot be used here: loss scaling"), e.what());
+    }
   }
 };
 

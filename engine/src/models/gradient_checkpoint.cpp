@@ -1,5 +1,7 @@
 #include "models/gradient_checkpoint.h"
 
+#include "core/autocast_scope.h"
+
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <utility>
@@ -33,6 +35,13 @@ class CheckpointFunction : public torch::autograd::Function<CheckpointFunction> 
     ctx->saved_data["b_grad"] = b.defined() && b.requires_grad();
     ctx->saved_data["b_defined"] = b.defined();
     ctx->save_for_backward({a, b.defined() ? b : torch::Tensor()});
+    // The recomputation must run under the autocast (and cast cache setting) of this forward:
+    // backward runs with the state of the thread that started it, usually outside autocast.
+    ctx->saved_data["cuda_autocast"] = autocast_enabled(at::kCUDA);
+    ctx->saved_data["cuda_dtype"] = static_cast<int64_t>(autocast_dtype(at::kCUDA));
+    ctx->saved_data["cpu_autocast"] = autocast_enabled(at::kCPU);
+    ctx->saved_data["cpu_dtype"] = static_cast<int64_t>(autocast_dtype(at::kCPU));
+    ctx->saved_data["autocast_cache"] = at::autocast::is_autocast_cache_enabled();
     return segment->fn(a, b);
   }
 
@@ -46,6 +55,11 @@ class CheckpointFunction : public torch::autograd::Function<CheckpointFunction> 
     torch::Tensor out;
     {
       torch::AutoGradMode enable(true);
+      const AutocastCacheScope cache(ctx->saved_data["autocast_cache"].toBool());
+      const AutocastScope cuda(ctx->saved_data["cuda_autocast"].toBool(), at::kCUDA,
+                               static_cast<c10::ScalarType>(ctx->saved_data["cuda_dtype"].toInt()));
+      const AutocastScope cpu(ctx->saved_data["cpu_autocast"].toBool(), at::kCPU,
+                              static_cast<c10::ScalarType>(ctx->saved_data["cpu_dtype"].toInt()));
       out = segment->fn(a, b);
     }
     if (out.requires_grad() && grad_outputs[0].defined()) {

@@ -4,8 +4,10 @@
 // its inputs are kept, and in backward it runs again with the graph recorded and is
 // differentiated there. Memory for the segment's activations is traded for a second forward.
 // Parameters used inside the segment receive their gradients from that inner backward (their
-// gradient hooks fire then). The segment must be deterministic: no dropout or other random
-// draws (the recomputation would draw different numbers). Internal header (torch).
+// gradient hooks fire then). The recomputation runs under the autocast state (CUDA and CPU, and
+// the cast cache setting) of the forward, as torch.utils.checkpoint's does. The segment must be
+// deterministic: no dropout or other random draws (the recomputation would draw different
+// numbers). Internal header (torch).
 
 #include <torch/torch.h>
 

@@ -1,31 +1,16 @@
 #include "models/low_precision_norm.h"
 
-#include "core/torch_version.h"
+#include "core/autocast_scope.h"
 
-#include <ATen/autocast_mode.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
 
 namespace tessera::models {
 namespace {
 
-#if TESSERA_TORCH_AT_LEAST(2, 4)
-bool autocast_on(const torch::Tensor& x) { return at::autocast::is_autocast_enabled(x.device().type()); }
-c10::ScalarType autocast_dtype(const torch::Tensor& x) { return at::autocast::get_autocast_dtype(x.device().type()); }
-#else
-bool autocast_on(const torch::Tensor& x) {
-  if (x.is_cuda()) return at::autocast::is_enabled();
-  if (x.is_cpu()) return at::autocast::is_cpu_enabled();
-  return false;
-}
-c10::ScalarType autocast_dtype(const torch::Tensor& x) {
-  return x.is_cuda() ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
-}
-#endif
-
 // Whether `x` should be normalised in a lower precision than its own (and which).
 bool low_precision(const torch::Tensor& x, c10::ScalarType* dtype) {
-  if (!(x.is_cuda() || x.is_cpu()) || !autocast_on(x)) return false;
-  *dtype = autocast_dtype(x);
+  if (!(x.is_cuda() || x.is_cpu()) || !autocast_enabled(x.device().type())) return false;
+  *dtype = autocast_dtype(x.device().type());
   return true;
 }
 

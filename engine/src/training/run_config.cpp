@@ -316,6 +316,22 @@ json read_component_config(Section& model, const std::string& key, const std::st
 
 }  // namespace
 
+std::string cuda_graph_obstacle(const RunConfig& c) {
+  // A replayed graph repeats the captured work exactly: nothing in it may be decided on the host
+  // during the step.
+  return c.trainer.device == "cpu"                     ? "trainer.device is cpu"
+         : c.model.trains == "vae"                     ? "model.trains is vae (only UNet steps are captured)"
+         : c.optimizer.implementation == "in_backward" ? "optimizer.implementation in_backward updates the weights inside the backward pass"
+         : c.uses_loss_scaling()                       ? "loss scaling decides on the host after every step"
+         : c.model.train_text_encoder                  ? "model.train_text_encoder runs the text encoder with gradients"
+                                                       : "";
+}
+
+std::string cuda_graph_hint() {
+  return "set trainer.cuda_graph: false (CUDA graphs take UNet runs on a GPU, precision fp32 or amp_bf16, "
+         "implementation flat or foreach)";
+}
+
 bool RunConfig::uses_loss_scaling() const {
   return trainer.loss_scaling == "dynamic" || (trainer.loss_scaling == "auto" && trainer.precision == "amp_fp16");
 }
@@ -496,19 +512,8 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& what
                 "an overflowing step must be skipped before any parameter changes: use implementation: flat");
   }
   if (c.trainer.cuda_graph) {
-    // A replayed graph repeats the captured work exactly: nothing in it may be decided on the host
-    // during the step.
-    const std::string cause =
-        c.trainer.device == "cpu"                        ? "trainer.device is cpu"
-        : c.model.trains == "vae"                        ? "model.trains is vae (only UNet steps are captured)"
-        : c.optimizer.implementation == "in_backward"    ? "optimizer.implementation in_backward updates the weights inside the backward pass"
-        : c.uses_loss_scaling()                          ? "loss scaling decides on the host after every step"
-        : c.model.train_text_encoder                     ? "model.train_text_encoder runs the text encoder with gradients"
-                                                         : "";
-    if (!cause.empty()) {
-      throw Error(what + ": trainer.cuda_graph cannot be used here: " + cause,
-                  "set trainer.cuda_graph: false (CUDA graphs take UNet runs on a GPU, precision fp32 or amp_bf16, "
-                  "implementation flat or foreach)");
+    if (const std::string cause = cuda_graph_obstacle(c); !cause.empty()) {
+      throw Error(what + ": trainer.cuda_graph cannot be used here: " + cause, cuda_graph_hint());
     }
   }
   if (c.dataset.kind != "synthetic_latents" && c.dataset.path.empty()) {

@@ -169,4 +169,8 @@ std::string to_yaml(const RunConfig& config);
 // Learning rate at optimizer step `step` (0-based) for `config`.
 double learning_rate_at(const RunConfig& config, int64_t step);
 
+// Why trainer.cuda_graph cannot replay the steps `c` describes ("" when it can), and what to do.
+std::string cuda_graph_obstacle(const RunConfig& c);
+std::string cuda_graph_hint();
+
 }  // namespace tessera::training

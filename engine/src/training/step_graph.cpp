@@ -7,10 +7,11 @@
 #include "core/torch_version.h"
 #include "tessera/error.h"
 
-#include <ATen/autocast_mode.h>
+#include "core/autocast_scope.h"
 
 #if TESSERA_TORCH_AT_LEAST(2, 2) && __has_include(<ATen/cuda/CUDAGraph.h>) && __has_include(<cuda_runtime_api.h>)
 #define TESSERA_CUDA_GRAPHS 1
+#include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
@@ -20,6 +21,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -58,11 +60,28 @@ struct StepGraph::Impl {
   int runs_since_change = 0;
   torch::Tensor loss_sum;  // float64 scalar, written by every run
   bool failed = false;
+  std::string failure;  // why the capture failed
   double capture_seconds = 0;
   int64_t replays = 0;
+  // Tensors the passes read or write outside the buffers (the parameters and their gradients),
+  // and where their memory was when the graph was captured.
+  std::vector<torch::Tensor> watched;
+  std::vector<const void*> watched_at;
 #ifdef TESSERA_CUDA_GRAPHS
   std::unique_ptr<at::cuda::CUDAGraph> graph;
+  // The stream of the last op-by-op run and of the capture: libraries that set up per-stream state
+  // on first use (cuBLAS's workspace) do it in that run, not inside the capture.
+  std::optional<c10::cuda::CUDAStream> side;
 #endif
+
+  std::vector<const void*> addresses() const {
+    std::vector<const void*> out;
+    for (const auto& t : watched) {
+      out.push_back(t.data_ptr());
+      out.push_back(t.grad().defined() ? t.grad().data_ptr() : nullptr);
+    }
+    return out;
+  }
 
   // The passes themselves, op by op (run as they are, or while being captured).
   void passes() {
@@ -90,36 +109,64 @@ struct StepGraph::Impl {
 #endif
   }
   void capture();
+  void passes_on_side_stream();
 };
 
 #ifdef TESSERA_CUDA_GRAPHS
 
+c10::cuda::CUDAStream side_stream(std::optional<c10::cuda::CUDAStream>& side, const torch::Device& device) {
+  if (!side) side = c10::cuda::getStreamFromPool(false, device.index());
+  return *side;
+}
+
+void StepGraph::Impl::passes_on_side_stream() {
+  const torch::Device device = loss_sum.device();
+  if (!device.is_cuda()) return passes();
+  const c10::cuda::CUDAGuard device_guard(device);
+  const c10::cuda::CUDAStream current = c10::cuda::getCurrentCUDAStream(device.index());
+  const c10::cuda::CUDAStream stream = side_stream(side, device);
+  // The side stream starts after what is queued on the current one (the staged inputs, the
+  // zeroed gradients), and the current one goes on after it.
+  at::cuda::CUDAEvent ready, done;
+  ready.record(current);
+  ready.block(stream);
+  {
+    const c10::cuda::CUDAStreamGuard stream_guard(stream);
+    passes();
+  }
+  done.record(stream);
+  done.block(current);
+}
+
 void StepGraph::Impl::capture() {
   const torch::Device device = loss_sum.device();
-  if (!device.is_cuda()) throw Error("a CUDA graph needs the training step on a CUDA device, not " + device.str());
+  if (!device.is_cuda()) {
+    failed = true;
+    failure = "a CUDA graph needs the training step on a CUDA device, not " + device.str();
+    throw Error(failure);
+  }
   const c10::cuda::CUDAGuard device_guard(device);
   // Nothing of the earlier steps may still run, and their cached activations go back to the
   // device: the graph takes its memory from a pool of its own.
   c10::cuda::device_synchronize();
   c10::cuda::CUDACachingAllocator::emptyCache();
   // Autocast's cache of weight casts is off while capturing (a cast cached outside the graph
-  // would be read from memory the graph does not own; torch.cuda.graphs asks the same).
-  const bool cache = at::autocast::is_autocast_cache_enabled();
-  at::autocast::set_autocast_cache_enabled(false);
-  struct RestoreCache {
-    bool on;
-    ~RestoreCache() { at::autocast::set_autocast_cache_enabled(on); }
-  } restore_cache{cache};
+  // would be read from memory the graph does not own; torch.cuda.graphs asks the same). The
+  // setting is per thread: recomputations in backward (gradient checkpointing) take it from
+  // their forward.
+  const AutocastCacheScope no_cast_cache(false);
   const auto start = std::chrono::steady_clock::now();
   auto g = std::make_unique<at::cuda::CUDAGraph>();
+  const at::cuda::MempoolId_t pool = at::cuda::graph_pool_handle();
   std::string error;
+  bool begun = false;
   {
-    // Captured on a side stream (the default stream cannot be captured), replayed on the
+    // Captured on the side stream (the default stream cannot be captured), replayed on the
     // current one, after the work queued there (the staged inputs).
-    const c10::cuda::CUDAStream side = c10::cuda::getStreamFromPool(false, device.index());
-    const c10::cuda::CUDAStreamGuard stream_guard(side);
+    const c10::cuda::CUDAStreamGuard stream_guard(side_stream(side, device));
     try {
-      g->capture_begin();
+      g->capture_begin(pool);
+      begun = true;
       try {
         passes();
       } catch (...) {
@@ -139,19 +186,38 @@ void StepGraph::Impl::capture() {
   }
   if (!error.empty()) {
     failed = true;
-    throw Error("the training step could not be captured in a CUDA graph: " + error.substr(0, 800),
-                "set trainer.cuda_graph: false; TORCH_SHOW_CPP_STACKTRACES=1 shows where the operation came from");
+    failure = "the training step could not be captured in a CUDA graph: " + error.substr(0, 800);
+    // A capture that CUDA invalidated ends without LibTorch's allocator hearing of it: its pool
+    // is handed back here. What else LibTorch set up for the capture is not reachable; the
+    // process should not capture again (run() refuses from now on).
+    if (begun) {
+      try {
+        c10::cuda::CUDACachingAllocator::endAllocateToPool(device.index(), pool);
+      } catch (...) {
+      }
+    }
+    g.reset();
+    try {
+      c10::cuda::CUDACachingAllocator::releasePool(device.index(), pool);
+      c10::cuda::device_synchronize();
+      c10::cuda::CUDACachingAllocator::emptyCache();
+    } catch (...) {
+    }
+    throw Error(failure, "set trainer.cuda_graph: false; TORCH_SHOW_CPP_STACKTRACES=1 shows where the operation came from");
   }
   graph = std::move(g);
+  watched_at = addresses();
   capture_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 #else
 
+void StepGraph::Impl::passes_on_side_stream() { passes(); }
+
 void StepGraph::Impl::capture() {
   failed = true;
-  throw Error("this build cannot capture CUDA graphs (it needs LibTorch 2.2 or newer with CUDA's headers)",
-              "set trainer.cuda_graph: false, or build against a GPU machine's PyTorch (scripts/gpu-check.sh)");
+  failure = "this build cannot capture CUDA graphs (it needs LibTorch 2.2 or newer with CUDA's headers)";
+  throw Error(failure, "set trainer.cuda_graph: false, or build against a GPU machine's PyTorch (scripts/gpu-check.sh)");
 }
 
 #endif
@@ -200,14 +266,32 @@ void StepGraph::stage(int64_t k, const StepInputs& in) {
   }
 }
 
+void StepGraph::watch(std::vector<torch::Tensor> tensors) {
+  impl_->watched = std::move(tensors);
+  impl_->drop_graph();
+  impl_->runs_since_change = 0;
+}
+
 const torch::Tensor& StepGraph::run() {
   Impl& s = *impl_;
+  if (s.failed) throw Error(s.failure + " (earlier in this process)", "set trainer.cuda_graph: false");
   for (const StepInputs& b : s.buffers) {
     if (!b.x0.defined()) throw Error("StepGraph::run before every microbatch was staged");
   }
-  const bool capture = s.capture_after >= 0 && !s.failed && s.runs_since_change >= s.capture_after;
+  // A watched tensor that moved (new memory for a parameter or its gradient) would leave the
+  // graph reading freed memory: it is captured anew after the warm-up runs.
+  if (s.has_graph() && s.addresses() != s.watched_at) {
+    s.drop_graph();
+    s.runs_since_change = 0;
+  }
+  const bool capture = s.capture_after >= 0 && s.runs_since_change >= s.capture_after;
   if (!capture) {
-    s.passes();
+    // The last run before the capture goes on the stream the capture will use.
+    if (s.capture_after >= 0 && s.runs_since_change == s.capture_after - 1) {
+      s.passes_on_side_stream();
+    } else {
+      s.passes();
+    }
     ++s.runs_since_change;
     return s.loss_sum;
   }

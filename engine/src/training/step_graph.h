@@ -50,16 +50,23 @@ class StepGraph {
   // captured anew after `capture_after` more runs.
   void stage(int64_t k, const StepInputs& in);
 
+  // The parameters the passes train: a replay reads them and accumulates into their .grad, at the
+  // addresses the capture saw. Should one of them or its gradient get new memory, the graph is
+  // dropped and captured anew after `capture_after` runs op by op.
+  void watch(std::vector<torch::Tensor> parameters);
+
   // Forward and backward passes of the staged microbatches: op by op, or the graph captured (on
-  // the first run after the warm-up ones) and replayed. Gradients accumulate into the parameters'
-  // .grad: they must exist (zeroed) before the first run and stay the same tensors, for a replay
-  // accumulates into the memory the capture saw. Returns the sum of all per-sample losses, a
-  // float64 scalar on the device, overwritten by the next run. Throws tessera::Error when the
-  // capture fails (the step's work has not run then; the graph is not tried again).
+  // the first run after the warm-up ones, the last of which runs on the capture's stream) and
+  // replayed. Gradients accumulate into the parameters' .grad: they must exist (zeroed) before the
+  // first run, for a replay accumulates into the memory the capture saw. Returns the sum of all
+  // per-sample losses, a float64 scalar on the device, overwritten by the next run. Throws
+  // tessera::Error when the capture fails (the step's work has not run then), and on every run
+  // after that: what a failed capture leaves behind in LibTorch is not all reachable, so the
+  // process should not go on capturing.
   const torch::Tensor& run();
 
   bool captured() const;
-  // Whether a capture was tried and failed (every run is op by op since).
+  // Whether a capture was tried and failed.
   bool capture_failed() const;
   double capture_seconds() const;  // how long the capture took (0 before)
   int64_t replays() const;         // runs replayed from the graph

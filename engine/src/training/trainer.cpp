@@ -1,6 +1,6 @@
 #include "training/trainer.h"
 
-#include "training/autocast_scope.h"
+#include "core/autocast_scope.h"
 #include "training/autoencoder_training.h"
 #include "training/loss_scaler.h"
 
@@ -437,7 +437,7 @@ torch::Tensor Trainer::Impl::microbatch_losses(const HostMicrobatch& m, bool amp
                   "use dataset.kind: mds_images with image shards from `tessera shards write`");
     }
     const torch::Tensor x = upload(m.batch.pixels, device).to(torch::kFloat32);
-    AutocastScope autocast(amp, at::kCUDA, amp_dtype);
+    tessera::AutocastScope autocast(amp, at::kCUDA, amp_dtype);
     return autoencoder_per_sample_loss(vae, x, config.model.kl_weight);
   }
   return unet_losses(microbatch_inputs(m), amp, amp_dtype);
@@ -457,13 +457,16 @@ StepInputs Trainer::Impl::microbatch_inputs(const HostMicrobatch& m) {
 }
 
 torch::Tensor Trainer::Impl::unet_losses(const StepInputs& in, bool amp, c10::ScalarType amp_dtype) {
-  AutocastScope autocast(amp, at::kCUDA, amp_dtype);
+  tessera::AutocastScope autocast(amp, at::kCUDA, amp_dtype);
   return objective->per_sample_loss(unet, in.x0, in.text, in.draws);
 }
 
 void Trainer::Impl::setup_step_graph() {
   if (!config.trainer.cuda_graph) return;
-  // The config refused the combinations a graph cannot replay; what only the process knows:
+  // A parsed config has been checked already; one built in code (the benchmark's) is checked here.
+  if (const std::string cause = cuda_graph_obstacle(config); !cause.empty()) {
+    throw Error("trainer.cuda_graph cannot be used here: " + cause, cuda_graph_hint());
+  }
   if (!device.is_cuda()) throw Error("trainer.cuda_graph needs a CUDA device", "set trainer.cuda_graph: false on the CPU");
   if (!StepGraph::built()) {
     throw Error("this build of tessera cannot capture CUDA graphs (it needs LibTorch 2.2 or newer with CUDA's headers)",
@@ -481,24 +484,19 @@ void Trainer::Impl::setup_step_graph() {
   // Two steps op by op first: cuDNN benchmarks its algorithms in the first.
   step_graph = std::make_unique<StepGraph>([this, amp, amp_dtype](const StepInputs& in) { return unet_losses(in, amp, amp_dtype); },
                                            acc, static_cast<double>(mb * acc), /*capture_after=*/2);
+  step_graph->watch(params);
 }
 
 torch::Tensor Trainer::Impl::run_step_graph() {
   const StepPhase phase("tessera.graph");
   const bool had_graph = step_graph->captured();
-  try {
-    const torch::Tensor sum = step_graph->run();
-    if (!had_graph && step_graph->captured()) {
-      metrics->event("cuda_graph", {{"step", state.step + 1}, {"captured", true}, {"capture_s", step_graph->capture_seconds()}});
-    }
-    return sum;
-  } catch (const Error& e) {
-    if (!step_graph->capture_failed()) throw;
-    // The step's work has not run: it runs op by op, as every later step will.
-    std::fprintf(stderr, "tessera: warning: %s; training goes on without the graph\n", e.what());
-    metrics->event("cuda_graph", {{"step", state.step + 1}, {"captured", false}, {"error", e.what()}});
-    return step_graph->run();
+  // A failed capture ends the run (the error says to turn the graph off; the last checkpoint
+  // holds everything trained so far).
+  const torch::Tensor sum = step_graph->run();
+  if (!had_graph && step_graph->captured()) {
+    metrics->event("cuda_graph", {{"step", state.step + 1}, {"captured", true}, {"capture_s", step_graph->capture_seconds()}});
   }
+  return sum;
 }
 
 MicrobatchReading Trainer::Impl::reading() const {

@@ -3,33 +3,47 @@
 // LibTorch autocast API of the version being built against: the per-device-type calls of
 // LibTorch >= 2.4, the older per-device functions before. Autocast's own rules keep GroupNorm and
 // LayerNorm in fp32; the models' norms (models/low_precision_norm.h) follow autocast into the low
-// precision instead, as the reference run did. Internal header (torch).
+// precision instead, as the reference run did. Also what a recomputation in backward needs to run
+// under the autocast its forward ran under (models/gradient_checkpoint.cpp). Internal header
+// (torch).
 
 #include "core/torch_version.h"
 
 #include <ATen/autocast_mode.h>
 
-namespace tessera::training {
+namespace tessera {
+
+// Whether autocast is on for `device` (at::kCUDA or at::kCPU) in this thread, and its dtype there.
+inline bool autocast_enabled(c10::DeviceType device) {
+#if TESSERA_TORCH_AT_LEAST(2, 4)
+  return at::autocast::is_autocast_enabled(device);
+#else
+  return device == at::kCUDA ? at::autocast::is_enabled() : device == at::kCPU ? at::autocast::is_cpu_enabled() : false;
+#endif
+}
+inline c10::ScalarType autocast_dtype(c10::DeviceType device) {
+#if TESSERA_TORCH_AT_LEAST(2, 4)
+  return at::autocast::get_autocast_dtype(device);
+#else
+  return device == at::kCUDA ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+#endif
+}
 
 class AutocastScope {
  public:
   // `enabled` false: does nothing. `device`: at::kCUDA or at::kCPU.
   AutocastScope(bool enabled, c10::DeviceType device, c10::ScalarType dtype) : enabled_(enabled), device_(device) {
     if (!enabled_) return;
+    previous_enabled_ = autocast_enabled(device_);
+    previous_dtype_ = autocast_dtype(device_);
 #if TESSERA_TORCH_AT_LEAST(2, 4)
-    previous_enabled_ = at::autocast::is_autocast_enabled(device_);
-    previous_dtype_ = at::autocast::get_autocast_dtype(device_);
     at::autocast::set_autocast_dtype(device_, dtype);
     at::autocast::set_autocast_enabled(device_, true);
 #else
     if (device_ == at::kCUDA) {
-      previous_enabled_ = at::autocast::is_enabled();
-      previous_dtype_ = at::autocast::get_autocast_gpu_dtype();
       at::autocast::set_autocast_gpu_dtype(dtype);
       at::autocast::set_enabled(true);
     } else {
-      previous_enabled_ = at::autocast::is_cpu_enabled();
-      previous_dtype_ = at::autocast::get_autocast_cpu_dtype();
       at::autocast::set_autocast_cpu_dtype(dtype);
       at::autocast::set_cpu_enabled(true);
     }
@@ -63,4 +77,19 @@ class AutocastScope {
   c10::ScalarType previous_dtype_ = c10::kHalf;
 };
 
-}  // namespace tessera::training
+// Autocast's cache of weight casts on or off for a block of code, in this thread (the setting is
+// per thread).
+class AutocastCacheScope {
+ public:
+  explicit AutocastCacheScope(bool enabled) : previous_(at::autocast::is_autocast_cache_enabled()) {
+    at::autocast::set_autocast_cache_enabled(enabled);
+  }
+  ~AutocastCacheScope() { at::autocast::set_autocast_cache_enabled(previous_); }
+  AutocastCacheScope(const AutocastCacheScope&) = delete;
+  AutocastCacheScope& operator=(const AutocastCacheScope&) = delete;
+
+ private:
+  bool previous_;
+};
+
+}  // namespace tessera
