@@ -7,8 +7,9 @@
 # the GPU benchmarks: the full-size SD2-base UNet training step at 256 and 512 px (images/s, MFU)
 # and a 20-step 512 px generation, then a profile of two 256 px steps (`tessera bench --profile`:
 # host and device time per phase of the step, device idle time, device work by kind, the top
-# kernels), the steps with their passes replayed from a CUDA graph (trainer.cuda_graph), twice the
-# batch sizes, and comparison runs (op-sequence AdamW, NCHW, cuDNN attention, an NCCL group of one).
+# kernels), the steps with their passes replayed from a CUDA graph (trainer.cuda_graph), an NCCL
+# group of one (with and without the graph), twice the batch sizes, and comparison runs
+# (op-sequence AdamW, NCHW, cuDNN attention).
 # When the 256 px step crashes, short steps that each change one suspect follow (fp32, batch 1,
 # no cuDNN autotuning, no flat parameter buffers, no fused attention) and summary.txt says which
 # of them ran: the knobs TESSERA_CUDNN_BENCHMARK=0 and TESSERA_SDPA=0 are the engine's own. The
@@ -389,23 +390,27 @@ if [[ -x "$TESSERA" ]]; then
     [[ -z "$crashed" ]] && step_profile 110
     # The same steps with their forward and backward passes replayed from a CUDA graph
     # (trainer.cuda_graph, training/step_graph.h): what the host's launching costs.
-    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 80 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
-    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 65 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
-    bench 55 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
+    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 90 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
+    [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 75 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
+    bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
+    # The data-parallel path's own cost on one GPU: the step in an NCCL group of one (gradient
+    # buckets reduced in place in the flat gradient buffer; training/distributed.cpp), op by op
+    # and with the CUDA graph (the buckets reduced after the replay).
+    (export TESSERA_PROCESS_GROUP_FOR_ONE_RANK=1 MASTER_ADDR=127.0.0.1 MASTER_PORT=$((29000 + RANDOM % 1000)) &&
+      LABEL_SUFFIX="-nccl-group-of-one" && train_bench_with_workaround 50 256 "${TESSERA_BATCH_256:-64}")
+    [[ -z "$crashed" ]] && (export TESSERA_PROCESS_GROUP_FOR_ONE_RANK=1 MASTER_ADDR=127.0.0.1 MASTER_PORT=$((30000 + RANDOM % 1000)) &&
+      LABEL_SUFFIX="-nccl-group-of-one" && NO_HALVING=1 train_bench_with_workaround 40 256 "${TESSERA_BATCH_256:-64}" --cuda-graph)
     # Twice the batch: on the H200 (session 19) batch 128 gave 18 % more images/s at 256 px than 64,
     # a per-step cost that does not grow with the batch.
     # (An out-of-memory error there is the answer: no retry at the batch already measured.)
-    NO_HALVING=1 train_bench_with_workaround 45 256 $((2 * ${TESSERA_BATCH_256:-64}))
-    NO_HALVING=1 train_bench_with_workaround 35 512 $((2 * ${TESSERA_BATCH_512:-16}))
-    # The op-sequence AdamW instead of LibTorch's fused kernel (training/parameter_updates.cpp).
-    (export TESSERA_FUSED_ADAMW=0 && LABEL_SUFFIX="-no-fused-adamw" && train_bench_with_workaround 25 256 "${TESSERA_BATCH_256:-64}")
-    train_bench_with_workaround 15 256 "${TESSERA_BATCH_256:-64}" --nchw
-    # cuDNN's attention kernels, left out by default (models/attention.cpp), for comparison.
-    (export TESSERA_SDPA_CUDNN=1 && LABEL_SUFFIX="-cudnn-sdpa" && train_bench_with_workaround 5 256 "${TESSERA_BATCH_256:-64}")
-    # The data-parallel path's own cost on one GPU: the step in an NCCL group of one (gradient
-    # buckets copied, reduced and copied back; training/distributed.cpp).
-    (export TESSERA_PROCESS_GROUP_FOR_ONE_RANK=1 MASTER_ADDR=127.0.0.1 MASTER_PORT=$((29000 + RANDOM % 1000)) &&
-      LABEL_SUFFIX="-nccl-group-of-one" && train_bench_with_workaround 0 256 "${TESSERA_BATCH_256:-64}")
+    NO_HALVING=1 train_bench_with_workaround 30 256 $((2 * ${TESSERA_BATCH_256:-64}))
+    NO_HALVING=1 train_bench_with_workaround 20 512 $((2 * ${TESSERA_BATCH_512:-16}))
+    # Measured in earlier sessions, last: the op-sequence AdamW instead of LibTorch's fused kernel
+    # (training/parameter_updates.cpp), NCHW activations, cuDNN's attention kernels (left out by
+    # default, models/attention.cpp).
+    (export TESSERA_FUSED_ADAMW=0 && LABEL_SUFFIX="-no-fused-adamw" && train_bench_with_workaround 10 256 "${TESSERA_BATCH_256:-64}")
+    train_bench_with_workaround 5 256 "${TESSERA_BATCH_256:-64}" --nchw
+    (export TESSERA_SDPA_CUDNN=1 && LABEL_SUFFIX="-cudnn-sdpa" && train_bench_with_workaround 0 256 "${TESSERA_BATCH_256:-64}")
   fi
   [[ -n "$crashed" ]] && backtrace_gdb
 fi

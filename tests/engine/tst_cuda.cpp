@@ -391,14 +391,27 @@ class TestCuda : public QObject {
     QVERIFY(err < 1e-4);
   }
 
+  void processGroupOfOneRank_data() {
+    QTest::addColumn<bool>("graph");
+    QTest::newRow("op by op") << false;
+    QTest::newRow("CUDA graph") << true;
+  }
   void processGroupOfOneRank() {
     // TESSERA_PROCESS_GROUP_FOR_ONE_RANK=1: the trainer joins a real process group as its only
     // rank — NCCL on the GPU (Gloo in CPU mode) — so a one-GPU machine runs the data-parallel
-    // path: rendezvous, the weights' broadcast, gradient buckets reduced during backward, the
+    // path: rendezvous, the weights' broadcast, gradient buckets (slices of the flat gradient
+    // buffer) reduced during backward, or after the replayed passes with trainer.cuda_graph, the
     // loss's allreduce. A group of one changes nothing: the weights equal those of a run without.
+    QFETCH(bool, graph);
+    if (graph && !device_.is_cuda()) QSKIP("CUDA graphs need a CUDA device");
+    if (graph) TESSERA_REQUIRE_CUDA_GRAPHS();
+    const auto adjust = [graph](RunConfig& c) {
+      c.trainer.cuda_graph = graph;
+      c.trainer.max_duration = graph ? 6 : c.trainer.max_duration;  // captured in step 3
+    };
     QTemporaryDir plain_dir, group_dir;
     const std::string device = device_.is_cuda() ? "cuda" : "cpu";
-    const TrainingRun plain = train_tiny(device, "fp32", plain_dir.path());
+    const TrainingRun plain = train_tiny(device, "fp32", plain_dir.path(), nullptr, adjust);
     struct SetEnv {  // sets a variable for this test, then puts back what was there
       const char* name;
       bool had;
@@ -412,7 +425,7 @@ class TestCuda : public QObject {
         port("MASTER_PORT", QByteArray::number(tessera::test::freeTcpPort()));
     TrainingRun grouped;
     try {
-      grouped = train_tiny(device, "fp32", group_dir.path());
+      grouped = train_tiny(device, "fp32", group_dir.path(), nullptr, adjust);
     } catch (const std::exception& e) {
       QFAIL(qPrintable(QString("training in a group of one failed: ") + e.what()));
     }
@@ -423,8 +436,9 @@ class TestCuda : public QObject {
     QVERIFY2(grouped.metrics.contains(backend), grouped.metrics.left(600).constData());
     QVERIFY2(plain.metrics.contains("\"process_group\":\"none\""), plain.metrics.left(600).constData());
     const double err = relative_error(all_weights(grouped), all_weights(plain));
-    qInfo("4 fp32 steps in a process group of one (%s): weights differ from the run without by %.3g (relative)",
-          nccl ? "NCCL" : "Gloo", err);
+    qInfo("fp32 steps in a process group of one (%s%s): weights differ from the run without by %.3g (relative)",
+          nccl ? "NCCL" : "Gloo", graph ? ", CUDA graph" : "", err);
+    if (graph) QVERIFY2(grouped.metrics.contains("\"captured\":true"), grouped.metrics.constData());
     QVERIFY(err < 1e-4);  // two device runs: cuDNN's algorithms need not be deterministic
   }
 

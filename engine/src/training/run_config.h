@@ -115,7 +115,8 @@ struct TrainerSection {
   bool gradient_checkpointing = false;          // recompute the UNet blocks' activations in backward
   bool channels_last = true;               // CUDA: UNet activations NHWC (cuDNN's fast layout); CPU: ignored
   // CUDA: the UNet's forward and backward passes captured once in a CUDA graph and replayed each
-  // step (training/step_graph.h); one process, UNet runs without loss scaling or in_backward.
+  // step (training/step_graph.h); UNet runs without loss scaling or in_backward. With several
+  // ranks the gradients are then averaged after the passes (no overlap with backward).
   bool cuda_graph = false;
   int64_t save_interval = 10000;           // batches; 0: only at the end
   int64_t save_num_checkpoints_to_keep = 3;

@@ -472,11 +472,6 @@ void Trainer::Impl::setup_step_graph() {
     throw Error("this build of tessera cannot capture CUDA graphs (it needs LibTorch 2.2 or newer with CUDA's headers)",
                 "set trainer.cuda_graph: false");
   }
-  if (dist->backend_name() != "none") {
-    throw Error("trainer.cuda_graph takes a single process without a process group (this one is rank " +
-                    std::to_string(env.rank) + " of " + std::to_string(env.world_size) + ", " + dist->backend_name() + ")",
-                "set trainer.cuda_graph: false for data-parallel runs");
-  }
   const bool amp = config.trainer.precision != "fp32";
   const c10::ScalarType amp_dtype = config.trainer.precision == "amp_fp16" ? torch::kHalf : torch::kBFloat16;
   const int64_t mb = config.trainer.device_train_microbatch_size;
@@ -490,9 +485,13 @@ void Trainer::Impl::setup_step_graph() {
 torch::Tensor Trainer::Impl::run_step_graph() {
   const StepPhase phase("tessera.graph");
   const bool had_graph = step_graph->captured();
+  // With several ranks the gradients are averaged after the passes, not from hooks during them
+  // (a replay runs no host code): finish_gradient_sync reduces every bucket then.
+  dist->set_gradient_sync_enabled(false);
   // A failed capture ends the run (the error says to turn the graph off; the last checkpoint
   // holds everything trained so far).
   const torch::Tensor sum = step_graph->run();
+  dist->set_gradient_sync_enabled(true);
   if (!had_graph && step_graph->captured()) {
     metrics->event("cuda_graph", {{"step", state.step + 1}, {"captured", true}, {"capture_s", step_graph->capture_seconds()}});
   }
