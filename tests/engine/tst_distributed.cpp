@@ -31,9 +31,11 @@ DistributedEnv env_from(const std::map<std::string, std::string>& vars) {
 
 struct Net : torch::nn::Module {
   Net() {
+    // Registered first, so that its bucket (buckets are built from the last parameter on) is the
+    // last: the others can then start during backward.
+    unused = register_module("unused", torch::nn::Linear(3, 3));  // never gets a gradient
     a = register_module("a", torch::nn::Linear(8, 16));
     b = register_module("b", torch::nn::Linear(16, 4));
-    unused = register_module("unused", torch::nn::Linear(3, 3));  // never gets a gradient
   }
   torch::Tensor forward(const torch::Tensor& x) { return b->forward(torch::tanh(a->forward(x))); }
   torch::nn::Linear a{nullptr}, b{nullptr}, unused{nullptr};
@@ -82,8 +84,9 @@ int run_worker() {
 
   for (int step = 0; step < 3; ++step) {
     // Reference: the full-batch gradient, computed here alone on a copy of the weights.
+    // The used parameters: a.weight, a.bias, b.weight, b.bias (after unused's two).
     std::vector<torch::Tensor> ref_params;
-    for (const auto& p : params) ref_params.push_back(p.detach().clone().requires_grad_(true));
+    for (size_t i = 2; i < params.size(); ++i) ref_params.push_back(params[i].detach().clone().requires_grad_(true));
     {
       auto h = torch::tanh(torch::nn::functional::linear(x, ref_params[0], ref_params[1]));
       auto out = torch::nn::functional::linear(h, ref_params[2], ref_params[3]);
@@ -113,13 +116,19 @@ int run_worker() {
       }
     }
     for (size_t i = 0; i < 4; ++i) {
-      const double d = (params[i].grad() - ref_params[i].grad()).abs().max().item<double>();
+      const double d = (params[i + 2].grad() - ref_params[i].grad()).abs().max().item<double>();
       if (!(d <= 1e-6)) fail("step " + std::to_string(step) + " param " + std::to_string(i) +
                              ": averaged gradient differs from the full-batch one by " + std::to_string(d));
     }
-    for (size_t i = 4; i < params.size(); ++i)
+    for (size_t i = 0; i < 2; ++i)
       if (!params[i].grad().defined() || params[i].grad().abs().max().item<double>() != 0.0)
         fail("the unused parameter should end with a zero gradient");
+    // Tiny buckets: all but the unused parameter's are started during the last micro-step's
+    // backward, as soon as autograd has accumulated their last gradient (a bucket started earlier
+    // would miss it, and the gradients above would differ).
+    if (dist.backend_name() != "none" && dist.buckets_started_during_backward() < 4) {
+      fail("only " + std::to_string(dist.buckets_started_during_backward()) + " buckets were started during backward");
+    }
     torch::NoGradGuard no_grad;
     for (auto& p : params) p.sub_(0.1 * p.grad());
   }

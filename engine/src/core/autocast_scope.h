@@ -29,43 +29,38 @@ inline c10::ScalarType autocast_dtype(c10::DeviceType device) {
 #endif
 }
 
+namespace detail {
+inline void set_autocast(c10::DeviceType device, bool enabled, c10::ScalarType dtype) {
+#if TESSERA_TORCH_AT_LEAST(2, 4)
+  at::autocast::set_autocast_dtype(device, dtype);
+  at::autocast::set_autocast_enabled(device, enabled);
+#else
+  if (device == at::kCUDA) {
+    at::autocast::set_autocast_gpu_dtype(dtype);
+    at::autocast::set_enabled(enabled);
+  } else {
+    at::autocast::set_autocast_cpu_dtype(dtype);
+    at::autocast::set_cpu_enabled(enabled);
+  }
+#endif
+}
+}  // namespace detail
+
 class AutocastScope {
  public:
-  // `enabled` false: does nothing. `device`: at::kCUDA or at::kCPU.
-  AutocastScope(bool enabled, c10::DeviceType device, c10::ScalarType dtype) : enabled_(enabled), device_(device) {
-    if (!enabled_) return;
-    previous_enabled_ = autocast_enabled(device_);
-    previous_dtype_ = autocast_dtype(device_);
-#if TESSERA_TORCH_AT_LEAST(2, 4)
-    at::autocast::set_autocast_dtype(device_, dtype);
-    at::autocast::set_autocast_enabled(device_, true);
-#else
-    if (device_ == at::kCUDA) {
-      at::autocast::set_autocast_gpu_dtype(dtype);
-      at::autocast::set_enabled(true);
-    } else {
-      at::autocast::set_autocast_cpu_dtype(dtype);
-      at::autocast::set_cpu_enabled(true);
-    }
-#endif
-    at::autocast::increment_nesting();
+  // Autocast on `device` (at::kCUDA or at::kCPU) exactly as given for the scope: on in `dtype`,
+  // or off when `enabled` is false (whatever it was outside); what was there before comes back
+  // at the end.
+  AutocastScope(bool enabled, c10::DeviceType device, c10::ScalarType dtype)
+      : enabled_(enabled), device_(device), previous_enabled_(autocast_enabled(device)),
+        previous_dtype_(autocast_dtype(device)) {
+    detail::set_autocast(device_, enabled_, enabled_ ? dtype : previous_dtype_);
+    if (enabled_) at::autocast::increment_nesting();
   }
   ~AutocastScope() {
-    if (!enabled_) return;
     // Leaving the outermost autocast region drops the casts cached for it.
-    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-#if TESSERA_TORCH_AT_LEAST(2, 4)
-    at::autocast::set_autocast_enabled(device_, previous_enabled_);
-    at::autocast::set_autocast_dtype(device_, previous_dtype_);
-#else
-    if (device_ == at::kCUDA) {
-      at::autocast::set_enabled(previous_enabled_);
-      at::autocast::set_autocast_gpu_dtype(previous_dtype_);
-    } else {
-      at::autocast::set_cpu_enabled(previous_enabled_);
-      at::autocast::set_autocast_cpu_dtype(previous_dtype_);
-    }
-#endif
+    if (enabled_ && at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    detail::set_autocast(device_, previous_enabled_, previous_dtype_);
   }
   AutocastScope(const AutocastScope&) = delete;
   AutocastScope& operator=(const AutocastScope&) = delete;
@@ -73,8 +68,8 @@ class AutocastScope {
  private:
   bool enabled_;
   c10::DeviceType device_;
-  bool previous_enabled_ = false;
-  c10::ScalarType previous_dtype_ = c10::kHalf;
+  bool previous_enabled_;
+  c10::ScalarType previous_dtype_;
 };
 
 // Autocast's cache of weight casts on or off for a block of code, in this thread (the setting is

@@ -278,7 +278,7 @@ void Distributed::broadcast_parameters(const std::vector<torch::Tensor>& tensors
 }
 
 void Distributed::register_gradient_buckets(const std::vector<torch::Tensor>& params, size_t bucket_bytes,
-                                            const torch::Tensor& flat_grads) {
+                                            const torch::Tensor& flat_grads, bool during_backward) {
   if (!params_.empty()) throw Error("register_gradient_buckets may be called only once");
   params_ = params;
   if (!group_) return;
@@ -324,6 +324,7 @@ void Distributed::register_gradient_buckets(const std::vector<torch::Tensor>& pa
       b->flat = torch::zeros({n}, params_[b->params.front()].options().requires_grad(false));
     }
   }
+  if (!during_backward) return;
   if (in_place_) {
     for (size_t k = 0; k < params_.size(); ++k) {
       accumulators_.push_back(torch::autograd::impl::grad_accumulator(params_[k]));
@@ -402,6 +403,7 @@ void Distributed::finish_gradient_sync() {
   if (!group_ || params_.empty()) return;
   if (!sync_enabled_) throw Error("finish_gradient_sync() called while gradient sync is disabled");
   torch::NoGradGuard no_grad;
+  started_during_backward_ = next_bucket_to_launch_;
   // Parameters that got no gradient in this backward contribute what they hold (or zeros).
   for (auto& bp : buckets_) {
     Bucket& b = *bp;

@@ -73,11 +73,23 @@ class Distributed {
   // parameter's gradient accumulator): no copy into a bucket buffer and back, a kernel or two per
   // bucket instead of several per parameter. Undefined: each bucket copies its gradients, plus
   // what earlier micro-steps accumulated, into a buffer of its own and back.
+  //
+  // `during_backward` false: no hooks at all; finish_gradient_sync reduces every bucket (for
+  // passes replayed from a CUDA graph, which run no host code, and whose capture must not meet
+  // gradient accumulators made on another stream).
+  //
+  // The hooks run on the thread that runs the parameters' gradient accumulators (the device's
+  // autograd thread on a GPU, the caller's on the CPU), one at a time, and backward() returns only
+  // after the last: finish_gradient_sync, called after backward, never overlaps them.
   void register_gradient_buckets(const std::vector<torch::Tensor>& params,
                                  size_t bucket_bytes = size_t(25) << 20,
-                                 const torch::Tensor& flat_grads = torch::Tensor());
+                                 const torch::Tensor& flat_grads = torch::Tensor(), bool during_backward = true);
   // Whether the buckets are slices of the flat gradient buffer (reduced in place).
   bool reduces_in_place() const { return in_place_; }
+  // Of the buckets the last finish_gradient_sync waited for, how many had been started during
+  // backward (the rest started in finish_gradient_sync itself): the overlap of communication
+  // with computation.
+  size_t buckets_started_during_backward() const { return started_during_backward_; }
   // Off for the non-final micro-steps of a gradient accumulation (gradients only accumulate
   // locally); on (the default) for the step whose gradients are to be averaged.
   void set_gradient_sync_enabled(bool on);
@@ -114,6 +126,7 @@ class Distributed {
   std::vector<bool> param_ready_;
   std::vector<std::unique_ptr<Bucket>> buckets_;
   size_t next_bucket_to_launch_ = 0;
+  size_t started_during_backward_ = 0;
   bool sync_enabled_ = true;
   std::vector<unsigned> hook_ids_;
   // In place: the flat gradient buffer, where each parameter's gradient must stay, and the

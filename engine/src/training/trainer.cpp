@@ -235,14 +235,17 @@ void Trainer::Impl::setup() {
 }
 
 void Trainer::Impl::setup_optimizer() {
+  // A trained text encoder's parameters come first: backward reaches them last, and gradient
+  // buckets (built from the last parameters on) start in order, so that the UNet's buckets are not
+  // held back until the end of backward.
   std::vector<std::pair<std::string, torch::Tensor>> named;
-  for (auto& kv : model().named_parameters(true)) {
-    if (kv.value().requires_grad()) named.emplace_back(kv.key(), kv.value());
-  }
   if (train_text) {
     for (auto& kv : frozen.text_encoder->named_parameters(true)) {
       if (kv.value().requires_grad()) named.emplace_back("text_encoder." + kv.key(), kv.value());
     }
+  }
+  for (auto& kv : model().named_parameters(true)) {
+    if (kv.value().requires_grad()) named.emplace_back(kv.key(), kv.value());
   }
   for (const auto& [k, v] : named) names.push_back(k), params.push_back(v);
   const OptimizerSection& o = config.optimizer;
@@ -485,13 +488,10 @@ void Trainer::Impl::setup_step_graph() {
 torch::Tensor Trainer::Impl::run_step_graph() {
   const StepPhase phase("tessera.graph");
   const bool had_graph = step_graph->captured();
-  // With several ranks the gradients are averaged after the passes, not from hooks during them
-  // (a replay runs no host code): finish_gradient_sync reduces every bucket then.
-  dist->set_gradient_sync_enabled(false);
-  // A failed capture ends the run (the error says to turn the graph off; the last checkpoint
+  // With several ranks the gradients are averaged after the passes (the buckets have no hooks; a
+  // replay runs no host code). A failed capture ends the run (the error says to turn the graph off; the last checkpoint
   // holds everything trained so far).
   const torch::Tensor sum = step_graph->run();
-  dist->set_gradient_sync_enabled(true);
   if (!had_graph && step_graph->captured()) {
     metrics->event("cuda_graph", {{"step", state.step + 1}, {"captured", true}, {"capture_s", step_graph->capture_seconds()}});
   }
@@ -556,8 +556,10 @@ void Trainer::Impl::run() {
   }
   // Every rank starts from rank 0's weights (identical anyway when seeded; cheap insurance).
   dist->broadcast_parameters(params);
+  // With the CUDA graph the buckets are reduced after the replayed passes, without hooks.
   dist->register_gradient_buckets(params, static_cast<size_t>(config.trainer.bucket_cap_mb) << 20,
-                                  flat && flat->grads().defined() ? flat->grads() : torch::Tensor());
+                                  flat && flat->grads().defined() ? flat->grads() : torch::Tensor(),
+                                  /*during_backward=*/step_graph == nullptr);
   int64_t parameter_count = 0;
   for (const auto& p : params) parameter_count += p.numel();
   if (!resumed) {
