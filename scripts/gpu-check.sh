@@ -5,7 +5,7 @@
 # low precision, generation and training on the device, one host wait per training step, the
 # NCCL process group as a group of one), then
 # the GPU benchmarks: the full-size SD2-base UNet training step at 256 and 512 px (images/s, MFU)
-# and a 20-step 512 px generation, then a profile of two 256 px steps (`tessera bench --profile`:
+# and a 20-step 512 px generation (also with the UNet replayed from a CUDA graph), then a profile of two 256 px steps (`tessera bench --profile`:
 # host and device time per phase of the step, device idle time, device work by kind, the top
 # kernels), the steps with their passes replayed from a CUDA graph (trainer.cuda_graph), an NCCL
 # group of one (with and without the graph), twice the batch sizes, and comparison runs
@@ -34,8 +34,8 @@
 #   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
 #   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
-#   TESSERA_GPU_QUICK     set: only the two training benchmarks, each also with the CUDA graph, and
-#                         the profile, no crash diagnosis (a short lease: with
+#   TESSERA_GPU_QUICK     set: only the two training benchmarks, each also with the CUDA graph, the
+#                         profile and the generation with the CUDA graph, no crash diagnosis (a short lease: with
 #                         TESSERA_GPU_TARGETS=tessera and TESSERA_GPU_BUDGET=285; the build and the
 #                         two benchmarks took 143 s on the H200 in session 19, the others add about
 #                         40 s each)
@@ -371,7 +371,8 @@ if [[ -x "$TESSERA" ]]; then
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench 110 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
     train_bench 70 512 "${TESSERA_BATCH_512:-16}"
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench 40 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
-    [[ -z "$crashed" ]] && step_profile 0
+    [[ -z "$crashed" ]] && step_profile 15
+    bench 0 "generate-512px-fp16-cuda-graph" generate --device cuda --precision fp16 --repeat 3 --warmup 1 --cuda-graph
   else
     # The tiny model first: seconds, and it tells the benchmark's path apart from the model's size.
     bench 200 "train-tiny-b8" train-step --tiny --device cuda --precision amp_bf16 --repeat 5 --warmup 2
@@ -393,6 +394,8 @@ if [[ -x "$TESSERA" ]]; then
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 90 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 75 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
     bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
+    # The same with the UNet's calls replayed from a CUDA graph (pipeline/unet_graph.h).
+    bench 55 "generate-512px-fp16-cuda-graph" generate --device cuda --precision fp16 --repeat 3 --warmup 1 --cuda-graph
     # The data-parallel path's own cost on one GPU: the step in an NCCL group of one (gradient
     # buckets reduced in place in the flat gradient buffer; training/distributed.cpp), op by op
     # and with the CUDA graph (the buckets reduced after the replay).

@@ -338,8 +338,9 @@ Command make_bench_command() {
        "train-step: fp32 (default), amp_bf16 or amp_fp16 (CUDA); generate: the models' dtype, fp32 (default), fp16 or bf16"},
       {"nchw", "", "train-step on CUDA: keep the activations NCHW (trainer.channels_last: false)"},
       {"cuda-graph", "",
-       "train-step on CUDA: trainer.cuda_graph, the UNet's forward and backward passes captured once in a CUDA graph "
-       "and replayed every step (fp32 or amp_bf16; at least 3 warm-up steps)"},
+       "on CUDA. train-step: trainer.cuda_graph, the UNet's forward and backward passes captured once in a CUDA "
+       "graph and replayed every step (fp32 or amp_bf16; at least 3 warm-up steps); generate: the UNet's calls "
+       "replayed from a CUDA graph"},
       {"profile", "FILE",
        "one benchmark: record the measured runs with PyTorch's profiler and write where the time went to FILE "
        "(per step phase, and on CUDA the device's kernels by kind and the busiest ones) and a Chrome trace to "
@@ -384,7 +385,7 @@ Command make_bench_command() {
         throw UsageError("unknown benchmark '" + p + "' (choose from unet-step, train-step, generate, vae-decode, unet-load, all)");
       }
     }
-    const bool train_only = args.has("batch") || args.has("resolution") || args.has("nchw") || args.has("cuda-graph");
+    const bool train_only = args.has("batch") || args.has("resolution") || args.has("nchw");
     if (args.has("cuda-graph") && device != "cuda") throw UsageError("--cuda-graph needs --device cuda");
     if (args.has("profile")) {
       if (args.get("profile").empty()) throw UsageError("--profile needs a file name");
@@ -397,7 +398,7 @@ Command make_bench_command() {
         throw UsageError("--device cuda is for train-step and generate; " + w + " runs on the CPU");
       }
       if (train_only && w != "train-step") {
-        throw UsageError("--batch, --resolution, --nchw and --cuda-graph are train-step options");
+        throw UsageError("--batch, --resolution and --nchw are train-step options");
       }
       if (args.has("precision")) {
         const std::string p = args.get("precision");

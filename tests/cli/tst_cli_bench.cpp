@@ -183,7 +183,7 @@ class TestCliBench : public QObject {
     QTest::newRow("profile of unet-load") << QStringList{"unet-load", "--profile", "p.txt"};
     QTest::newRow("profile of a data benchmark") << QStringList{"latent-read", "--profile", "p.txt"};
     QTest::newRow("cuda graph on the cpu") << QStringList{"train-step", "--cuda-graph"};
-    QTest::newRow("cuda graph of another benchmark") << QStringList{"generate", "--device", "cuda", "--cuda-graph"};
+    QTest::newRow("cuda graph of another benchmark") << QStringList{"vae-decode", "--device", "cuda", "--cuda-graph"};
   }
   void badInputIsOneLine() {
     QFETCH(QStringList, args);

@@ -35,9 +35,10 @@ struct BenchOptions {
   // time went is written here (the trace next to it, + ".trace.json"). Profiled runs are slower:
   // their timings are marked as such.
   std::string profile;
-  // train-step on CUDA: trainer.cuda_graph, the forward and backward passes captured in a CUDA
+  // On CUDA. train-step: trainer.cuda_graph, the forward and backward passes captured in a CUDA
   // graph and replayed (training/step_graph.h); the warm-up is then at least 3 steps (two op by
-  // op, one capturing).
+  // op, one capturing). generate: the UNet's calls replayed from a CUDA graph
+  // (pipeline/unet_graph.h).
   bool cuda_graph = false;
 };
 

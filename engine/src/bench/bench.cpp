@@ -295,6 +295,9 @@ void bench_generate(const BenchOptions& o, BenchResult* r) {
                                                             : torch::kFloat32;
     pipe.to(torch::Device(o.device), dtype);
   }
+  // The UNet's calls after the first of each generation replayed from a CUDA graph (captured in
+  // the warm-up run's second step, replayed from then on).
+  if (o.cuda_graph) pipe.set_cuda_graph(true);
   r->setup_seconds = seconds_since(setup);
   pipeline::GenerationSettings s;
   s.prompt = "a photograph of an astronaut riding a horse";
@@ -304,7 +307,7 @@ void bench_generate(const BenchOptions& o, BenchResult* r) {
   pipeline::GenerationResult result;
   time_runs(o, r, [&] { result = pipe.generate(s); });  // returns CPU images: the device work is done
   r->note = finite_note(result.images_float) + (channels_last() ? ", channels-last" : ", NCHW") + ", " + o.device +
-            (o.precision.empty() ? "" : " " + o.precision);
+            (o.precision.empty() ? "" : " " + o.precision) + (o.cuda_graph ? ", UNet replayed from a CUDA graph" : "");
 }
 
 }  // namespace

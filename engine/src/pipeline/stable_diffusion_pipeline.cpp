@@ -85,6 +85,13 @@ void StableDiffusionPipeline::set_attention_slicing(int64_t slice_size) {
   vae_->set_attention_slicing(slice_size);
 }
 
+void StableDiffusionPipeline::set_cuda_graph(bool on) {
+  if (on && !CudaGraph::built()) {
+    throw Error("this build cannot capture CUDA graphs (it needs LibTorch 2.2 or newer with CUDA's headers)");
+  }
+  unet_graph_ = on ? std::make_unique<UNetGraph>() : nullptr;
+}
+
 void StableDiffusionPipeline::validate(const GenerationSettings& s) const {
   const int64_t f = vae_scale_factor();
   const int64_t width = s.width > 0 ? s.width : default_width();
@@ -228,7 +235,9 @@ GenerationResult StableDiffusionPipeline::generate(const GenerationSettings& s, 
     const double t = timesteps[i].item<double>();
     const torch::Tensor model_input = guided ? torch::cat({latents, latents}, 0) : latents;
     const torch::Tensor scaled = scheduler->scale_model_input(model_input, t);
-    const torch::Tensor out = unet_->forward(scaled.to(device_, dtype_), t, context).to(torch::kCPU, torch::kFloat32);
+    const torch::Tensor input = scaled.to(device_, dtype_);
+    const torch::Tensor out = (unet_graph_ ? unet_graph_->forward(unet_, input, t, context) : unet_->forward(input, t, context))
+                                  .to(torch::kCPU, torch::kFloat32);
     torch::Tensor noise_pred = out;
     if (guided) {
       const auto halves = out.chunk(2, 0);

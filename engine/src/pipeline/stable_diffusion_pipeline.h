@@ -9,6 +9,7 @@
 #include "models/autoencoder_kl.h"
 #include "models/clip_text_model.h"
 #include "models/unet_2d_condition.h"
+#include "pipeline/unet_graph.h"
 #include "schedulers/scheduler.h"
 #include "text/clip_tokenizer.h"
 
@@ -114,6 +115,11 @@ class StableDiffusionPipeline {
 
   void set_attention_slicing(int64_t slice_size);
 
+  // On CUDA: the UNet's forward pass of every sampling step after the first replayed from a CUDA
+  // graph (pipeline/unet_graph.h), captured anew for each batch shape. Throws tessera::Error where
+  // this build cannot capture CUDA graphs. Off by default.
+  void set_cuda_graph(bool on);
+
   // Moves the text encoder, UNet and VAE to `device`, stored in `dtype` (on CUDA, fp16 or bf16
   // halve the memory and use the tensor cores). They run there; the scheduler arithmetic, the
   // guidance and every random draw stay on the CPU in float32, so a seed gives the same initial
@@ -141,6 +147,7 @@ class StableDiffusionPipeline {
   nlohmann::json scheduler_config_;
   torch::Device device_{torch::kCPU};
   torch::ScalarType dtype_ = torch::kFloat32;
+  std::unique_ptr<UNetGraph> unet_graph_;  // set_cuda_graph(true)
 };
 
 // diffusers' rescale_noise_cfg (Lin et al., "Common Diffusion Noise Schedules and Sample Steps
