@@ -310,21 +310,23 @@ backtrace_gdb() {
 # phase of the step, device idle time, device work by kind, the top kernels — goes into
 # summary.txt, the Chrome trace into profile-256px.trace.json.gz. The profiler slows the host, so
 # its step time is not a measurement: the device's busy time per step is.
-step_profile() {  # RESERVE
-  # The table and the raw trace are written outside OUT (which may hold 8 files), then copied.
+step_profile() {  # RESERVE [--cuda-graph]
+  # The table and the raw trace are written outside OUT (which may hold 8 files), then copied (the
+  # trace of the op-by-op steps only).
   local reserve=$1 tmp
+  shift
   tmp=$(mktemp -d)
   local file="$tmp/profile-256px.txt"
-  say "profile (tessera bench --profile), 256 px batch ${TESSERA_BATCH_256:-64}, 2 steps after 2 warm-up steps:"
+  say "profile (tessera bench --profile $*), 256 px batch ${TESSERA_BATCH_256:-64}, 2 steps after the warm-up steps:"
   MIN_STEP_S=40 bounded "$reserve" "$TESSERA" bench train-step --child --device cuda --precision amp_bf16 --resolution 256 \
-    --batch "${TESSERA_BATCH_256:-64}" --repeat 2 --warmup 2 --profile "$file" >/dev/null 2>>"$OUT/bench.log"
+    --batch "${TESSERA_BATCH_256:-64}" --repeat 2 --warmup 2 --profile "$file" "$@" >/dev/null 2>>"$OUT/bench.log"
   if [[ -s "$file" ]]; then
     sed 's/^/  /' "$file" | cut -c1-220 | tee -a "$SUMMARY"
-    if [[ -s "$file.trace.json" ]]; then
+    if [[ -s "$file.trace.json" && $# -eq 0 ]]; then
       gzip -c "$file.trace.json" >"$OUT/profile-256px.trace.json.gz"
       (($(stat -c %s "$OUT/profile-256px.trace.json.gz") < 15000000)) || { rm -f "$OUT/profile-256px.trace.json.gz"; say "  (trace over 15 MB compressed: not kept)"; }
     fi
-    grep -q "no device kernels were recorded" "$file" && kernel_profile_nsys "$reserve"
+    [[ $# -eq 0 ]] && grep -q "no device kernels were recorded" "$file" && kernel_profile_nsys "$reserve"
   else
     say "  no profile: $(tail -2 "$OUT/bench.log" | tr '\n' ' ' | cut -c1-300)"
   fi
@@ -393,6 +395,8 @@ if [[ -x "$TESSERA" ]]; then
     # (trainer.cuda_graph, training/step_graph.h): what the host's launching costs.
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 90 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 75 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
+    # Where the replayed step's time goes (the replay's kernels fall in its tessera.graph phase).
+    [[ -z "$crashed" ]] && step_profile 65 --cuda-graph
     bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
     # The same with the UNet's calls replayed from a CUDA graph (pipeline/unet_graph.h).
     bench 55 "generate-512px-fp16-cuda-graph" generate --device cuda --precision fp16 --repeat 3 --warmup 1 --cuda-graph
