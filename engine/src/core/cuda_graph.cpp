@@ -60,7 +60,7 @@ void CudaGraph::run_on_capture_stream(const torch::Device& device, const std::fu
   done.block(current);
 }
 
-void CudaGraph::capture(const torch::Device& device, const std::function<void()>& work) {
+void CudaGraph::capture(const torch::Device& device, const std::function<void()>& work, bool other_threads) {
   if (!device.is_cuda()) throw Error("a CUDA graph needs the work on a CUDA device, not " + device.str());
   reset();
   const c10::cuda::CUDAGuard device_guard(device);
@@ -82,7 +82,7 @@ void CudaGraph::capture(const torch::Device& device, const std::function<void()>
     // The default stream cannot be captured.
     const c10::cuda::CUDAStreamGuard stream_guard(impl_->capture_stream(device));
     try {
-      g->capture_begin(pool);
+      g->capture_begin(pool, other_threads ? cudaStreamCaptureModeThreadLocal : cudaStreamCaptureModeGlobal);
       begun = true;
       try {
         work();
@@ -138,7 +138,7 @@ bool CudaGraph::built() { return false; }
 
 void CudaGraph::run_on_capture_stream(const torch::Device&, const std::function<void()>& work) { work(); }
 
-void CudaGraph::capture(const torch::Device& device, const std::function<void()>&) {
+void CudaGraph::capture(const torch::Device& device, const std::function<void()>&, bool) {
   if (!device.is_cuda()) throw Error("a CUDA graph needs the work on a CUDA device, not " + device.str());
   throw Error("this build cannot capture CUDA graphs (it needs LibTorch 2.2 or newer with CUDA's headers)",
               "build against a GPU machine's PyTorch (scripts/gpu-check.sh)");

@@ -31,8 +31,11 @@ class CudaGraph {
   // stream, after waiting for the device, with autocast's cast cache off in this thread and the
   // memory from a pool of the graph's own. Throws tessera::Error with CUDA's reason when the
   // capture fails; the pool is handed back, but what else LibTorch set up for the capture cannot
-  // all be undone, so the process should not capture again.
-  void capture(const torch::Device& device, const std::function<void()>& work);
+  // all be undone, so the process should not capture again. `other_threads` true: CUDA calls of
+  // other threads during the capture are not checked (CUDA's thread-local capture mode; NCCL's
+  // watchdog thread queries its events at any time), only this thread's; false: calls that could
+  // disturb the capture are refused in every thread (the global mode, the stricter check).
+  void capture(const torch::Device& device, const std::function<void()>& work, bool other_threads = false);
 
   // Launches the captured work on the current stream.
   void replay();

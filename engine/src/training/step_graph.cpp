@@ -81,14 +81,14 @@ struct StepGraph::Impl {
     runs_since_change = 0;
   }
 
-  void capture() {
+  void capture(bool other_threads) {
     if (!loss_sum.device().is_cuda()) {
       failed = true;
       failure = "a CUDA graph needs the training step on a CUDA device, not " + loss_sum.device().str();
       throw Error(failure, "set trainer.cuda_graph: false");
     }
     try {
-      graph.capture(loss_sum.device(), [this] { passes(); });
+      graph.capture(loss_sum.device(), [this] { passes(); }, other_threads);
     } catch (const Error& e) {
       failed = true;
       failure = std::string("the training step ") + e.what();
@@ -158,11 +158,32 @@ const torch::Tensor& StepGraph::run() {
     ++s.runs_since_change;
     return s.loss_sum;
   }
-  if (!s.graph.captured()) s.capture();
+  if (!s.graph.captured()) s.capture(other_threads_);
   s.graph.replay();
   ++s.replays;
   ++s.runs_since_change;
   return s.loss_sum;
+}
+
+std::unique_ptr<StepGraph> make_step_graph(const RunConfig& config, const torch::Device& device, int world_size,
+                                           bool process_group,
+                                           std::function<torch::Tensor(const StepInputs&)> per_sample_loss,
+                                           std::vector<torch::Tensor> params) {
+  if (const std::string cause = cuda_graph_obstacle(config); !cause.empty()) {
+    throw Error("trainer.cuda_graph cannot be used here: " + cause, cuda_graph_hint());
+  }
+  if (!device.is_cuda()) throw Error("trainer.cuda_graph needs a CUDA device", "set trainer.cuda_graph: false on the CPU");
+  if (!StepGraph::built()) {
+    throw Error("this build of tessera cannot capture CUDA graphs (it needs LibTorch 2.2 or newer with CUDA's headers)",
+                "set trainer.cuda_graph: false");
+  }
+  const int64_t mb = config.trainer.device_train_microbatch_size;
+  const int64_t acc = config.accumulation_steps(world_size);
+  auto graph = std::make_unique<StepGraph>(std::move(per_sample_loss), acc, static_cast<double>(mb * acc),
+                                           /*capture_after=*/2);
+  graph->watch(std::move(params));
+  if (process_group) graph->tolerate_other_threads();
+  return graph;
 }
 
 bool StepGraph::captured() const { return impl_->graph.captured(); }

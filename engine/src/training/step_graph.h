@@ -12,6 +12,7 @@
 // learning rate), so that the graph holds no number that changes from step to step.
 
 #include "training/diffusion_objective.h"
+#include "training/run_config.h"
 
 #include <torch/torch.h>
 
@@ -55,6 +56,10 @@ class StepGraph {
   // dropped and captured anew after `capture_after` runs op by op.
   void watch(std::vector<torch::Tensor> parameters);
 
+  // Other threads make CUDA calls while the step runs (NCCL's watchdog in a process group): the
+  // capture then checks only this thread's calls (core/cuda_graph.h).
+  void tolerate_other_threads() { other_threads_ = true; }
+
   // Forward and backward passes of the staged microbatches: op by op, or the graph captured (on
   // the first run after the warm-up ones, the last of which runs on the capture's stream) and
   // replayed. Gradients accumulate into the parameters' .grad: they must exist (zeroed) before the
@@ -74,6 +79,17 @@ class StepGraph {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  bool other_threads_ = false;
 };
+
+// The trainer's StepGraph for `config` (trainer.cuda_graph): refuses with tessera::Error what a
+// graph cannot replay (a config built in code has not been through parse_run_config's check), a
+// device other than CUDA, a build without CUDA graphs. Two steps run op by op before the capture
+// (cuDNN benchmarks its algorithms in the first); `params` are watched; `process_group`: other
+// threads (NCCL's watchdog) use CUDA during the capture.
+std::unique_ptr<StepGraph> make_step_graph(const RunConfig& config, const torch::Device& device, int world_size,
+                                           bool process_group,
+                                           std::function<torch::Tensor(const StepInputs&)> per_sample_loss,
+                                           std::vector<torch::Tensor> params);
 
 }  // namespace tessera::training

@@ -466,23 +466,11 @@ torch::Tensor Trainer::Impl::unet_losses(const StepInputs& in, bool amp, c10::Sc
 
 void Trainer::Impl::setup_step_graph() {
   if (!config.trainer.cuda_graph) return;
-  // A parsed config has been checked already; one built in code (the benchmark's) is checked here.
-  if (const std::string cause = cuda_graph_obstacle(config); !cause.empty()) {
-    throw Error("trainer.cuda_graph cannot be used here: " + cause, cuda_graph_hint());
-  }
-  if (!device.is_cuda()) throw Error("trainer.cuda_graph needs a CUDA device", "set trainer.cuda_graph: false on the CPU");
-  if (!StepGraph::built()) {
-    throw Error("this build of tessera cannot capture CUDA graphs (it needs LibTorch 2.2 or newer with CUDA's headers)",
-                "set trainer.cuda_graph: false");
-  }
   const bool amp = config.trainer.precision != "fp32";
   const c10::ScalarType amp_dtype = config.trainer.precision == "amp_fp16" ? torch::kHalf : torch::kBFloat16;
-  const int64_t mb = config.trainer.device_train_microbatch_size;
-  const int64_t acc = config.accumulation_steps(env.world_size);
-  // Two steps op by op first: cuDNN benchmarks its algorithms in the first.
-  step_graph = std::make_unique<StepGraph>([this, amp, amp_dtype](const StepInputs& in) { return unet_losses(in, amp, amp_dtype); },
-                                           acc, static_cast<double>(mb * acc), /*capture_after=*/2);
-  step_graph->watch(params);
+  step_graph = make_step_graph(
+      config, device, env.world_size, dist->backend_name() != "none",
+      [this, amp, amp_dtype](const StepInputs& in) { return unet_losses(in, amp, amp_dtype); }, params);
 }
 
 torch::Tensor Trainer::Impl::run_step_graph() {
