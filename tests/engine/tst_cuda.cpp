@@ -126,6 +126,22 @@ TrainingRun train_tiny(const std::string& device, const std::string& precision, 
   return r;
 }
 
+// The training-step variants the device tests run (data rows name them): clipping, EMA and two
+// microbatches; the per-tensor optimizer with clipping; gradient checkpointing; "" as configured.
+void apply_training_variant(RunConfig& c, const QString& variant) {
+  if (variant == QStringLiteral("clip-ema-accumulate")) {
+    c.trainer.grad_clip_norm = 1.0;
+    c.ema.enabled = true;
+    c.ema.start = 1;
+    c.trainer.device_train_microbatch_size = 4;  // of a batch of 8
+  } else if (variant == QStringLiteral("foreach")) {
+    c.optimizer.implementation = "foreach";
+    c.trainer.grad_clip_norm = 1.0;
+  } else if (variant == QStringLiteral("checkpointing")) {
+    c.trainer.gradient_checkpointing = true;
+  }
+}
+
 // All the weights of a run as one vector (so that a tensor that started at zero, a bias, does
 // not dominate a relative comparison).
 torch::Tensor all_weights(const TrainingRun& r) {
@@ -557,14 +573,7 @@ class TestCuda : public QObject {
       return [&, graph](RunConfig& c) {
         c.trainer.max_duration = 7;
         c.trainer.cuda_graph = graph;
-        if (variant == QStringLiteral("clip-ema-accumulate")) {
-          c.trainer.grad_clip_norm = 0.5;
-          c.ema.enabled = true;
-          c.ema.start = 1;
-          c.trainer.device_train_microbatch_size = 4;  // of a batch of 8
-        } else if (variant == QStringLiteral("checkpointing")) {
-          c.trainer.gradient_checkpointing = true;
-        }
+        apply_training_variant(c, variant);
       };
     };
     QTemporaryDir plain_dir, graph_dir;
@@ -631,17 +640,7 @@ class TestCuda : public QObject {
     // The counter sees a wait it must see (else a count of 0 below would mean nothing).
     (void)torch::ones({1}, torch::TensorOptions().device(device_)).sum().item<float>();
     QVERIFY2(counter.count.exchange(0) >= 1, "item() on the device raised no sync-debug warning");
-    const auto adjust = [&](RunConfig& c) {
-      if (variant == QStringLiteral("clip-ema-accumulate")) {
-        c.trainer.grad_clip_norm = 1.0;
-        c.ema.enabled = true;
-        c.ema.start = 1;
-        c.trainer.device_train_microbatch_size = 4;  // of a batch of 8
-      } else if (variant == QStringLiteral("foreach")) {
-        c.optimizer.implementation = "foreach";
-        c.trainer.grad_clip_norm = 1.0;
-      }
-    };
+    const auto adjust = [&](RunConfig& c) { apply_training_variant(c, variant); };
     std::vector<int> waits;
     QTemporaryDir dir;
     (void)train_tiny(
