@@ -77,7 +77,7 @@ void CudaGraph::capture(const torch::Device& device, const std::function<void()>
   auto g = std::make_unique<at::cuda::CUDAGraph>();
   const at::cuda::MempoolId_t pool = at::cuda::graph_pool_handle();
   std::string error;
-  bool begun = false;
+  bool begun = false, ended = false;
   {
     // The default stream cannot be captured.
     const c10::cuda::CUDAStreamGuard stream_guard(impl_->capture_stream(device));
@@ -89,11 +89,13 @@ void CudaGraph::capture(const torch::Device& device, const std::function<void()>
       } catch (...) {
         try {
           g->capture_end();  // leaves the stream's capture mode; the first error is the one to report
+          ended = true;
         } catch (...) {
         }
         throw;
       }
       g->capture_end();
+      ended = true;
     } catch (const c10::Error& e) {
       error = e.what_without_backtrace();
       std::cerr << "tessera: CUDA graph capture failed:\n" << e.what() << "\n";
@@ -102,17 +104,18 @@ void CudaGraph::capture(const torch::Device& device, const std::function<void()>
     }
   }
   if (!error.empty()) {
-    // A capture that CUDA invalidated ends without LibTorch's allocator hearing of it: its pool
-    // is handed back here.
-    if (begun) {
+    // A capture that ended (the work threw, CUDA accepted the end) belongs to the graph, whose
+    // destruction hands its pool back. One that CUDA invalidated ends without LibTorch's
+    // allocator hearing of it: the pool is ended and handed back here.
+    g.reset();
+    if (begun && !ended) {
       try {
         c10::cuda::CUDACachingAllocator::endAllocateToPool(device.index(), pool);
+        c10::cuda::CUDACachingAllocator::releasePool(device.index(), pool);
       } catch (...) {
       }
     }
-    g.reset();
     try {
-      c10::cuda::CUDACachingAllocator::releasePool(device.index(), pool);
       c10::cuda::device_synchronize();
       c10::cuda::CUDACachingAllocator::emptyCache();
     } catch (...) {
@@ -132,6 +135,10 @@ void CudaGraph::replay() {
 bool CudaGraph::captured() const { return impl_->graph != nullptr; }
 void CudaGraph::reset() { impl_->graph.reset(); }
 
+void CudaGraph::used_on_current_stream(const torch::Tensor& t) {
+  if (t.defined() && t.is_cuda()) t.record_stream(c10::cuda::getCurrentCUDAStream(t.device().index()));
+}
+
 #else
 
 bool CudaGraph::built() { return false; }
@@ -147,6 +154,7 @@ void CudaGraph::capture(const torch::Device& device, const std::function<void()>
 void CudaGraph::replay() { throw Error("this build cannot replay CUDA graphs"); }
 bool CudaGraph::captured() const { return false; }
 void CudaGraph::reset() {}
+void CudaGraph::used_on_current_stream(const torch::Tensor&) {}
 
 #endif
 

@@ -26,6 +26,9 @@ class CudaGraph {
   // stream on first use (cuBLAS's workspace) do it here rather than inside the capture. On the
   // CPU (or without CUDA graphs) it just runs `work`.
   void run_on_capture_stream(const torch::Device& device, const std::function<void()>& work);
+  // A tensor `work` made there and now used on the current stream: its memory is not reused
+  // before the current stream's work queued so far has run.
+  static void used_on_current_stream(const torch::Tensor& t);
 
   // Captures what `work` launches on `device` (nothing runs: replay() does): on the capture
   // stream, after waiting for the device, with autocast's cast cache off in this thread and the

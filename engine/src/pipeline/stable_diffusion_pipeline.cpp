@@ -81,6 +81,7 @@ std::unique_ptr<schedulers::Scheduler> StableDiffusionPipeline::make_scheduler(c
 }
 
 void StableDiffusionPipeline::set_attention_slicing(int64_t slice_size) {
+  if (unet_graph_) unet_graph_->reset();  // the UNet computes differently now
   unet_->set_attention_slicing(slice_size);
   vae_->set_attention_slicing(slice_size);
 }
@@ -125,6 +126,7 @@ void StableDiffusionPipeline::to(torch::Device device, torch::ScalarType dtype) 
     throw Error("the models can run in float32, float16 or bfloat16");
   }
   text_encoder_->to(device, dtype);
+  if (unet_graph_) unet_graph_->reset();
   unet_->to(device, dtype);
   vae_->to(device, dtype);
   device_ = device;
