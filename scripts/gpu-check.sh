@@ -141,9 +141,21 @@ CXXFLAGS_EXTRA=""
 NCCL_H=$(find "$(dirname "$(dirname "$TORCH_LIB")")/nvidia" /usr/include /usr/local/cuda/include -name nccl.h 2>/dev/null | head -1)
 [[ -n "$NCCL_H" ]] && CXXFLAGS_EXTRA+=" -isystem $(dirname "$NCCL_H")"
 say "nccl.h: ${NCCL_H:-not found (the NCCL process group is left out)}"
-for cuda in /usr/local/cuda/include /usr/local/cuda/targets/x86_64-linux/include; do
-  [[ -f "$cuda/cuda_runtime_api.h" ]] && CXXFLAGS_EXTRA+=" -isystem $cuda" && break
+# CUDA's runtime headers (CUDA graphs and the sync-debug checks are built behind
+# __has_include(<cuda_runtime_api.h>)): the toolkit's, else the nvidia wheels' beside torch. CUDA
+# 13 keeps CCCL (nv/target, which cuda_fp16.h includes) in include/cccl, where only nvcc looks by
+# itself.
+CUDA_H=""
+for cuda in /usr/local/cuda/include /usr/local/cuda/targets/x86_64-linux/include \
+  $(find "$(dirname "$(dirname "$TORCH_LIB")")/nvidia" -name cuda_runtime_api.h -printf '%h\n' 2>/dev/null | head -1); do
+  if [[ -f "$cuda/cuda_runtime_api.h" ]]; then
+    CUDA_H=$cuda
+    CXXFLAGS_EXTRA+=" -isystem $cuda"
+    [[ -d "$cuda/cccl" ]] && CXXFLAGS_EXTRA+=" -isystem $cuda/cccl"
+    break
+  fi
 done
+say "cuda_runtime_api.h: ${CUDA_H:-not found (no CUDA graphs, no sync-debug checks)}"
 [[ -d /usr/local/cuda/bin ]] && export PATH="/usr/local/cuda/bin:$PATH"
 export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
 
