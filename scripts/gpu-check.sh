@@ -138,7 +138,7 @@ TORCH_CMAKE=${TORCH_CMAKE_PREFIX:-$(python3 -c 'import torch; print(torch.utils.
 TORCH_LIB=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))' 2>/dev/null)
 CXXFLAGS_EXTRA=""
 # nccl.h comes with the nvidia-nccl wheel, beside torch in site-packages.
-NCCL_H=$(find "$(dirname "$(dirname "$TORCH_LIB")")/nvidia" /usr/include /usr/local/cuda/include -name nccl.h 2>/dev/null | head -1)
+NCCL_H=$(find "$(dirname "$(dirname "$TORCH_LIB")")/nvidia" /usr/include /usr/local/cuda/include -name nccl.h -not -path '*/torch/csrc/*' 2>/dev/null | head -1)
 [[ -n "$NCCL_H" ]] && CXXFLAGS_EXTRA+=" -isystem $(dirname "$NCCL_H")"
 say "nccl.h: ${NCCL_H:-not found (the NCCL process group is left out)}"
 # CUDA's runtime headers (CUDA graphs and the sync-debug checks are built behind
