@@ -477,8 +477,8 @@ torch::Tensor Trainer::Impl::run_step_graph() {
   const StepPhase phase("tessera.graph");
   const bool had_graph = step_graph->captured();
   // With several ranks the gradients are averaged after the passes (the buckets have no hooks; a
-  // replay runs no host code). A failed capture ends the run (the error says to turn the graph off; the last checkpoint
-  // holds everything trained so far).
+  // replay runs no host code). A failed capture ends the run: the error says to turn the graph
+  // off, and the last checkpoint holds everything trained so far.
   const torch::Tensor sum = step_graph->run();
   if (!had_graph && step_graph->captured()) {
     metrics->event("cuda_graph", {{"step", state.step + 1}, {"captured", true}, {"capture_s", step_graph->capture_seconds()}});
