@@ -180,16 +180,10 @@ bool AdamW::fused_gpu_update(const std::vector<torch::Tensor>& grads, double lr)
                                  torch::TensorOptions().dtype(torch::kFloat32).device(params_.front().device()));
     device_step_views_.clear();
     for (int64_t i = 0; i < device_steps_.size(0); ++i) device_step_views_.push_back(device_steps_[i]);
-    device_steps_hold_ = -1;
   }
   ++step_;
   // Kernels, not copies: no host wait.
-  if (device_steps_hold_ == step_ - 1) {
-    device_steps_.add_(1);
-  } else {
-    device_steps_.fill_(static_cast<double>(step_));
-  }
-  device_steps_hold_ = step_;
+  device_steps_.fill_(static_cast<double>(step_));
   at::_fused_adamw_(params_, grads, exp_avg_, exp_avg_sq_, /*max_exp_avg_sqs=*/{}, device_step_views_, lr,
                     options_.beta1, options_.beta2, options_.weight_decay, options_.eps, /*amsgrad=*/false,
                     /*maximize=*/false);

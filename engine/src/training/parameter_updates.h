@@ -98,10 +98,8 @@ class AdamW {
   int64_t step_ = 0;
   const char* last_update_ = "";
   // The fused GPU kernel reads each tensor's step count from the device: one float per tensor,
-  // views of one buffer, counted up by an add on the device when it holds the previous count
-  // (so that an update captured in a CUDA graph counts on when replayed), else set by a fill.
+  // views of one buffer, set by a fill before each update (a kernel, so no host wait).
   torch::Tensor device_steps_;
-  int64_t device_steps_hold_ = -1;  // the count device_steps_ holds (-1: unknown)
   std::vector<torch::Tensor> device_step_views_;
   bool fused_gpu_update(const std::vector<torch::Tensor>& grads, double lr);
 };
