@@ -25,17 +25,15 @@ namespace {
 // buffer of the feature map's size per operation. The numbers are the same either way.
 bool in_place(const torch::Tensor& fresh) { return !fresh.requires_grad(); }
 
-torch::Tensor silu_fresh(torch::Tensor fresh) { return in_place(fresh) ? torch::silu_(fresh) : torch::silu(fresh); }
-
 }  // namespace
 
 torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor& input, const torch::Tensor& temb) {
-  auto h = conv1_(silu_fresh(group_norm(norm1_, input)));
+  auto h = conv1_(group_norm_silu(norm1_, input));
   if (time_emb_proj_ && temb.defined()) {
     auto t = time_emb_proj_(torch::silu(temb)).unsqueeze(-1).unsqueeze(-1);
     h = in_place(h) ? h.add_(t) : h + t;
   }
-  h = conv2_(dropout_(silu_fresh(group_norm(norm2_, h))));
+  h = conv2_(dropout_(group_norm_silu(norm2_, h)));
   auto shortcut = conv_shortcut_ ? conv_shortcut_(input) : input;
   auto out = in_place(h) ? h.add_(shortcut) : shortcut + h;  // a + b == b + a exactly
   if (options_.output_scale_factor != 1.0) out = out / options_.output_scale_factor;
