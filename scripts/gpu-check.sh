@@ -34,8 +34,9 @@
 #   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
 #   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
-#   TESSERA_GPU_QUICK     set: only the two training benchmarks, each also with the CUDA graph, the
-#                         profile and the generation with the CUDA graph, no crash diagnosis (a short lease: with
+#   TESSERA_GPU_QUICK     set: only the two training benchmarks, each also with the CUDA graph and
+#                         with the graph and the fused GroupNorm, the profile and the generation
+#                         with the CUDA graph, no crash diagnosis (a short lease: with
 #                         TESSERA_GPU_TARGETS=tessera and TESSERA_GPU_BUDGET=285; the build and the
 #                         two benchmarks took 143 s on the H200 in session 19, the others add about
 #                         40 s each)
@@ -221,6 +222,8 @@ if [[ -x "$BUILD/bin/tessera" ]]; then
     awk '{printf "%s %s; ", $1, $2}')"
   grep -E " to [^ ]*libtorch[^ ]* " "$bind_dir/std" | sed -E "s/.*symbol \`([^']*)'.*/  from LibTorch: \1/" | head -5 | tee -a "$SUMMARY"
   rm -rf "$bind_dir"
+  # The devices as the engine sees them, and the NVRTC its own kernels compile with.
+  say "tessera version: $(timeout 60 "$BUILD/bin/tessera" version 2>&1 | tr -s ' ' | tr '\n' ';' | cut -c1-600)"
 fi
 
 # ---- 4. GPU monitor and tests ---------------------------------------------------------------
@@ -383,8 +386,13 @@ if [[ -x "$TESSERA" ]]; then
       sed -n '/^tessera: fatal signal/,$p' "$OUT/bench.log" | head -12 | cut -c1-240 | tee -a "$SUMMARY"
     fi
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench 110 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
+    # The same with the engine's channels-last GroupNorm+SiLU kernels (models/group_norm_nhwc.h).
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 && LABEL_SUFFIX="-fused-group-norm" &&
+      NO_HALVING=1 train_bench 100 256 "${TESSERA_BATCH_256:-64}" --cuda-graph)
     train_bench 70 512 "${TESSERA_BATCH_512:-16}"
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench 40 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 && LABEL_SUFFIX="-fused-group-norm" &&
+      NO_HALVING=1 train_bench 30 512 "${TESSERA_BATCH_512:-16}" --cuda-graph)
     [[ -z "$crashed" ]] && step_profile 15
     bench 0 "generate-512px-fp16-cuda-graph" generate --device cuda --precision fp16 --repeat 3 --warmup 1 --cuda-graph
   else
@@ -407,6 +415,14 @@ if [[ -x "$TESSERA" ]]; then
     # (trainer.cuda_graph, training/step_graph.h): what the host's launching costs.
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 90 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 75 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
+    # The engine's channels-last GroupNorm+SiLU kernels (models/group_norm_nhwc.h), op by op and
+    # with the graph: LibTorch's CUDA group_norm copies channels-last activations to NCHW and back.
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 && LABEL_SUFFIX="-fused-group-norm" &&
+      NO_HALVING=1 train_bench_with_workaround 72 256 "${TESSERA_BATCH_256:-64}")
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 && LABEL_SUFFIX="-fused-group-norm" &&
+      NO_HALVING=1 train_bench_with_workaround 70 256 "${TESSERA_BATCH_256:-64}" --cuda-graph)
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 && LABEL_SUFFIX="-fused-group-norm" &&
+      NO_HALVING=1 train_bench_with_workaround 68 512 "${TESSERA_BATCH_512:-16}" --cuda-graph)
     # Where the replayed step's time goes (the replay's kernels fall in its tessera.graph phase).
     [[ -z "$crashed" ]] && step_profile 65 --cuda-graph
     bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1

@@ -26,6 +26,7 @@ Command make_version_command() {
           {"threads", info.intra_op_threads}, {"cpus", info.hardware_threads},
           {"blas", info.blas},                {"blas_is_reference", info.blas_is_reference},
       };
+      if (info.cuda_available) j["nvrtc"] = info.nvrtc;
       std::cout << j.dump() << "\n";
       return 0;
     }
@@ -40,6 +41,7 @@ Command make_version_command() {
               << "threads   " << info.intra_op_threads << " intra-op (of " << info.hardware_threads
               << " CPUs)\n"
               << "blas      " << info.blas << "\n";
+    if (info.cuda_available) std::cout << "nvrtc     " << info.nvrtc << "\n";
     if (info.blas_is_reference) {
       std::cerr << "tessera: warning: matrix products use the reference BLAS (~40x slower); "
                    "install libopenblas0-pthread\n";

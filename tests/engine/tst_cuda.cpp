@@ -18,6 +18,7 @@
 #include "models/attention.h"
 #include "models/autoencoder_kl.h"
 #include "models/clip_text_model.h"
+#include "models/group_norm_nhwc.h"
 #include "models/unet_2d_condition.h"
 #include "pipeline/stable_diffusion_pipeline.h"
 #include "tessera/runtime.h"
@@ -614,6 +615,129 @@ class TestCuda : public QObject {
     const double err = relative_error(all_weights(graphed), all_weights(plain));
     qInfo("7 %s steps, 5 of them replayed from a CUDA graph: weights differ from the run without by %.3g (relative)",
           qPrintable(precision), err);
+    QVERIFY(err < (precision == QStringLiteral("fp32") ? 1e-4 : 2e-2));
+  }
+
+  void fusedGroupNormMatchesItsCpuRunAndLibTorch_data() {
+    QTest::addColumn<int>("dtype");
+    QTest::addColumn<QVector<int>>("shape");
+    QTest::addColumn<bool>("silu");
+    const QVector<int> level1{8, 320, 32, 32}, level4{4, 1280, 4, 4}, odd{2, 640, 17, 9};
+    for (const auto& [name, type] : {std::pair<const char*, c10::ScalarType>{"f32", torch::kFloat},
+                                     {"bf16", torch::kBFloat16}, {"f16", torch::kHalf}}) {
+      QTest::newRow((std::string(name) + " 320x32x32 +silu").c_str()) << int(type) << level1 << true;
+      QTest::newRow((std::string(name) + " 1280x4x4").c_str()) << int(type) << level4 << false;
+      QTest::newRow((std::string(name) + " 640x17x9 +silu").c_str()) << int(type) << odd << true;
+    }
+  }
+  void fusedGroupNormMatchesItsCpuRunAndLibTorch() {
+    // The kernels NVRTC compiled for this GPU against the same source run on the CPU (the same
+    // float arithmetic up to the GPU's exp and fused multiply-adds) and against LibTorch's
+    // group_norm + silu in float64: output and the gradients of x, weight and bias.
+    QFETCH(int, dtype);
+    QFETCH(QVector<int>, shape);
+    QFETCH(bool, silu);
+    if (!device_.is_cuda()) QSKIP("the CPU run is tst_group_norm_nhwc's");
+    const auto type = static_cast<c10::ScalarType>(dtype);
+    const std::vector<int64_t> sizes(shape.begin(), shape.end());
+    torch::manual_seed(11);
+    const auto x = (torch::randn(sizes) * 1.5 + 0.4).to(type).contiguous(torch::MemoryFormat::ChannelsLast);
+    const auto w = torch::randn({sizes[1]}) * 0.5 + 1.0, b = torch::randn({sizes[1]}) * 0.3;
+    const auto upstream = torch::randn(sizes).to(type);
+    struct Out {
+      torch::Tensor y, dx, dw, db;
+    };
+    const auto run = [&](const torch::Device& on, bool fused) {
+      auto xi = x.to(on).to(fused ? type : torch::kDouble).detach().requires_grad_(true);
+      auto wi = w.to(on).to(fused ? torch::kFloat : torch::kDouble).detach().requires_grad_(true);
+      auto bi = b.to(on).to(fused ? torch::kFloat : torch::kDouble).detach().requires_grad_(true);
+      torch::Tensor y;
+      if (fused) {
+        y = tessera::models::fused_group_norm(xi, 32, wi, bi, 1e-5, silu);
+      } else {
+        y = torch::group_norm(xi, 32, wi, bi, 1e-5);
+        if (silu) y = torch::silu(y);
+      }
+      (y.to(torch::kDouble) * upstream.to(on).to(torch::kDouble)).sum().backward();
+      return Out{y.detach().to(torch::kCPU), xi.grad().to(torch::kCPU), wi.grad().to(torch::kCPU), bi.grad().to(torch::kCPU)};
+    };
+    const int64_t calls = tessera::models::fused_group_norm_cuda_calls();
+    Out gpu;
+    try {
+      gpu = run(device_, true);
+    } catch (const std::exception& e) {
+      QFAIL(qPrintable(QString("the fused GroupNorm failed on the device: ") + e.what()));
+    }
+    QCOMPARE(tessera::models::fused_group_norm_cuda_calls(), calls + 1);
+    QVERIFY(gpu.y.is_contiguous(torch::MemoryFormat::ChannelsLast));
+    QCOMPARE(gpu.y.scalar_type(), type);
+    const Out cpu = run(torch::kCPU, true);
+    const Out exact = run(torch::kCPU, false);
+    const double same_bound = type == torch::kFloat ? 1e-5 : type == torch::kHalf ? 2e-3 : 1.6e-2;
+    const double exact_bound = type == torch::kFloat ? 2e-5 : type == torch::kHalf ? 3e-3 : 2e-2;
+    // Per output: the difference to the CPU run of the kernels, then to LibTorch in float64.
+    const std::tuple<const char*, torch::Tensor, torch::Tensor, torch::Tensor> outputs[] = {
+        {"y", gpu.y, cpu.y, exact.y}, {"dx", gpu.dx, cpu.dx, exact.dx},
+        {"dweight", gpu.dw, cpu.dw, exact.dw}, {"dbias", gpu.db, cpu.db, exact.db}};
+    QString line;
+    bool ok = true;
+    for (const auto& [name, device_value, cpu_value, exact_value] : outputs) {
+      const double to_cpu = relative_error(device_value.to(torch::kDouble), cpu_value.to(torch::kDouble));
+      const double to_exact = relative_error(device_value.to(torch::kDouble), exact_value.to(torch::kDouble));
+      line += QString::asprintf("%s %.2g/%.2g  ", name, to_cpu, to_exact);
+      ok = ok && to_cpu < same_bound && to_exact < exact_bound;
+    }
+    qInfo("fused GroupNorm on the device vs its CPU run / vs LibTorch in float64: %s", qPrintable(line));
+    QVERIFY2(ok, qPrintable(line));
+  }
+
+  void trainingWithTheFusedGroupNorm_data() {
+    QTest::addColumn<QString>("precision");
+    QTest::addColumn<bool>("graph");
+    QTest::newRow("fp32") << QStringLiteral("fp32") << false;
+    QTest::newRow("amp_bf16") << QStringLiteral("amp_bf16") << false;
+    QTest::newRow("amp_bf16, CUDA graph") << QStringLiteral("amp_bf16") << true;
+    QTest::newRow("amp_bf16, gradient checkpointing") << QStringLiteral("amp_bf16") << false;
+  }
+  void trainingWithTheFusedGroupNorm() {
+    // The UNet's GroupNorms (and the SiLUs after them) through the fused kernels train as
+    // LibTorch's do, op by op, recomputed under checkpointing, and replayed from a CUDA graph.
+    QFETCH(QString, precision);
+    QFETCH(bool, graph);
+    if (!device_.is_cuda()) QSKIP("the layers route GroupNorm to the fused kernels on CUDA devices only");
+    if (graph) TESSERA_REQUIRE_CUDA_GRAPHS();
+    const bool checkpointing = QString(QTest::currentDataTag()).contains(QStringLiteral("checkpointing"));
+    const auto adjust = [&](RunConfig& c) {
+      c.trainer.max_duration = 6;
+      c.trainer.cuda_graph = graph;
+      c.trainer.gradient_checkpointing = checkpointing;
+    };
+    struct Restore {
+      ~Restore() { tessera::models::set_fused_group_norm_enabled(false); }
+    } restore;
+    QTemporaryDir plain_dir, fused_dir;
+    tessera::models::set_fused_group_norm_enabled(false);
+    const TrainingRun plain = train_tiny("cuda", precision.toStdString(), plain_dir.path(), nullptr, adjust);
+    tessera::models::set_fused_group_norm_enabled(true);
+    const int64_t calls = tessera::models::fused_group_norm_cuda_calls();
+    TrainingRun fused;
+    int64_t replays = 0;
+    try {
+      fused = train_tiny("cuda", precision.toStdString(), fused_dir.path(),
+                         [&](const tessera::training::StepReport& r) {
+                           replays = r.graph_replays;
+                           return true;
+                         },
+                         adjust);
+    } catch (const std::exception& e) {
+      QFAIL(qPrintable(QString("training with the fused GroupNorm failed: ") + e.what()));
+    }
+    const int64_t ran = tessera::models::fused_group_norm_cuda_calls() - calls;
+    QVERIFY2(ran > 0, "no GroupNorm took the fused kernels: are the activations channels-last?");
+    if (graph) QCOMPARE(replays, int64_t{4});
+    const double err = relative_error(all_weights(fused), all_weights(plain));
+    qInfo("6 %s steps, %lld fused GroupNorm calls recorded: weights differ from LibTorch's GroupNorm run by %.3g",
+          qPrintable(precision), static_cast<long long>(ran), err);
     QVERIFY(err < (precision == QStringLiteral("fp32") ? 1e-4 : 2e-2));
   }
 

@@ -17,6 +17,8 @@ struct RuntimeInfo {
   int hardware_threads = 0;
   std::string blas;                     // e.g. "OpenBLAS 0.3.21 ... (/usr/lib/.../libblas.so.3)"
   bool blas_is_reference = false;       // Netlib's reference BLAS: ~40x slower matrix products
+  std::string nvrtc;                    // with CUDA: the NVRTC library the engine's own kernels
+                                        // compile with, or why there is none
 };
 
 RuntimeInfo runtime_info();

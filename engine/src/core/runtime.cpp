@@ -1,6 +1,7 @@
 #include "tessera/runtime.h"
 
 #include "core/env.h"
+#include "core/runtime_kernels.h"
 #include "tessera/version.h"
 
 #include <torch/torch.h>
@@ -127,6 +128,11 @@ RuntimeInfo runtime_info() {
   info.intra_op_threads = at::get_num_threads();
   info.hardware_threads = available_cpus();
   info.blas = describe_blas(&info.blas_is_reference);
+  if (info.cuda_available) {
+    std::string why;
+    info.nvrtc = RuntimeKernels::nvrtc_library(&why);
+    if (info.nvrtc.empty()) info.nvrtc = "none: " + why;
+  }
   return info;
 }
 
