@@ -78,7 +78,7 @@ commands = json.load(open(os.path.join(build, "compile_commands.json")))
 def uses_torch(path):
     with open(path, errors="replace") as f:
         text = f.read()
-    return "torch" in text or '#include "models/' in text or '#include "training/' in text
+    return ("torch" in text or "<c10/" in text or '#include "models/' in text or '#include "training/' in text)
 
 selected = [c for c in commands
             if c["file"].endswith(".cpp") and ("/engine/" in c["file"] or "/tests/" in c["file"])

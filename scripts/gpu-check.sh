@@ -35,7 +35,7 @@
 #   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
 #   TESSERA_GPU_QUICK     set: only the two training benchmarks, each also with the CUDA graph and
-#                         with the graph and the fused GroupNorm, the profile and the generation
+#                         with the graph and the engine's fused kernels, the profile and the generation
 #                         with the CUDA graph, no crash diagnosis (a short lease: with
 #                         TESSERA_GPU_TARGETS=tessera and TESSERA_GPU_BUDGET=285; the build and the
 #                         two benchmarks took 143 s on the H200 in session 19, the others add about
@@ -92,8 +92,11 @@ nvcc_path() {
   echo "cmake: $(cmake --version 2>&1 | head -1), ninja $(ninja --version 2>&1)"
   echo "glibc: $(ldd --version 2>&1 | head -1)"
   python3 -c 'import torch; print("python torch", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version())' 2>&1
-  # Whether kernels of our own could be compiled here (fused norms): a CUDA compiler anywhere.
+  # The engine's own kernels are compiled by NVRTC at run time (`tessera version` below names the
+  # one it finds); whether there is also a CUDA compiler, for kernels built ahead of time.
   echo "nvcc: $(nvcc_path)"
+  echo "nvrtc: $(find "$(python3 -c 'import torch, os; print(os.path.dirname(os.path.dirname(torch.__file__)))' 2>/dev/null)/nvidia" \
+    /usr/local/cuda*/lib64 -name 'libnvrtc*.so*' 2>/dev/null | head -4 | tr '\n' ' ')"
 } >"$OUT/machine.txt"
 say "machine: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1), $(grep -h PRETTY_NAME /etc/os-release 2>/dev/null | cut -d= -f2)"
 
@@ -386,12 +389,13 @@ if [[ -x "$TESSERA" ]]; then
       sed -n '/^tessera: fatal signal/,$p' "$OUT/bench.log" | head -12 | cut -c1-240 | tee -a "$SUMMARY"
     fi
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench 110 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
-    # The same with the engine's channels-last GroupNorm+SiLU kernels (models/group_norm_nhwc.h).
-    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 && LABEL_SUFFIX="-fused-group-norm" &&
+    # The same with the engine's own kernels: channels-last GroupNorm+SiLU (models/group_norm_nhwc.h)
+    # and GEGLU (models/fused_geglu.h).
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 TESSERA_FUSED_GEGLU=1 && LABEL_SUFFIX="-fused-kernels" &&
       NO_HALVING=1 train_bench 100 256 "${TESSERA_BATCH_256:-64}" --cuda-graph)
     train_bench 70 512 "${TESSERA_BATCH_512:-16}"
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench 40 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
-    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 && LABEL_SUFFIX="-fused-group-norm" &&
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 TESSERA_FUSED_GEGLU=1 && LABEL_SUFFIX="-fused-kernels" &&
       NO_HALVING=1 train_bench 30 512 "${TESSERA_BATCH_512:-16}" --cuda-graph)
     [[ -z "$crashed" ]] && step_profile 15
     bench 0 "generate-512px-fp16-cuda-graph" generate --device cuda --precision fp16 --repeat 3 --warmup 1 --cuda-graph
@@ -415,14 +419,19 @@ if [[ -x "$TESSERA" ]]; then
     # (trainer.cuda_graph, training/step_graph.h): what the host's launching costs.
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 90 256 "${TESSERA_BATCH_256:-64}" --cuda-graph
     [[ -z "$crashed" ]] && NO_HALVING=1 train_bench_with_workaround 75 512 "${TESSERA_BATCH_512:-16}" --cuda-graph
-    # The engine's channels-last GroupNorm+SiLU kernels (models/group_norm_nhwc.h), op by op and
-    # with the graph: LibTorch's CUDA group_norm copies channels-last activations to NCHW and back.
+    # The engine's own kernels: channels-last GroupNorm+SiLU (models/group_norm_nhwc.h; LibTorch's
+    # CUDA group_norm copies channels-last activations to NCHW and back) and GEGLU
+    # (models/fused_geglu.h), together op by op and with the graph, then each alone with the graph.
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 TESSERA_FUSED_GEGLU=1 && LABEL_SUFFIX="-fused-kernels" &&
+      NO_HALVING=1 train_bench_with_workaround 74 256 "${TESSERA_BATCH_256:-64}")
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 TESSERA_FUSED_GEGLU=1 && LABEL_SUFFIX="-fused-kernels" &&
+      NO_HALVING=1 train_bench_with_workaround 72 256 "${TESSERA_BATCH_256:-64}" --cuda-graph)
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 TESSERA_FUSED_GEGLU=1 && LABEL_SUFFIX="-fused-kernels" &&
+      NO_HALVING=1 train_bench_with_workaround 70 512 "${TESSERA_BATCH_512:-16}" --cuda-graph)
     [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 && LABEL_SUFFIX="-fused-group-norm" &&
-      NO_HALVING=1 train_bench_with_workaround 72 256 "${TESSERA_BATCH_256:-64}")
-    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 && LABEL_SUFFIX="-fused-group-norm" &&
-      NO_HALVING=1 train_bench_with_workaround 70 256 "${TESSERA_BATCH_256:-64}" --cuda-graph)
-    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GROUP_NORM=1 && LABEL_SUFFIX="-fused-group-norm" &&
-      NO_HALVING=1 train_bench_with_workaround 68 512 "${TESSERA_BATCH_512:-16}" --cuda-graph)
+      NO_HALVING=1 train_bench_with_workaround 68 256 "${TESSERA_BATCH_256:-64}" --cuda-graph)
+    [[ -z "$crashed" ]] && (export TESSERA_FUSED_GEGLU=1 && LABEL_SUFFIX="-fused-geglu" &&
+      NO_HALVING=1 train_bench_with_workaround 66 256 "${TESSERA_BATCH_256:-64}" --cuda-graph)
     # Where the replayed step's time goes (the replay's kernels fall in its tessera.graph phase).
     [[ -z "$crashed" ]] && step_profile 65 --cuda-graph
     bench 60 "generate-512px-fp16" generate --device cuda --precision fp16 --repeat 3 --warmup 1
@@ -448,6 +457,9 @@ if [[ -x "$TESSERA" ]]; then
     (export TESSERA_SDPA_CUDNN=1 && LABEL_SUFFIX="-cudnn-sdpa" && train_bench_with_workaround 0 256 "${TESSERA_BATCH_256:-64}")
   fi
   [[ -n "$crashed" ]] && backtrace_gdb
+  # The engine's warnings (a fused kernel that could not be built falls back to LibTorch's with
+  # one, and its row then measures LibTorch's).
+  grep -h "tessera: warning" "$OUT/bench.log" 2>/dev/null | cut -c1-300 | sort | uniq -c | head -5 | tee -a "$SUMMARY"
 fi
 kill $MONITOR 2>/dev/null
 

@@ -18,6 +18,7 @@
 #include "models/attention.h"
 #include "models/autoencoder_kl.h"
 #include "models/clip_text_model.h"
+#include "models/fused_geglu.h"
 #include "models/group_norm_nhwc.h"
 #include "models/unet_2d_condition.h"
 #include "pipeline/stable_diffusion_pipeline.h"
@@ -691,35 +692,102 @@ class TestCuda : public QObject {
     QVERIFY2(ok, qPrintable(line));
   }
 
-  void trainingWithTheFusedGroupNorm_data() {
+  void fusedGegluMatchesItsCpuRunAndTheOps_data() {
+    QTest::addColumn<int>("dtype");
+    QTest::addColumn<QVector<int>>("shape");
+    const QVector<int> level1{8, 1024, 2 * 1280}, level3{8, 64, 2 * 5120};
+    for (const auto& [name, type] : {std::pair<const char*, c10::ScalarType>{"f32", torch::kFloat},
+                                     {"bf16", torch::kBFloat16}, {"f16", torch::kHalf}}) {
+      QTest::newRow((std::string(name) + " [8, 1024, 2560]").c_str()) << int(type) << level1;
+      QTest::newRow((std::string(name) + " [8, 64, 10240]").c_str()) << int(type) << level3;
+    }
+  }
+  void fusedGegluMatchesItsCpuRunAndTheOps() {
+    // The GEGLU kernels NVRTC compiled for this GPU against their CPU run and against diffusers'
+    // ops (chunk, exact GELU, product) in float64: output and the projection's gradient.
+    QFETCH(int, dtype);
+    QFETCH(QVector<int>, shape);
+    if (!device_.is_cuda()) QSKIP("the CPU run is tst_fused_geglu's");
+    const auto type = static_cast<c10::ScalarType>(dtype);
+    const std::vector<int64_t> sizes(shape.begin(), shape.end());
+    torch::manual_seed(13);
+    const auto p = (torch::randn(sizes) * 2).to(type);
+    auto out_sizes = sizes;
+    out_sizes.back() /= 2;
+    const auto upstream = torch::randn(out_sizes).to(type);
+    const auto run = [&](const torch::Device& on, bool fused) {
+      auto pi = p.to(on).to(fused ? type : torch::kDouble).detach().requires_grad_(true);
+      torch::Tensor y;
+      if (fused) {
+        y = tessera::models::fused_geglu(pi);
+      } else {
+        auto parts = pi.chunk(2, -1);
+        y = parts[0] * torch::gelu(parts[1]);
+      }
+      (y.to(torch::kDouble) * upstream.to(on).to(torch::kDouble)).sum().backward();
+      return std::make_pair(y.detach().to(torch::kCPU), pi.grad().to(torch::kCPU));
+    };
+    const int64_t calls = tessera::models::fused_geglu_cuda_calls();
+    std::pair<torch::Tensor, torch::Tensor> gpu;
+    try {
+      gpu = run(device_, true);
+    } catch (const std::exception& e) {
+      QFAIL(qPrintable(QString("the fused GEGLU failed on the device: ") + e.what()));
+    }
+    QCOMPARE(tessera::models::fused_geglu_cuda_calls(), calls + 1);
+    const auto cpu = run(torch::kCPU, true), exact = run(torch::kCPU, false);
+    const double same_bound = type == torch::kFloat ? 1e-5 : type == torch::kHalf ? 2e-3 : 1.6e-2;
+    const double exact_bound = type == torch::kFloat ? 1e-5 : type == torch::kHalf ? 8e-3 : 6.4e-2;
+    const double y_cpu = relative_error(gpu.first.to(torch::kDouble), cpu.first.to(torch::kDouble));
+    const double dp_cpu = relative_error(gpu.second.to(torch::kDouble), cpu.second.to(torch::kDouble));
+    const double y_exact = relative_error(gpu.first.to(torch::kDouble), exact.first.to(torch::kDouble));
+    const double dp_exact = relative_error(gpu.second.to(torch::kDouble), exact.second.to(torch::kDouble));
+    qInfo("fused GEGLU on the device vs its CPU run / vs the ops in float64: y %.2g/%.2g  dp %.2g/%.2g", y_cpu,
+          y_exact, dp_cpu, dp_exact);
+    QVERIFY(y_cpu < same_bound && dp_cpu < same_bound);
+    QVERIFY(y_exact < exact_bound && dp_exact < exact_bound);
+  }
+
+  void trainingWithTheFusedKernels_data() {
     QTest::addColumn<QString>("precision");
     QTest::addColumn<bool>("graph");
-    QTest::newRow("fp32") << QStringLiteral("fp32") << false;
-    QTest::newRow("amp_bf16") << QStringLiteral("amp_bf16") << false;
-    QTest::newRow("amp_bf16, CUDA graph") << QStringLiteral("amp_bf16") << true;
-    QTest::newRow("amp_bf16, gradient checkpointing") << QStringLiteral("amp_bf16") << false;
+    QTest::addColumn<QString>("kernels");
+    QTest::newRow("fp32, GroupNorm") << QStringLiteral("fp32") << false << QStringLiteral("group-norm");
+    QTest::newRow("fp32, GEGLU") << QStringLiteral("fp32") << false << QStringLiteral("geglu");
+    QTest::newRow("amp_bf16, both") << QStringLiteral("amp_bf16") << false << QStringLiteral("both");
+    QTest::newRow("amp_bf16, both, CUDA graph") << QStringLiteral("amp_bf16") << true << QStringLiteral("both");
+    QTest::newRow("amp_bf16, both, gradient checkpointing") << QStringLiteral("amp_bf16") << false << QStringLiteral("both");
   }
-  void trainingWithTheFusedGroupNorm() {
-    // The UNet's GroupNorms (and the SiLUs after them) through the fused kernels train as
-    // LibTorch's do, op by op, recomputed under checkpointing, and replayed from a CUDA graph.
+  void trainingWithTheFusedKernels() {
+    // The UNet's GroupNorms (with the SiLUs after them) and its transformers' GEGLUs through the
+    // engine's kernels train as LibTorch's ops do: op by op, recomputed under checkpointing, and
+    // replayed from a CUDA graph.
     QFETCH(QString, precision);
     QFETCH(bool, graph);
-    if (!device_.is_cuda()) QSKIP("the layers route GroupNorm to the fused kernels on CUDA devices only");
+    QFETCH(QString, kernels);
+    if (!device_.is_cuda()) QSKIP("the layers route to the fused kernels on CUDA devices only");
     if (graph) TESSERA_REQUIRE_CUDA_GRAPHS();
     const bool checkpointing = QString(QTest::currentDataTag()).contains(QStringLiteral("checkpointing"));
+    const bool group_norm = kernels != QStringLiteral("geglu"), geglu = kernels != QStringLiteral("group-norm");
     const auto adjust = [&](RunConfig& c) {
       c.trainer.max_duration = 6;
       c.trainer.cuda_graph = graph;
       c.trainer.gradient_checkpointing = checkpointing;
     };
+    const auto route = [](bool norm, bool gate) {
+      tessera::models::set_fused_group_norm_enabled(norm);
+      tessera::models::set_fused_geglu_enabled(gate);
+    };
     struct Restore {
-      ~Restore() { tessera::models::set_fused_group_norm_enabled(false); }
-    } restore;
+      std::function<void()> undo;
+      ~Restore() { undo(); }
+    } restore{[&] { route(false, false); }};
     QTemporaryDir plain_dir, fused_dir;
-    tessera::models::set_fused_group_norm_enabled(false);
+    route(false, false);
     const TrainingRun plain = train_tiny("cuda", precision.toStdString(), plain_dir.path(), nullptr, adjust);
-    tessera::models::set_fused_group_norm_enabled(true);
-    const int64_t calls = tessera::models::fused_group_norm_cuda_calls();
+    route(group_norm, geglu);
+    const int64_t norms = tessera::models::fused_group_norm_cuda_calls();
+    const int64_t gates = tessera::models::fused_geglu_cuda_calls();
     TrainingRun fused;
     int64_t replays = 0;
     try {
@@ -730,14 +798,17 @@ class TestCuda : public QObject {
                          },
                          adjust);
     } catch (const std::exception& e) {
-      QFAIL(qPrintable(QString("training with the fused GroupNorm failed: ") + e.what()));
+      QFAIL(qPrintable(QString("training with the fused kernels failed: ") + e.what()));
     }
-    const int64_t ran = tessera::models::fused_group_norm_cuda_calls() - calls;
-    QVERIFY2(ran > 0, "no GroupNorm took the fused kernels: are the activations channels-last?");
+    const int64_t ran_norms = tessera::models::fused_group_norm_cuda_calls() - norms;
+    const int64_t ran_gates = tessera::models::fused_geglu_cuda_calls() - gates;
+    QVERIFY2((ran_norms > 0) == group_norm, "GroupNorm did not take the kernels as asked: channels-last activations?");
+    QVERIFY2((ran_gates > 0) == geglu, "GEGLU did not take the kernels as asked");
     if (graph) QCOMPARE(replays, int64_t{4});
     const double err = relative_error(all_weights(fused), all_weights(plain));
-    qInfo("6 %s steps, %lld fused GroupNorm calls recorded: weights differ from LibTorch's GroupNorm run by %.3g",
-          qPrintable(precision), static_cast<long long>(ran), err);
+    qInfo("6 %s steps with %lld fused GroupNorm and %lld fused GEGLU calls recorded: weights differ from the "
+          "run with LibTorch's ops by %.3g",
+          qPrintable(precision), static_cast<long long>(ran_norms), static_cast<long long>(ran_gates), err);
     QVERIFY(err < (precision == QStringLiteral("fp32") ? 1e-4 : 2e-2));
   }
 

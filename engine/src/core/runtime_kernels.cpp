@@ -55,9 +55,23 @@ std::vector<std::string> loaded_objects() {
   return paths;
 }
 
+// NVRTC itself: not its builtins library, and not the ".alt" build (which wants its own builtins).
 bool is_nvrtc_file(const std::string& file) {
   return file.rfind("libnvrtc", 0) == 0 && file.find(".so") != std::string::npos &&
-         file.find("builtins") == std::string::npos;
+         file.find("builtins") == std::string::npos && file.find(".alt") == std::string::npos;
+}
+
+// The major version of the CUDA runtime LibTorch loaded ("13" from libcudart.so.13), or "".
+std::string loaded_cuda_major(const std::vector<std::string>& loaded) {
+  for (const auto& path : loaded) {
+    const std::string file = fs::path(path).filename().string();
+    const auto at = file.find("libcudart.so.");
+    if (file.rfind("libcudart", 0) == 0 && at != std::string::npos) {
+      const std::string rest = file.substr(at + 13);
+      return rest.substr(0, rest.find('.'));
+    }
+  }
+  return {};
 }
 
 // Where an NVRTC library may be, most specific first: $TESSERA_NVRTC_LIBRARY; one already loaded;
@@ -66,7 +80,9 @@ bool is_nvrtc_file(const std::string& file) {
 // then a CUDA toolkit.
 std::vector<std::string> nvrtc_candidates() {
   std::vector<std::string> out;
-  if (const char* env = std::getenv("TESSERA_NVRTC_LIBRARY"); env != nullptr && env[0] != '\0') out.push_back(env);
+  const char* env = std::getenv("TESSERA_NVRTC_LIBRARY");
+  const bool chosen = env != nullptr && env[0] != '\0';
+  if (chosen) out.push_back(env);
   const auto loaded = loaded_objects();
   for (const auto& path : loaded)
     if (is_nvrtc_file(fs::path(path).filename().string())) out.push_back(path);
@@ -87,7 +103,27 @@ std::vector<std::string> nvrtc_candidates() {
   for (const char* soname : {"libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so"}) out.push_back(soname);
   const char* cuda_home = std::getenv("CUDA_HOME");
   out.push_back(std::string(cuda_home != nullptr ? cuda_home : "/usr/local/cuda") + "/lib64/libnvrtc.so");
+  // After the one asked for, the NVRTC of LibTorch's own CUDA version first (a machine may carry
+  // a CUDA 12 and a 13 one); otherwise the order above.
+  const std::string major = loaded_cuda_major(loaded);
+  if (!major.empty())
+    std::stable_partition(out.begin() + (chosen ? 1 : 0), out.end(), [&](const std::string& p) {
+      return fs::path(p).filename().string().find(".so." + major) != std::string::npos;
+    });
   return out;
+}
+
+// NVRTC opens its builtins library (libnvrtc-builtins.so.<version>) by name when it compiles. A
+// wheel's NVRTC has no run path to its own folder, so unless that folder is on the loader's
+// path the compile fails; opened here first from NVRTC's folder, the name resolves to it.
+void preload_builtins(void* nvrtc_function) {
+  Dl_info info{};
+  if (dladdr(nvrtc_function, &info) == 0 || info.dli_fname == nullptr) return;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::path(info.dli_fname).parent_path(), ec)) {
+    const std::string file = entry.path().filename().string();
+    if (file.rfind("libnvrtc-builtins.so.", 0) == 0) dlopen(entry.path().c_str(), RTLD_NOW | RTLD_GLOBAL);
+  }
 }
 
 const Nvrtc* open_nvrtc(std::string* why) {
@@ -117,6 +153,7 @@ const Nvrtc* open_nvrtc(std::string* why) {
         tried += "\n  " + candidate + ": lacks the functions needed (an NVRTC older than CUDA 11.2?)";
         continue;
       }
+      preload_builtins(reinterpret_cast<void*>(n->version));
       nvrtc = std::move(n);
       return;
     }

@@ -7,27 +7,34 @@
 // Kept to the subset of C++ that NVRTC takes without any include: no standard headers here (the
 // C++ side includes <cmath> and <cstring> before this file).
 
+#ifndef TS_KERNEL_PRELUDE
+#define TS_KERNEL_PRELUDE
+
 #if defined(__CUDACC_RTC__) || defined(__CUDACC__)
 #define TS_DEVICE_CODE 1
 #define TS_KERNEL extern "C" __global__
 #define TS_FUNCTION __device__ __forceinline__
 #define TS_BLOCK_X blockIdx.x
 #define TS_BLOCK_Y blockIdx.y
+#define TS_GRID_X gridDim.x
 #define TS_THREAD_X threadIdx.x
 #define TS_THREADS_X blockDim.x
+#define TS_UNROLL _Pragma("unroll 4")
 #else
 // The CPU's stand-in for CUDA's built-in launch coordinates; the emulating loop sets them before
 // each call of a kernel function.
 struct ts_launch_coords {
-  unsigned block_x, block_y, thread_x, threads_x;
+  unsigned block_x, block_y, grid_x, thread_x, threads_x;
 };
 inline thread_local ts_launch_coords ts_coords{};
 #define TS_KERNEL inline
 #define TS_FUNCTION inline
 #define TS_BLOCK_X ts_coords.block_x
 #define TS_BLOCK_Y ts_coords.block_y
+#define TS_GRID_X ts_coords.grid_x
 #define TS_THREAD_X ts_coords.thread_x
 #define TS_THREADS_X ts_coords.threads_x
+#define TS_UNROLL
 #endif
 
 typedef long long ts_index;
@@ -106,3 +113,58 @@ TS_FUNCTION void ts_store(ts_f16* p, float v) {
   }
   p->bits = static_cast<unsigned short>(sign | h);
 }
+
+// Four neighbouring elements at once (p 4-element aligned): one 8- or 16-byte access on the
+// device, so that a warp moves 256 bytes or more per request.
+struct ts_float4 {
+  float v[4];
+};
+
+TS_FUNCTION ts_float4 ts_load4(const float* p) {
+#ifdef TS_DEVICE_CODE
+  const float4 q = *reinterpret_cast<const float4*>(p);
+  return {{q.x, q.y, q.z, q.w}};
+#else
+  return {{p[0], p[1], p[2], p[3]}};
+#endif
+}
+
+TS_FUNCTION void ts_store4(float* p, const ts_float4& f) {
+#ifdef TS_DEVICE_CODE
+  *reinterpret_cast<float4*>(p) = make_float4(f.v[0], f.v[1], f.v[2], f.v[3]);
+#else
+  for (int i = 0; i < 4; ++i) p[i] = f.v[i];
+#endif
+}
+
+// bf16 and fp16: four 16-bit values in one 8-byte access.
+template <typename T>
+TS_FUNCTION ts_float4 ts_load4(const T* p) {
+#ifdef TS_DEVICE_CODE
+  const uint2 q = *reinterpret_cast<const uint2*>(p);
+  T e[4];
+  e[0].bits = static_cast<unsigned short>(q.x & 0xffffu);
+  e[1].bits = static_cast<unsigned short>(q.x >> 16);
+  e[2].bits = static_cast<unsigned short>(q.y & 0xffffu);
+  e[3].bits = static_cast<unsigned short>(q.y >> 16);
+  return {{ts_load(&e[0]), ts_load(&e[1]), ts_load(&e[2]), ts_load(&e[3])}};
+#else
+  return {{ts_load(p), ts_load(p + 1), ts_load(p + 2), ts_load(p + 3)}};
+#endif
+}
+
+template <typename T>
+TS_FUNCTION void ts_store4(T* p, const ts_float4& f) {
+#ifdef TS_DEVICE_CODE
+  T e[4];
+  for (int i = 0; i < 4; ++i) ts_store(&e[i], f.v[i]);
+  uint2 q;
+  q.x = static_cast<unsigned int>(e[0].bits) | (static_cast<unsigned int>(e[1].bits) << 16);
+  q.y = static_cast<unsigned int>(e[2].bits) | (static_cast<unsigned int>(e[3].bits) << 16);
+  *reinterpret_cast<uint2*>(p) = q;
+#else
+  for (int i = 0; i < 4; ++i) ts_store(p + i, f.v[i]);
+#endif
+}
+
+#endif  // TS_KERNEL_PRELUDE

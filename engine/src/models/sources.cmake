@@ -11,6 +11,7 @@ target_sources(tessera_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/gradient_checkpoint.cpp
   ${CMAKE_CURRENT_LIST_DIR}/low_precision_norm.cpp
   ${CMAKE_CURRENT_LIST_DIR}/group_norm_nhwc.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/fused_geglu.cpp
   ${CMAKE_CURRENT_LIST_DIR}/unet_2d_blocks.cpp
   ${CMAKE_CURRENT_LIST_DIR}/unet_2d_condition.cpp
   ${CMAKE_CURRENT_LIST_DIR}/vae_coder.cpp

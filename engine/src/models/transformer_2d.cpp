@@ -1,5 +1,6 @@
 #include "models/transformer_2d.h"
 
+#include "models/fused_geglu.h"
 #include "models/low_precision_norm.h"
 
 #include <string>
@@ -13,7 +14,9 @@ GEGLUImpl::GEGLUImpl(int64_t dim_in, int64_t dim_out) {
 }
 
 torch::Tensor GEGLUImpl::forward(const torch::Tensor& x) {
-  auto parts = proj_(x).chunk(2, -1);
+  auto projection = proj_(x);
+  if (fused_geglu_serves(projection)) return fused_geglu(projection);
+  auto parts = projection.chunk(2, -1);
   auto gate = torch::gelu(parts[1]);  // exact (erf) GELU
   // Inference: multiply into the fresh GELU output (a * b == b * a exactly).
   return gate.requires_grad() ? parts[0] * gate : gate.mul_(parts[0]);
