@@ -29,12 +29,18 @@ TS_FUNCTION float ts_gelu_grad(float g) {
 // Block (x, y): features [4·x·threads, 4·(x+1)·threads), four per thread (one 8- or 16-byte
 // access; F is a multiple of 4), of rows [y·rows_per_block, ...); a warp reads 128 neighbouring
 // features of a row.
+// This thread's first feature and rows [m0, m1); false when it has no features.
+TS_FUNCTION bool ts_geglu_span(const ts_geglu_args& a, ts_index* f, ts_index* m0, ts_index* m1) {
+  *f = (static_cast<ts_index>(TS_BLOCK_X) * TS_THREADS_X + TS_THREAD_X) * 4;
+  *m0 = static_cast<ts_index>(TS_BLOCK_Y) * a.rows_per_block;
+  *m1 = *m0 + a.rows_per_block < a.rows ? *m0 + a.rows_per_block : a.rows;
+  return *f < a.features;
+}
+
 template <typename T>
 TS_FUNCTION void ts_geglu_forward(const ts_geglu_args& a) {
-  const ts_index f = (static_cast<ts_index>(TS_BLOCK_X) * TS_THREADS_X + TS_THREAD_X) * 4;
-  if (f >= a.features) return;
-  const ts_index m0 = static_cast<ts_index>(TS_BLOCK_Y) * a.rows_per_block;
-  const ts_index m1 = m0 + a.rows_per_block < a.rows ? m0 + a.rows_per_block : a.rows;
+  ts_index f, m0, m1;
+  if (!ts_geglu_span(a, &f, &m0, &m1)) return;
   const T* p = static_cast<const T*>(a.projection);
   T* y = static_cast<T*>(a.out);
   TS_UNROLL
@@ -49,10 +55,8 @@ TS_FUNCTION void ts_geglu_forward(const ts_geglu_args& a) {
 
 template <typename T>
 TS_FUNCTION void ts_geglu_backward(const ts_geglu_args& a) {
-  const ts_index f = (static_cast<ts_index>(TS_BLOCK_X) * TS_THREADS_X + TS_THREAD_X) * 4;
-  if (f >= a.features) return;
-  const ts_index m0 = static_cast<ts_index>(TS_BLOCK_Y) * a.rows_per_block;
-  const ts_index m1 = m0 + a.rows_per_block < a.rows ? m0 + a.rows_per_block : a.rows;
+  ts_index f, m0, m1;
+  if (!ts_geglu_span(a, &f, &m0, &m1)) return;
   const T* p = static_cast<const T*>(a.projection);
   const T* dy = static_cast<const T*>(a.grad);
   T* dp = static_cast<T*>(a.out);

@@ -3,6 +3,7 @@
 #include "models/fused_geglu.h"
 
 #include "core/device_kernels.h"
+#include "core/kernel_tensors.h"
 #include "kernels/cpu_emulation.h"
 #include "tessera/error.h"
 
@@ -29,15 +30,6 @@ std::atomic<int64_t> cuda_calls{0};
 using Args = cpu_kernels::ts_geglu_args;
 using KernelFn = void (*)(Args);
 
-int type_index(c10::ScalarType t) {
-  switch (t) {
-    case torch::kFloat: return 0;
-    case torch::kBFloat16: return 1;
-    case torch::kHalf: return 2;
-    default: throw Error(std::string("the fused GEGLU takes float, bf16 or fp16, not ") + c10::toString(t));
-  }
-}
-
 // Functions: forward for each type, then backward for each type.
 const std::vector<std::string>& function_names() {
   static const std::vector<std::string> names = {"ts_geglu_forward_f32",  "ts_geglu_forward_bf16",
@@ -59,7 +51,7 @@ const CudaKernelSet* cuda_kernels(int device_index, std::string* why) {
 
 // Runs one pass over [rows, features] on p's device (or the CPU): 4 features per thread.
 void run(bool backward, const torch::Tensor& p, Args a) {
-  const int type = type_index(p.scalar_type());
+  const int type = kernel_storage_index(p.scalar_type(), "GEGLU");
   const int64_t slots = a.features / 4;
   const auto threads = static_cast<unsigned>(std::clamp<int64_t>((slots + 31) / 32 * 32, 32, 256));
   a.rows_per_block = std::max<int64_t>(8, (a.rows + 65534) / 65535);  // grid y ≤ 65535
@@ -72,17 +64,10 @@ void run(bool backward, const torch::Tensor& p, Args a) {
   cuda->launch(static_cast<size_t>((backward ? 3 : 0) + type), grid_x, grid_y, threads, &a);
 }
 
-// Contiguous and 16-byte aligned, for the kernels' 4-element accesses.
-torch::Tensor kernel_layout(const torch::Tensor& t) {
-  torch::Tensor out = t.contiguous();
-  if (reinterpret_cast<std::uintptr_t>(out.data_ptr()) % 16 != 0) out = out.clone();
-  return out;
-}
-
 class FusedGeglu : public torch::autograd::Function<FusedGeglu> {
  public:
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& projection) {
-    const torch::Tensor p = kernel_layout(projection);
+    const torch::Tensor p = kernel_layout(projection, torch::MemoryFormat::Contiguous);
     const int64_t features = p.size(-1) / 2;
     std::vector<int64_t> out_sizes = p.sizes().vec();
     out_sizes.back() = features;
@@ -101,7 +86,7 @@ class FusedGeglu : public torch::autograd::Function<FusedGeglu> {
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
     const torch::Tensor p = ctx->get_saved_variables()[0];
-    const torch::Tensor dy = kernel_layout(grads[0].to(p.scalar_type()));
+    const torch::Tensor dy = kernel_layout(grads[0].to(p.scalar_type()), torch::MemoryFormat::Contiguous);
     torch::Tensor dp = torch::empty_like(p, torch::MemoryFormat::Contiguous);
     Args a{};
     a.projection = p.data_ptr();
@@ -113,8 +98,6 @@ class FusedGeglu : public torch::autograd::Function<FusedGeglu> {
     return {dp};
   }
 };
-
-bool servable_dtype(c10::ScalarType t) { return t == torch::kFloat || t == torch::kBFloat16 || t == torch::kHalf; }
 
 }  // namespace
 
@@ -129,7 +112,7 @@ int64_t fused_geglu_cuda_calls() { return cuda_calls.load(); }
 
 bool fused_geglu_serves(const torch::Tensor& projection) {
   if (!routing.on() || !projection.is_cuda() || projection.dim() < 1 || projection.size(-1) % 8 != 0 ||
-      projection.numel() == 0 || !servable_dtype(projection.scalar_type()))
+      projection.numel() == 0 || !kernel_storage_supported(projection.scalar_type()))
     return false;
   std::string why;
   if (cuda_kernels(projection.device().index(), &why) != nullptr) return true;

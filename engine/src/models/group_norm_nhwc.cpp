@@ -5,6 +5,7 @@
 #include "models/group_norm_nhwc.h"
 
 #include "core/device_kernels.h"
+#include "core/kernel_tensors.h"
 #include "kernels/cpu_emulation.h"
 #include "tessera/error.h"
 
@@ -35,15 +36,6 @@ enum Kernel { kStats, kApply, kBackwardSums, kBackwardApply, kFinishStats, kFini
 constexpr int kTyped = kFinishStats;  // the kernels before this one exist once per storage type
 constexpr int kTypes = 3;
 constexpr int kFinishThreads = 256;
-
-int type_index(c10::ScalarType t) {
-  switch (t) {
-    case torch::kFloat: return 0;
-    case torch::kBFloat16: return 1;
-    case torch::kHalf: return 2;
-    default: throw Error(std::string("the fused GroupNorm takes float, bf16 or fp16, not ") + c10::toString(t));
-  }
-}
 
 // The CUDA set's function list: the typed kernels for each type, then the others.
 size_t function_index(Kernel k, int type) {
@@ -134,8 +126,6 @@ Args shape_args(const torch::Tensor& x, int64_t groups, const Plan& plan) {
   return a;
 }
 
-bool servable_dtype(c10::ScalarType t) { return t == torch::kFloat || t == torch::kBFloat16 || t == torch::kHalf; }
-
 // What the kernels cannot take, or "" (x: 4 dimensions).
 std::string shape_problem(const torch::Tensor& x) {
   const int64_t c = x.size(1);
@@ -148,21 +138,13 @@ std::string shape_problem(const torch::Tensor& x) {
 
 bool shape_is_servable(const torch::Tensor& x) { return shape_problem(x).empty(); }
 
-// t channels-last and 16-byte aligned, for the kernels' 4-element accesses (a view into a larger
-// tensor may start anywhere).
-torch::Tensor kernel_layout(const torch::Tensor& t) {
-  torch::Tensor out = t.contiguous(torch::MemoryFormat::ChannelsLast);
-  if (reinterpret_cast<std::uintptr_t>(out.data_ptr()) % 16 != 0) out = out.clone(torch::MemoryFormat::ChannelsLast);
-  return out;
-}
-
 class FusedGroupNorm : public torch::autograd::Function<FusedGroupNorm> {
  public:
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& input,
                                const torch::Tensor& weight, const torch::Tensor& bias, int64_t groups, double eps,
                                bool silu) {
-    const torch::Tensor x = kernel_layout(input);
-    const int type = type_index(x.scalar_type());
+    const torch::Tensor x = kernel_layout(input, torch::MemoryFormat::ChannelsLast);
+    const int type = kernel_storage_index(x.scalar_type(), "GroupNorm");
     const Launcher launcher(x);
     const int64_t n = x.size(0), c = x.size(1);
     const Plan plan = plan_for(n, x.size(2) * x.size(3), c, launcher.multiprocessors());
@@ -206,8 +188,8 @@ class FusedGroupNorm : public torch::autograd::Function<FusedGroupNorm> {
     const torch::Tensor& x = saved[0];
     const torch::Tensor& w = saved[1];
     const torch::Tensor& b = saved[2];
-    const torch::Tensor grad = kernel_layout(grads[0].to(x.scalar_type()));
-    const int type = type_index(x.scalar_type());
+    const torch::Tensor grad = kernel_layout(grads[0].to(x.scalar_type()), torch::MemoryFormat::ChannelsLast);
+    const int type = kernel_storage_index(x.scalar_type(), "GroupNorm");
     const Launcher launcher(x);
     const int64_t groups = ctx->saved_data["groups"].toInt();
     const int64_t n = x.size(0), c = x.size(1);
@@ -261,7 +243,7 @@ void set_fused_group_norm_enabled(bool enabled) { routing.set(enabled); }
 int64_t fused_group_norm_cuda_calls() { return cuda_calls.load(); }
 
 bool fused_group_norm_serves(const torch::Tensor& x) {
-  if (!routing.on() || !x.is_cuda() || x.dim() != 4 || !servable_dtype(x.scalar_type()) ||
+  if (!routing.on() || !x.is_cuda() || x.dim() != 4 || !kernel_storage_supported(x.scalar_type()) ||
       !x.is_contiguous(torch::MemoryFormat::ChannelsLast) || !shape_is_servable(x))
     return false;
   std::string why;
