@@ -48,6 +48,7 @@ class KernelSwitch {
   explicit KernelSwitch(const char* env) : env_(env) {}
   bool on();
   void set(bool enabled) { state_ = enabled ? 1 : 0; }
+  void reset() { state_ = -1; }  // the environment decides again
 
  private:
   const char* env_;

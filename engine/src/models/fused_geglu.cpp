@@ -106,7 +106,13 @@ const std::string& fused_geglu_source() {
   return source;
 }
 
-void set_fused_geglu_enabled(bool enabled) { routing.set(enabled); }
+void set_fused_geglu_enabled(std::optional<bool> enabled) {
+  if (enabled) {
+    routing.set(*enabled);
+  } else {
+    routing.reset();
+  }
+}
 
 int64_t fused_geglu_cuda_calls() { return cuda_calls.load(); }
 

@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <optional>
 #include <string>
 
 namespace tessera::models {
@@ -19,7 +20,7 @@ bool fused_geglu_serves(const torch::Tensor& projection);
 // the CPU.
 torch::Tensor fused_geglu(const torch::Tensor& projection);
 
-void set_fused_geglu_enabled(bool enabled);
+void set_fused_geglu_enabled(std::optional<bool> enabled);  // nullopt: the environment decides
 int64_t fused_geglu_cuda_calls();
 const std::string& fused_geglu_source();
 

@@ -149,7 +149,10 @@ class FusedGroupNorm : public torch::autograd::Function<FusedGroupNorm> {
     const int64_t n = x.size(0), c = x.size(1);
     const Plan plan = plan_for(n, x.size(2) * x.size(3), c, launcher.multiprocessors());
     const auto floats = x.options().dtype(torch::kFloat).memory_format(torch::MemoryFormat::Contiguous);
-    const torch::Tensor w = weight.to(torch::kFloat).contiguous(), b = bias.to(torch::kFloat).contiguous();
+    // Aligned too: a parameter may be a slice of the optimizer's flat buffer, at any float offset,
+    // and the bias is read four channels at a time.
+    const torch::Tensor w = kernel_layout(weight.to(torch::kFloat), torch::MemoryFormat::Contiguous);
+    const torch::Tensor b = kernel_layout(bias.to(torch::kFloat), torch::MemoryFormat::Contiguous);
     torch::Tensor partial = torch::empty({n, plan.chunks, c, 2}, floats), pivot = torch::empty({n, c}, floats);
     torch::Tensor scale = torch::empty({n, c}, floats);
     torch::Tensor mean = torch::empty({n, c}, floats), rstd = torch::empty({n, c}, floats);
@@ -238,7 +241,13 @@ const std::string& fused_group_norm_source() {
 
 bool fused_group_norm_built_for_cuda() { return CudaKernelSet::built(); }
 
-void set_fused_group_norm_enabled(bool enabled) { routing.set(enabled); }
+void set_fused_group_norm_enabled(std::optional<bool> enabled) {
+  if (enabled) {
+    routing.set(*enabled);
+  } else {
+    routing.reset();
+  }
+}
 
 int64_t fused_group_norm_cuda_calls() { return cuda_calls.load(); }
 
@@ -247,7 +256,12 @@ bool fused_group_norm_serves(const torch::Tensor& x) {
       !x.is_contiguous(torch::MemoryFormat::ChannelsLast) || !shape_is_servable(x))
     return false;
   std::string why;
-  if (cuda_kernels(x.device().index(), &why) != nullptr) return true;
+  if (const CudaKernelSet* cuda = cuda_kernels(x.device().index(), &why); cuda != nullptr) {
+    // Not where a few blocks would each walk thousands of rows (one large image, as in a VAE at
+    // batch 1): LibTorch's kernels spread that better.
+    const Plan plan = plan_for(x.size(0), x.size(2) * x.size(3), x.size(1), cuda->multiprocessors());
+    return plan.rows <= 256 && x.size(0) * plan.chunks * 4 >= cuda->multiprocessors();
+  }
   static std::once_flag reported;
   std::call_once(reported, [&] { std::fprintf(stderr, "tessera: warning: %s; using LibTorch's GroupNorm\n", why.c_str()); });
   return false;

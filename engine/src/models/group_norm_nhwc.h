@@ -8,14 +8,16 @@
 
 #include <torch/torch.h>
 
+#include <optional>
 #include <string>
 
 namespace tessera::models {
 
 // Whether the model layers route a GroupNorm through these kernels: TESSERA_FUSED_GROUP_NORM=1, a
-// CUDA tensor of 4 dimensions laid out channels-last, a float/bf16/fp16 input, and kernels that
-// compiled on this device. Off by default until a GPU run has measured it. A device whose kernels
-// cannot be built is reported once on stderr and keeps LibTorch's norm.
+// CUDA tensor of 4 dimensions laid out channels-last, a float/bf16/fp16 input with a multiple of
+// 4 channels, enough samples to spread over the GPU (not one large image, as a VAE at batch 1),
+// and kernels that compiled on this device. Off by default until a GPU run has measured it. A
+// device whose kernels cannot be built is reported once on stderr and keeps LibTorch's norm.
 bool fused_group_norm_serves(const torch::Tensor& x);
 
 // GroupNorm(groups, weight, bias, eps) of x, then SiLU when `silu`, differentiable in x, weight and
@@ -27,7 +29,7 @@ torch::Tensor fused_group_norm(const torch::Tensor& x, int64_t groups, const tor
 
 // Turns the layers' routing through fused_group_norm on or off for the rest of the process
 // (TESSERA_FUSED_GROUP_NORM=1 turns it on at start); for tests and benchmarks that compare.
-void set_fused_group_norm_enabled(bool enabled);
+void set_fused_group_norm_enabled(std::optional<bool> enabled);  // nullopt: the environment decides
 
 // How many fused GroupNorms ran on a CUDA device so far (forward passes), so a test can tell
 // that the layers really took this path.
