@@ -230,6 +230,23 @@ class TestBench : public QObject {
     QVERIFY(!tessera::bench::run_benchmark("nonsense", o, &r).ok());
     QVERIFY(!tessera::bench::run_benchmark("unet-load", o, &r).ok());
   }
+
+  // A run that asks for the engine's fused kernels says whether it took them: here (the CPU,
+  // which the layers never route to them) it did not, so it measured LibTorch's ops.
+  void aFusedKernelAskedForButNotTakenIsSaid() {
+    tessera::bench::BenchOptions o;
+    o.tiny = true;
+    o.repeat = 1;
+    o.warmup = 0;
+    tessera::bench::BenchResult plain, asked;
+    QVERIFY(tessera::bench::run_benchmark("train-step", o, &plain).ok());
+    QVERIFY2(plain.note.find("fused") == std::string::npos, plain.note.c_str());
+    qputenv("TESSERA_FUSED_GROUP_NORM", "1");
+    const auto s = tessera::bench::run_benchmark("train-step", o, &asked);
+    qunsetenv("TESSERA_FUSED_GROUP_NORM");
+    QVERIFY2(s.ok(), s.to_string().c_str());
+    QVERIFY2(asked.note.find("fused GroupNorm asked for but not taken") != std::string::npos, asked.note.c_str());
+  }
 };
 
 QTEST_GUILESS_MAIN(TestBench)

@@ -4,8 +4,11 @@
 
 #include "bench/bench_models.h"
 #include "bench/step_profile.h"
+#include "core/env.h"
 #include "core/remove_tree.h"
 #include "io/state_dict.h"
+#include "models/fused_geglu.h"
+#include "models/group_norm_nhwc.h"
 #include "models/memory_format.h"
 #include "pipeline/stable_diffusion_pipeline.h"
 #include "tessera/runtime.h"
@@ -31,6 +34,25 @@
 namespace tessera::bench {
 namespace fs = std::filesystem;
 namespace {
+
+// Which of the engine's own kernels the run took (TESSERA_FUSED_*=1), given their call counts
+// before it; a kernel asked for but not taken (it could not be built, with a warning on stderr)
+// is said too, since the run then measured LibTorch's ops.
+class FusedKernelsSeen {
+ public:
+  std::string note() const {
+    return describe("GroupNorm", "TESSERA_FUSED_GROUP_NORM", models::fused_group_norm_cuda_calls() - norms_) +
+           describe("GEGLU", "TESSERA_FUSED_GEGLU", models::fused_geglu_cuda_calls() - gates_);
+  }
+
+ private:
+  static std::string describe(const char* what, const char* env, int64_t calls) {
+    if (calls > 0) return std::string(", fused ") + what;
+    return env_is(env, "1") ? std::string(", fused ") + what + " asked for but not taken" : std::string();
+  }
+  int64_t norms_ = models::fused_group_norm_cuda_calls();
+  int64_t gates_ = models::fused_geglu_cuda_calls();
+};
 
 using Clock = std::chrono::steady_clock;
 
@@ -124,6 +146,7 @@ void bench_train_step(const BenchOptions& options, BenchResult* r) {
   // is a replay.
   BenchOptions o = options;
   if (o.cuda_graph) o.warmup = std::max(o.warmup, 3);
+  const FusedKernelsSeen fused;
   const auto setup = Clock::now();
   const auto uc = unet_config(o.tiny);
   training::RunConfig c;
@@ -256,7 +279,7 @@ void bench_train_step(const BenchOptions& options, BenchResult* r) {
   char shape[160];
   std::snprintf(shape, sizeof shape, ", batch %lld at %lld px on %s, %s, %.1f images/s", static_cast<long long>(c.batch_size),
                 static_cast<long long>(c.image_size), o.device.c_str(), c.trainer.precision.c_str(), r->images_per_second);
-  r->note = std::string(finite ? "loss finite" : "loss or gradient not finite") + ", optimizer " + o.optimizer +
+  r->note = std::string(finite ? "loss finite" : "loss or gradient not finite") + fused.note() + ", optimizer " + o.optimizer +
             (o.gradient_checkpointing ? ", gradient checkpointing" : "") + (cuda && o.channels_last ? ", channels-last" : "") +
             (o.cuda_graph ? ", passes replayed from a CUDA graph" : "") +
             shape + (cuda ? std::string(wait) : std::string(detail));
@@ -278,6 +301,7 @@ void bench_vae_decode(const BenchOptions& o, BenchResult* r) {
 }
 
 void bench_generate(const BenchOptions& o, BenchResult* r) {
+  const FusedKernelsSeen fused;
   const auto setup = Clock::now();
   auto text_encoder = random_text_encoder(o.tiny);
   auto unet = random_unet(o.tiny);
@@ -306,7 +330,7 @@ void bench_generate(const BenchOptions& o, BenchResult* r) {
   s.seed = 1;
   pipeline::GenerationResult result;
   time_runs(o, r, [&] { result = pipe.generate(s); });  // returns CPU images: the device work is done
-  r->note = finite_note(result.images_float) + (channels_last() ? ", channels-last" : ", NCHW") + ", " + o.device +
+  r->note = finite_note(result.images_float) + fused.note() + (channels_last() ? ", channels-last" : ", NCHW") + ", " + o.device +
             (o.precision.empty() ? "" : " " + o.precision) + (o.cuda_graph ? ", UNet replayed from a CUDA graph" : "");
 }
 
