@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The engine on a CUDA GPU, in one go (issue 9): builds the engine, the `tessera` CLI and the GPU
 # test suite against the CUDA LibTorch of this machine's python3 torch (no Qt GUI, no remote),
-# runs tst_cuda (the golden diffusers/transformers comparisons on the device, fused attention,
-# low precision, generation and training on the device, one host wait per training step, the
-# NCCL process group as a group of one), then
+# runs tst_cuda_kernels (the engine's own kernels, compiled by NVRTC, against their CPU run and
+# LibTorch, and in training) and tst_cuda (the golden diffusers/transformers comparisons on the
+# device, fused attention, low precision, generation and training on the device, one host wait per
+# training step, the NCCL process group as a group of one), then
 # the GPU benchmarks: the full-size SD2-base UNet training step at 256 and 512 px (images/s, MFU)
 # and a 20-step 512 px generation (also with the UNet replayed from a CUDA graph), then a profile of two 256 px steps (`tessera bench --profile`:
 # host and device time per phase of the step, device idle time, device work by kind, the top
@@ -19,7 +20,7 @@
 #   scripts/gpu-check.sh OUT_DIR
 #
 # Everything it finds goes to OUT_DIR: summary.txt (the table at the end), machine.txt,
-# build.log.gz, tst_cuda.txt, bench.jsonl (one `tessera bench --json` object per line),
+# build.log.gz, tst_cuda.txt (both suites), bench.jsonl (one `tessera bench --json` object per line),
 # bench.log, gpu-monitor.csv (nvidia-smi every 200 ms), profile-256px.trace.json.gz (the
 # profile's Chrome trace, for ui.perfetto.dev). At most 8 files, so a lent machine can send them
 # all back.
@@ -32,7 +33,7 @@
 #   TESSERA_GOLDEN_DIR    golden reference tensors (default ../shared/golden)
 #   TESSERA_GPU_BUDGET    seconds the whole script may take (default 480); each step gets what is left
 #   TORCH_CMAKE_PREFIX    LibTorch's CMake folder (default: python3 -c 'import torch; ...')
-#   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda)
+#   TESSERA_GPU_TARGETS   what to build (default: tessera tst_cuda tst_cuda_kernels)
 #   TESSERA_BATCH_256 / TESSERA_BATCH_512   training-step batch sizes (default 64 / 16)
 #   TESSERA_GPU_QUICK     set: only the two training benchmarks, each also with the CUDA graph and
 #                         with the graph and the engine's fused kernels, the profile and the generation
@@ -54,7 +55,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${TESSERA_GPU_BUILD_DIR:-$ROOT/build-gpu}
 GOLDEN=${TESSERA_GOLDEN_DIR:-$ROOT/../shared/golden}
 BUDGET=${TESSERA_GPU_BUDGET:-480}
-TARGETS=${TESSERA_GPU_TARGETS:-tessera tst_cuda}
+TARGETS=${TESSERA_GPU_TARGETS:-tessera tst_cuda tst_cuda_kernels}
 JOBS=$(nproc)
 SUMMARY=$OUT/summary.txt
 : >"$SUMMARY"
@@ -236,15 +237,22 @@ nvidia-smi --query-gpu=timestamp,memory.used,utilization.gpu,clocks.sm,power.dra
 MONITOR=$!
 trap 'kill $MONITOR 2>/dev/null' EXIT
 
-if [[ -x "$BUILD/bin/tst_cuda" ]]; then
-  say "tst_cuda ..."
-  TESSERA_GOLDEN_DIR="$GOLDEN" bounded 200 "$BUILD/bin/tst_cuda" -o "$OUT/tst_cuda.txt,txt" >/dev/null 2>&1
+# The engine's own kernels first (the shorter suite, and the one a missing NVRTC would fail), then
+# the rest; both into tst_cuda.txt.
+: >"$OUT/tst_cuda.txt"
+for suite in tst_cuda_kernels tst_cuda; do
+  [[ -x "$BUILD/bin/$suite" ]] || continue
+  say "$suite ..."
+  TESSERA_GOLDEN_DIR="$GOLDEN" bounded "$([[ $suite == tst_cuda ]] && echo 200 || echo 230)" "$BUILD/bin/$suite" \
+    -o "$OUT/.suite.txt,txt" >/dev/null 2>&1
   rc=$?
-  say "tst_cuda exit $rc: $(grep -E '^Totals' "$OUT/tst_cuda.txt" 2>/dev/null)"
-  grep -E '^(FAIL|SKIP)|QINFO.*(relative|differ|fused|device|host waits|CUDA graph)' "$OUT/tst_cuda.txt" 2>/dev/null | cut -c1-220 | tee -a "$SUMMARY"
+  cat "$OUT/.suite.txt" >>"$OUT/tst_cuda.txt" 2>/dev/null
+  say "$suite exit $rc: $(grep -E '^Totals' "$OUT/.suite.txt" 2>/dev/null)"
+  grep -E '^(FAIL|SKIP)|QINFO.*(relative|differ|fused|device|host waits|CUDA graph)' "$OUT/.suite.txt" 2>/dev/null | cut -c1-220 | tee -a "$SUMMARY"
   # A kernel of the engine's own that did not build: NVRTC's log follows the failure's line.
-  grep -A8 -m1 'could not be built' "$OUT/tst_cuda.txt" 2>/dev/null | cut -c1-200 | tee -a "$SUMMARY"
-fi
+  grep -A8 -m1 'could not be built' "$OUT/.suite.txt" 2>/dev/null | cut -c1-200 | tee -a "$SUMMARY"
+  rm -f "$OUT/.suite.txt"
+done
 
 # ---- 5. benchmarks --------------------------------------------------------------------------
 touch "$OUT/bench.log"
