@@ -16,7 +16,7 @@ void emulate(void (*kernel)(Args), unsigned grid_x, unsigned grid_y, unsigned th
   for (unsigned y = 0; y < grid_y; ++y)
     for (unsigned x = 0; x < grid_x; ++x)
       for (unsigned t = 0; t < threads; ++t) {
-        ts_coords = {x, y, grid_x, t, threads};
+        ts_coords = {x, y, t, threads};
         kernel(args);
       }
 }

@@ -16,7 +16,6 @@
 #define TS_FUNCTION __device__ __forceinline__
 #define TS_BLOCK_X blockIdx.x
 #define TS_BLOCK_Y blockIdx.y
-#define TS_GRID_X gridDim.x
 #define TS_THREAD_X threadIdx.x
 #define TS_THREADS_X blockDim.x
 #define TS_UNROLL _Pragma("unroll 4")
@@ -24,14 +23,13 @@
 // The CPU's stand-in for CUDA's built-in launch coordinates; the emulating loop sets them before
 // each call of a kernel function.
 struct ts_launch_coords {
-  unsigned block_x, block_y, grid_x, thread_x, threads_x;
+  unsigned block_x, block_y, thread_x, threads_x;
 };
 inline thread_local ts_launch_coords ts_coords{};
 #define TS_KERNEL inline
 #define TS_FUNCTION inline
 #define TS_BLOCK_X ts_coords.block_x
 #define TS_BLOCK_Y ts_coords.block_y
-#define TS_GRID_X ts_coords.grid_x
 #define TS_THREAD_X ts_coords.thread_x
 #define TS_THREADS_X ts_coords.threads_x
 #define TS_UNROLL

@@ -239,8 +239,6 @@ const std::string& fused_group_norm_source() {
   return source;
 }
 
-bool fused_group_norm_built_for_cuda() { return CudaKernelSet::built(); }
-
 void set_fused_group_norm_enabled(std::optional<bool> enabled) {
   if (enabled) {
     routing.set(*enabled);

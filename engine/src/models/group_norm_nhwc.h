@@ -35,9 +35,6 @@ void set_fused_group_norm_enabled(std::optional<bool> enabled);  // nullopt: the
 // that the layers really took this path.
 int64_t fused_group_norm_cuda_calls();
 
-// Whether this build can launch the kernels on CUDA (it was compiled with CUDA's headers).
-bool fused_group_norm_built_for_cuda();
-
 // The kernels' whole CUDA source, as NVRTC compiles it.
 const std::string& fused_group_norm_source();
 
