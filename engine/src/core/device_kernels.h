@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,8 +48,8 @@ class KernelSwitch {
  public:
   explicit KernelSwitch(const char* env) : env_(env) {}
   bool on();
-  void set(bool enabled) { state_ = enabled ? 1 : 0; }
-  void reset() { state_ = -1; }  // the environment decides again
+  // On or off; nullopt: the environment decides again.
+  void set(std::optional<bool> enabled) { state_ = enabled ? (*enabled ? 1 : 0) : -1; }
 
  private:
   const char* env_;

@@ -106,13 +106,7 @@ const std::string& fused_geglu_source() {
   return source;
 }
 
-void set_fused_geglu_enabled(std::optional<bool> enabled) {
-  if (enabled) {
-    routing.set(*enabled);
-  } else {
-    routing.reset();
-  }
-}
+void set_fused_geglu_enabled(std::optional<bool> enabled) { routing.set(enabled); }
 
 int64_t fused_geglu_cuda_calls() { return cuda_calls.load(); }
 

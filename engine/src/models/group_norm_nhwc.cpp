@@ -239,13 +239,7 @@ const std::string& fused_group_norm_source() {
   return source;
 }
 
-void set_fused_group_norm_enabled(std::optional<bool> enabled) {
-  if (enabled) {
-    routing.set(*enabled);
-  } else {
-    routing.reset();
-  }
-}
+void set_fused_group_norm_enabled(std::optional<bool> enabled) { routing.set(enabled); }
 
 int64_t fused_group_norm_cuda_calls() { return cuda_calls.load(); }
 
